@@ -1,0 +1,1 @@
+"""Sources → Items: folders, archives, hashing."""

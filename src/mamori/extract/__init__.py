@@ -1,0 +1,1 @@
+"""Item → Document: one module per format family, chosen by sniffing (see registry.py)."""

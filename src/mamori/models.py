@@ -1,0 +1,162 @@
+"""Plain frozen values passed between stages: Item → Document → ItemResult."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+ARCHIVE_SEPARATOR = "!"
+
+
+class Status(StrEnum):
+    """What happened to one item; part of the public contract."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    ENCRYPTED = "encrypted"
+    UNREADABLE = "unreadable"
+    NEEDS_OCR = "needs_ocr"
+    UNSUPPORTED = "unsupported"
+    TOO_LARGE = "too_large"
+    ERROR = "error"
+
+    @property
+    def inspected(self) -> bool:
+        """True when the content was read, so "no personal data" is a real answer."""
+        return self in (Status.OK, Status.EMPTY)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file as evidence: its bytes (in memory or on disk) and where it came from.
+
+    ``path`` is the path as reached from what the user gave, with archive members joined
+    by ``!`` (``outer.zip!dir/inner.zip!file.csv``). ``status``/``reason`` are set when
+    the evidence stage already knows the item cannot be inspected (an encrypted member,
+    a member over the size limits).
+    """
+
+    path: str
+    size: int
+    sha256: str
+    mtime: float | None = None
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    fs_path: Path | None = None
+    depth: int = 0
+    status: Status | None = None
+    reason: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file's own name, without folders or containers."""
+        last = self.path.rsplit(ARCHIVE_SEPARATOR, 1)[-1]
+        return last.replace("\\", "/").rsplit("/", 1)[-1]
+
+    @property
+    def suffix(self) -> str:
+        """Lower-case extension with its dot (".csv"), or "" when there is none."""
+        name = self.name
+        dot = name.rfind(".")
+        return name[dot:].lower() if dot > 0 else ""
+
+    def open(self) -> BinaryIO:
+        """A fresh binary stream positioned at the start of the content."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        if self.fs_path is not None:
+            return self.fs_path.open("rb")
+        raise ValueError(f"item {self.path} has no content")
+
+    def read_head(self, n: int = 8192) -> bytes:
+        """The first *n* bytes, for sniffing."""
+        if self.data is not None:
+            return self.data[:n]
+        with self.open() as stream:
+            return stream.read(n)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where inside a document something was found; 1-based numbers, None when not applicable."""
+
+    sheet: str | None = None
+    page: int | None = None
+    row: int | None = None
+    column: int | None = None
+    line: int | None = None
+    part: str | None = None
+
+    def describe(self) -> str:
+        """A short human form, e.g. ``sheet 名簿 row 12 col 3`` or ``page 2 line 5``."""
+        bits: list[str] = []
+        if self.part:
+            bits.append(self.part)
+        if self.sheet is not None:
+            bits.append(f"sheet {self.sheet}")
+        if self.page is not None:
+            bits.append(f"page {self.page}")
+        if self.row is not None:
+            bits.append(f"row {self.row}")
+        if self.column is not None:
+            bits.append(f"col {self.column}")
+        if self.line is not None:
+            bits.append(f"line {self.line}")
+        return " ".join(bits) or "document"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that went wrong or was doubtful while handling an item; never fatal to a batch."""
+
+    code: str
+    message: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid of cell texts as it appears (title rows, blank rows and all); no header guessing here."""
+
+    rows: tuple[tuple[str, ...], ...]
+    location: Location = Location()
+    name: str | None = None
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Running text (a paragraph, a page, a slide, a mail body) and where it came from."""
+
+    text: str
+    location: Location = Location()
+
+
+@dataclass(frozen=True)
+class Document:
+    """What an extractor read from one item."""
+
+    format: str
+    tables: tuple[Table, ...] = ()
+    blocks: tuple[TextBlock, ...] = ()
+    encoding: str | None = None
+    problems: tuple[Problem, ...] = ()
+    attachments: tuple[Item, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """No text at all (and no attachments): the item is ``empty``."""
+        has_text = any(b.text.strip() for b in self.blocks)
+        has_cells = any(c.strip() for t in self.tables for r in t.rows for c in r)
+        return not (has_text or has_cells or self.attachments)
+
+    def all_text(self) -> str:
+        """Every block and cell as one string (tests and simple detectors)."""
+        parts = [b.text for b in self.blocks]
+        parts.extend("\t".join(r) for t in self.tables for r in t.rows)
+        return "\n".join(parts)

@@ -1,0 +1,1 @@
+"""Synthetic residents, documents and cases with their ground truth (demo, tests, benchmarks)."""

@@ -1,0 +1,1 @@
+"""Renderers: SynthDoc → file bytes in one format, so every extractor has real-looking input."""

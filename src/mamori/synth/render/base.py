@@ -1,0 +1,44 @@
+"""What a renderer is and the registry of built-in renderers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import import_module
+from typing import ClassVar, Protocol
+
+from mamori.registry import Registry
+from mamori.synth.model import SynthDoc
+
+
+class Renderer(Protocol):
+    """Turns a SynthDoc into the bytes of one file format.
+
+    ``encodings`` lists the text encodings the format can be written in (empty for binary
+    formats); ``render`` takes one of them, or None for the format's usual default.
+    """
+
+    name: ClassVar[str]  # format id, e.g. "csv", "xlsx", "pdf_image"
+    suffix: ClassVar[str]  # file extension with the dot
+    encodings: ClassVar[tuple[str, ...]]
+
+    def render(self, doc: SynthDoc, encoding: str | None = None) -> bytes: ...
+
+
+#: "module:Class" of every built-in renderer; one line per format.
+BUILTIN_RENDERERS: tuple[str, ...] = (
+)
+
+
+@lru_cache(maxsize=1)
+def renderers() -> Registry[Renderer]:
+    """Every built-in renderer by format id."""
+    def load(spec: str) -> Renderer:
+        module, _, attr = spec.partition(":")
+        return getattr(import_module(module), attr)()  # type: ignore[no-any-return]
+
+    return Registry("renderer", (load(s) for s in BUILTIN_RENDERERS))
+
+
+def render(doc: SynthDoc, fmt: str, encoding: str | None = None) -> bytes:
+    """Render *doc* as format *fmt* (a renderer name)."""
+    return renderers().get(fmt).render(doc, encoding)
