@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := fonts-ipafont-gothic fonts-ipafont-mincho
+APT_PACKAGES :=
 DEMO_DIR ?= demo-out
 
 .PHONY: setup system-deps demo test lint typecheck unit bench clean

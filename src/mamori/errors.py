@@ -10,7 +10,8 @@ Every error that reaches a user says what happened and what to do about it::
      │   ├─ DecodingError        text whose encoding could not be decided
      │   ├─ CorruptFile          truncated or damaged file
      │   ├─ NeedsOCR             only images of text (scanned PDF)
-     │   └─ ArchiveLimit         expansion limits hit (zip bomb, too deep, too many members, too big)
+     │   ├─ TooLarge             a file or a part of it is over a size limit (a 500-gigacell sheet)
+     │   │   └─ ArchiveLimit     expansion limits hit (zip bomb, too deep, too many members, too big)
      ├─ LogFormatError           a log file is not in the format it was said to be
      ├─ CaseError                an investigation case is inconsistent
      ├─ WorkflowError
@@ -58,7 +59,11 @@ class NeedsOCR(ExtractionError):
     """The item holds only images of text."""
 
 
-class ArchiveLimit(ExtractionError):
+class TooLarge(ExtractionError):
+    """The item, or a part of it, is larger than mamori is set to read."""
+
+
+class ArchiveLimit(TooLarge):
     """Expanding an archive would exceed a safety limit (size, ratio, depth, count)."""
 
 

@@ -160,3 +160,92 @@ class Document:
         parts = [b.text for b in self.blocks]
         parts.extend("\t".join(r) for t in self.tables for r in t.rows)
         return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A masked example of a finding and where it is, so a person can check it in seconds."""
+
+    category: str
+    masked: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The verdict on one item (a file, an archive member, an attachment).
+
+    ``pii`` is None when the item could not be inspected: such an item is never "clean".
+    ``person_keys`` holds the identity keys (keyed hashes) of the people found in the item's
+    own content, for counting distinct people across items; it is never written out.
+    """
+
+    path: str
+    status: Status
+    size: int
+    sha256: str
+    pii: bool | None
+    categories: tuple[str, ...] = ()
+    persons: int = 0
+    special_care: bool = False
+    reason: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    container: bool = False
+    confidence: tuple[tuple[str, float], ...] = ()
+    samples: tuple[Sample, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    person_keys: tuple[tuple[bytes, ...], ...] = field(default=(), repr=False, compare=False)
+
+    def contract(self) -> dict[str, object]:
+        """The public JSON form (DESIGN.md), plus the optional extras."""
+        out: dict[str, object] = {
+            "type": "item",
+            "path": self.path,
+            "status": self.status.value,
+            "pii": self.pii,
+            "categories": list(self.categories),
+            "persons": self.persons,
+            "special_care": self.special_care,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+        if self.reason:
+            out["reason"] = self.reason
+        if self.format:
+            out["format"] = self.format
+        if self.encoding:
+            out["encoding"] = self.encoding
+        if self.container:
+            out["container"] = True
+        if self.confidence:
+            out["confidence"] = dict(self.confidence)
+        if self.samples:
+            out["samples"] = [
+                {"category": s.category, "value": s.masked, "location": s.location.describe()} for s in self.samples
+            ]
+        if self.problems:
+            out["problems"] = [p.message for p in self.problems[:20]]
+        return out
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    """Totals over one scan; ``unique_persons`` counts each distinct person once across items."""
+
+    items: int
+    pii_items: int
+    not_inspected: int
+    unique_persons: int
+    elapsed_s: float
+    bytes: int = 0
+
+    def contract(self) -> dict[str, object]:
+        return {
+            "type": "summary",
+            "items": self.items,
+            "pii_items": self.pii_items,
+            "not_inspected": self.not_inspected,
+            "unique_persons": self.unique_persons,
+            "elapsed_s": round(self.elapsed_s, 3),
+        }

@@ -11,6 +11,19 @@ from mamori.registry import Registry
 
 #: "module:Class" of every built-in extractor. Adding a format is one new module and one line here.
 BUILTIN_EXTRACTORS: tuple[str, ...] = (
+    "mamori.extract.office_crypto:EncryptedOfficeExtractor",
+    "mamori.extract.spreadsheet:SpreadsheetExtractor",
+    "mamori.extract.pdf:PdfExtractor",
+    "mamori.extract.word:WordExtractor",
+    "mamori.extract.word_legacy:WordLegacyExtractor",
+    "mamori.extract.slides:SlidesExtractor",
+    "mamori.extract.odf_text:OdfTextExtractor",
+    "mamori.extract.outlook:OutlookExtractor",
+    "mamori.extract.htmlpage:HtmlExtractor",
+    "mamori.extract.rtf:RtfExtractor",
+    "mamori.extract.mail:MailExtractor",
+    "mamori.extract.delimited:DelimitedExtractor",
+    "mamori.extract.plaintext:PlainTextExtractor",
 )
 
 

@@ -26,6 +26,24 @@ class Renderer(Protocol):
 
 #: "module:Class" of every built-in renderer; one line per format.
 BUILTIN_RENDERERS: tuple[str, ...] = (
+    "mamori.synth.render.xlsx:XlsxRenderer",
+    "mamori.synth.render.xlsx:XlsmRenderer",
+    "mamori.synth.render.xls:XlsRenderer",
+    "mamori.synth.render.ods:OdsRenderer",
+    "mamori.synth.render.pdf:PdfRenderer",
+    "mamori.synth.render.pdf_image:PdfImageRenderer",
+    "mamori.synth.render.docx:DocxRenderer",
+    "mamori.synth.render.doc:DocRenderer",
+    "mamori.synth.render.pptx:PptxRenderer",
+    "mamori.synth.render.odt:OdtRenderer",
+    "mamori.synth.render.msg:MsgRenderer",
+    "mamori.synth.render.textual:CsvRenderer",
+    "mamori.synth.render.textual:TsvRenderer",
+    "mamori.synth.render.textual:PsvRenderer",
+    "mamori.synth.render.textual:TxtRenderer",
+    "mamori.synth.render.textual:HtmlRenderer",
+    "mamori.synth.render.rtf:RtfRenderer",
+    "mamori.synth.render.eml:EmlRenderer",
 )
 
 

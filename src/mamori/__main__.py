@@ -1,0 +1,5 @@
+"""``python -m mamori`` is the ``mamori`` command."""
+
+from mamori.cli import main
+
+main()

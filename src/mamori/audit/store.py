@@ -1,0 +1,121 @@
+"""On-disk building blocks of the audit log: record frames, the node file layout, durable writes.
+
+A frame is ``u32 length (big-endian) || payload || u32 CRC-32 of (length || payload)``. The CRC
+does not protect against tampering (the Merkle tree and signed checkpoints do); it tells a frame
+that was completely written from a torn or zero-filled one left by a crash.
+
+The node file holds every complete-subtree hash, 32 bytes each, in the order they come into
+being (post-order): appending leaf j writes its hash and then one parent per trailing one bit of
+j. So after n leaves the file holds ``2n - popcount(n)`` hashes, the node at (level k, index i)
+sits at ``(i+1)·2^(k+1) - 2 - popcount(i)``, and a proof needs O(log n) reads.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from pathlib import Path
+
+from mamori.audit.merkle import HASH_SIZE
+from mamori.errors import AuditError
+
+HEADER = struct.Struct(">I")
+FRAME_OVERHEAD = 8
+MAX_RECORD = 16 * 1024 * 1024
+OFFSET = struct.Struct(">Q")
+
+
+def encode_frame(payload: bytes) -> bytes:
+    """Frame a record for the append-only file."""
+    if len(payload) > MAX_RECORD:
+        raise AuditError(f"audit record of {len(payload)} bytes exceeds the {MAX_RECORD}-byte limit")
+    head = HEADER.pack(len(payload)) + payload
+    return head + HEADER.pack(zlib.crc32(head))
+
+
+def frame_at(buf: bytes | memoryview, pos: int, end: int) -> tuple[int, bool] | None:
+    """(end of the frame at `pos`, CRC ok) or None when the frame runs past `end` (torn)."""
+    if pos + FRAME_OVERHEAD > end:
+        return None
+    (length,) = HEADER.unpack_from(buf, pos)
+    stop = pos + FRAME_OVERHEAD + length
+    if length > MAX_RECORD or stop > end:
+        return None
+    (crc,) = HEADER.unpack_from(buf, stop - 4)
+    return stop, zlib.crc32(buf[pos : stop - 4]) == crc
+
+
+def node_count(leaves: int) -> int:
+    """How many hashes the node file holds for `leaves` leaves."""
+    return 2 * leaves - leaves.bit_count()
+
+
+def node_position(level: int, index: int) -> int:
+    """Slot of the complete subtree (level, index) in the node file."""
+    return (index + 1) * (2 << level) - 2 - index.bit_count()
+
+
+def leaves_for(nodes: int) -> int:
+    """The largest leaf count whose nodes fit in `nodes` hashes."""
+    lo, hi = 0, nodes
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if node_count(mid) <= nodes:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def leaf_index_at(position: int) -> int | None:
+    """The leaf stored at node slot `position`, or None when that slot is an interior node."""
+    i = leaves_for(position)
+    return i if node_count(i) == position else None
+
+
+class FileNodes:
+    """`NodeSource` over a node file descriptor (pread: safe to share across threads)."""
+
+    def __init__(self, fd: int, leaves: int) -> None:
+        self.fd = fd
+        self.leaves = leaves
+
+    def node(self, level: int, index: int) -> bytes:
+        """Hash of the complete subtree (level, index)."""
+        if (index + 1) << level > self.leaves:
+            raise AuditError(f"no complete subtree at level {level}, index {index} in {self.leaves} entries")
+        data = os.pread(self.fd, HASH_SIZE, node_position(level, index) * HASH_SIZE)
+        if len(data) != HASH_SIZE:
+            raise AuditError("the audit node file is shorter than the log: reopen the log to recover")
+        return data
+
+
+def open_append(path: Path) -> int:
+    """Open (creating with mode 0600) a file for appending and positional reads."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        raise AuditError(f"cannot open audit file {path}: {exc.strerror}") from exc
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte (a regular file may accept a write in parts)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def sync(fd: int) -> None:
+    """Make written data durable (fdatasync also persists the grown file size)."""
+    getattr(os, "fdatasync", os.fsync)(fd)
+
+
+def sync_dir(path: Path) -> None:
+    """Make new directory entries durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

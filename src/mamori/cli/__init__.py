@@ -1,0 +1,33 @@
+"""The ``mamori`` command: parse, call the engine, present. Thin on purpose."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from mamori import __version__
+from mamori.cli import demo_cmd, find_cmd, synth_cmd
+from mamori.cli.common import handle_errors
+
+app = typer.Typer(
+    name="mamori",
+    help="mamori (守り): find personal data, investigate leaks, guard exports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("find")(find_cmd.find)
+app.command("demo")(demo_cmd.demo)
+app.add_typer(synth_cmd.app, name="synth")
+
+
+@app.command("version")
+def version() -> None:
+    """Print mamori's version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Entry point of the ``mamori`` script."""
+    sys.exit(handle_errors(app))

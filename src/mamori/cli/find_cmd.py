@@ -1,0 +1,131 @@
+"""``mamori find``: scan paths for personal data and report per item."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+
+from mamori.cli.common import EXIT_PII_FOUND, Lang
+from mamori.cli.present import ItemRateColumn, explain, terminal_table
+from mamori.errors import ConfigError
+from mamori.i18n import t
+from mamori.models import ItemResult, ScanSummary
+from mamori.report.base import FindReport
+from mamori.report.lines import CsvReport, JsonlReport
+from mamori.report.page import HtmlReport
+from mamori.report.workbook import XlsxReport
+from mamori.scan.runner import Scan, ScanOptions, default_workers
+
+
+class Format(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
+
+
+def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack) -> FindReport | None:
+    if fmt is Format.table:
+        return None
+    if fmt is Format.xlsx:
+        if output is None:
+            raise ConfigError("--format xlsx writes a file: add --output FILE.xlsx")
+        return XlsxReport(output, lang)
+    stream: TextIO = sys.stdout
+    if output is not None:
+        # utf-8-sig for CSV so that Excel shows Japanese correctly.
+        encoding = "utf-8-sig" if fmt is Format.csv else "utf-8"
+        stream = stack.enter_context(output.open("w", encoding=encoding, newline="" if fmt is Format.csv else None))
+    if fmt is Format.jsonl:
+        return JsonlReport(stream, lang)
+    if fmt is Format.csv:
+        return CsvReport(stream, lang)
+    return HtmlReport(stream, lang)
+
+
+def find(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan (archives are opened).")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    workers: Annotated[int, typer.Option(help="Parallel processes (default: CPU count).")] = 0,
+    fail_on_pii: Annotated[bool, typer.Option("--fail-on-pii", help="Exit 1 when personal data is found.")] = False,
+    explain_items: Annotated[bool, typer.Option("--explain", help="Say why each item was judged so.")] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.ja,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Scan PATHS for personal data; one line per file, archive member and attachment."""
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise ConfigError(f"{path}: no such file or folder; check the path")
+    scan = Scan(paths, ScanOptions(workers=workers or default_workers()))
+    console = Console(stderr=True)
+    found_pii = False
+    table_rows: list[ItemResult] = []
+    with ExitStack() as stack:
+        report = _open_report(fmt, output, lang.value, stack)
+        bar = _progress(console, lang.value) if progress and console.is_terminal else None
+        task = bar.add_task(t("progress.scanning", lang.value), total=None, items=0) if bar else None
+        if bar:
+            stack.enter_context(bar)
+        done_items = done_bytes = 0
+        for result in scan.results():
+            found_pii = found_pii or bool(result.pii)
+            if bar is not None and task is not None:
+                done_items += 1
+                done_bytes += result.size if "!" not in result.path else 0
+                bar.update(task, completed=done_bytes, items=done_items)
+            if explain_items:
+                explain(console_out(), result, lang.value)
+            elif report is not None:
+                report.add(result)
+            else:
+                table_rows.append(result)
+        summary = scan.summary
+        assert summary is not None
+        if report is not None and not explain_items:
+            report.finish(summary)
+    if fmt is Format.table and not explain_items:
+        terminal_table(console_out(), table_rows, summary, lang.value)
+    elif output is not None or explain_items:
+        _print_summary(console, summary, lang.value)
+    if fail_on_pii and found_pii:
+        raise typer.Exit(EXIT_PII_FOUND)
+
+
+def console_out() -> Console:
+    return Console(soft_wrap=True)
+
+
+def _progress(console: Console, lang: str) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        ItemRateColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _print_summary(console: Console, summary: ScanSummary, lang: str) -> None:
+    parts = [f"{t('summary.' + k, lang)}: {v}" for k, v in
+             (("items", summary.items), ("pii_items", summary.pii_items),
+              ("not_inspected", summary.not_inspected), ("unique_persons", summary.unique_persons))]
+    console.print(" / ".join(parts))

@@ -1,0 +1,63 @@
+"""Terminal presentation of results (Rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import ProgressColumn, Task
+from rich.table import Table
+from rich.text import Text
+
+from mamori.detect.categories import BY_ID
+from mamori.i18n import pii_label, status_label, t
+from mamori.models import ItemResult, ScanSummary
+from mamori.report.base import category_labels, summary_rows
+
+
+class ItemRateColumn(ProgressColumn):
+    """"1,234 items · 56/s" from the task's ``items`` field."""
+
+    def render(self, task: Task) -> Text:
+        items = int(task.fields.get("items", 0))
+        elapsed = task.elapsed or 0.0
+        rate = items / elapsed if elapsed > 0 else 0.0
+        return Text(f"{items:,} items · {rate:,.0f}/s")
+
+
+def terminal_table(console: Console, results: list[ItemResult], summary: ScanSummary, lang: str) -> None:
+    """A table of items and the summary below it."""
+    table = Table(show_lines=False, header_style="bold")
+    for key in ("path", "status", "pii", "categories", "persons", "special_care"):
+        table.add_column(t(f"col.{key}", lang), overflow="fold")
+    for r in results:
+        style = "red" if r.pii else ("yellow" if r.pii is None else "")
+        table.add_row(
+            r.path, status_label(r.status.value, lang), pii_label(r.pii, lang),
+            category_labels(r.categories, lang), str(r.persons),
+            t("pii.true", lang) if r.special_care else "", style=style,
+        )
+    console.print(table)
+    summary_table = Table(title=t("summary.title", lang), show_header=False)
+    for label, value in summary_rows(summary, lang):
+        summary_table.add_row(label, str(value))
+    console.print(summary_table)
+
+
+def explain(console: Console, result: ItemResult, lang: str) -> None:
+    """Why *result* was judged as it was: categories with confidence, masked samples with locations."""
+    console.print(Text(f"{result.path}  [{status_label(result.status.value, lang)}]", style="bold"))
+    if result.pii is None:
+        console.print("  " + t("explain.not_inspected", lang, reason=result.reason or ""))
+        return
+    if not result.categories:
+        console.print("  " + t("explain.none", lang))
+    confidence = dict(result.confidence)
+    for category in result.categories:
+        label = BY_ID[category].label(lang)
+        console.print("  " + t("explain.category", lang, label=label, conf=confidence.get(category, 0.0)))
+        for sample in result.samples:
+            if sample.category == category:
+                console.print(t("explain.sample", lang, value=sample.masked, location=sample.location.describe()))
+    if result.persons:
+        console.print(f"  {t('col.persons', lang)}: {result.persons}")
+    for problem in result.problems[:5]:
+        console.print(f"  ! {problem.message}")

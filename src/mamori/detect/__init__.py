@@ -1,0 +1,1 @@
+"""Personal-data detection: categories, detectors, table column classification."""

@@ -1,0 +1,23 @@
+"""Masked samples: enough to recognise a finding, not enough to read the value (山田 太●)."""
+
+from __future__ import annotations
+
+MASK = "●"
+
+
+def mask(value: str, category: str) -> str:
+    """Mask *value* as fits its category: names keep all but the last character of each part."""
+    value = value.strip()
+    if not value:
+        return value
+    if category in ("name", "name_kana"):
+        parts = value.replace("\u3000", " ").split(" ")
+        return " ".join(p[:-1] + MASK if len(p) > 1 else MASK for p in parts if p)
+    if category == "email":
+        local, _, domain = value.partition("@")
+        return (local[:1] + MASK * 3) + ("@" + domain if domain else "")
+    if category == "address":
+        keep = max(3, len(value) // 2)
+        return value[:keep] + MASK * min(6, len(value) - keep)
+    keep = min(3, len(value) // 3)
+    return value[:keep] + MASK * max(1, min(8, len(value) - keep))

@@ -1,0 +1,50 @@
+"""Safe access to OLE compound files (legacy Office, Outlook .msg) through olefile."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+import olefile
+
+from mamori.errors import TooLarge, CorruptFile
+from mamori.models import Item
+
+CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+#: One stream larger than this is refused (a .doc's text stream is a few MB at most).
+MAX_STREAM_BYTES = 256 * 1024 * 1024
+
+OleFile = Any  # olefile.OleFileIO; olefile has no type hints
+
+
+def open_ole(stream: IO[bytes], what: str) -> OleFile:
+    """Open a compound file or raise CorruptFile naming the format *what*."""
+    try:
+        return olefile.OleFileIO(stream)
+    # olefile raises whatever its parsing hits (OSError, struct.error, IndexError, ...)
+    except Exception as exc:
+        raise CorruptFile(f"{what}: not a readable compound file ({exc})") from exc
+
+
+def has_stream(item: Item, *path: str) -> bool:
+    """True when the item is a compound file holding the stream *path*; never raises."""
+    try:
+        with item.open() as stream, olefile.OleFileIO(stream) as ole:
+            return bool(ole.exists("/".join(path)))
+    except Exception:  # noqa: BLE001  sniffing must not fail: a file olefile cannot open is not ours
+        return False
+
+
+def read_stream(ole: OleFile, name: str | list[str], what: str, limit: int = MAX_STREAM_BYTES) -> bytes:
+    """The bytes of one stream, bounded by *limit*; CorruptFile when missing or damaged."""
+    try:
+        if not ole.exists(name if isinstance(name, str) else "/".join(name)):
+            raise CorruptFile(f"{what}: stream {name} is missing")
+        if ole.get_size(name) > limit:
+            raise TooLarge(f"{what}: stream {name} is larger than {limit} bytes; not inspected")
+        with ole.openstream(name) as member:
+            data: bytes = member.read(limit + 1)
+    except (CorruptFile, TooLarge):
+        raise
+    except Exception as exc:  # olefile's errors on broken chains are not of one type
+        raise CorruptFile(f"{what}: stream {name} cannot be read ({exc})") from exc
+    return data

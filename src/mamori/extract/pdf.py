@@ -1,0 +1,118 @@
+"""PDF → one TextBlock per page, via pypdfium2.
+
+A PDF with no text layer at all but with images is a scan (NeedsOCR); pages without text in an
+otherwise textual PDF are reported one Problem each. A user password makes it Encrypted; an
+owner password alone (printing/copy restrictions) does not stop reading.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, BinaryIO, ClassVar
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from mamori.errors import CorruptFile, Encrypted, MamoriError, NeedsOCR
+from mamori.models import Document, Item, Location, Problem, TextBlock
+
+MAGIC = b"%PDF-"
+SNIFF_WINDOW = 1024
+#: Pages read per document; the rest are reported in one Problem.
+MAX_PAGES = 5_000
+#: Characters kept per page (a page of running text has a few thousand).
+MAX_PAGE_CHARS = 1_000_000
+
+# PDFium is not thread-safe: one document at a time per process.
+_LOCK = threading.Lock()
+
+
+def _open(data: bytes) -> Any:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise Encrypted("password-protected PDF; open it with the password and scan the copy") from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise Encrypted("PDF protected by an unsupported security handler (DRM)") from None
+        raise CorruptFile(f"cannot open the PDF (damaged or truncated): {exc}") from None
+    except Exception as exc:  # noqa: BLE001  pypdfium2 may raise other types on odd input
+        raise CorruptFile(f"cannot open the PDF: {type(exc).__name__}: {exc}") from None
+
+
+def _has_images(page: Any) -> bool:
+    objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+    return next(objects, None) is not None
+
+
+def _page_text(page: Any) -> str:
+    textpage = page.get_textpage()
+    try:
+        count = min(textpage.count_chars(), MAX_PAGE_CHARS)
+        text: str = textpage.get_text_range(0, count) if count > 0 else ""
+    finally:
+        textpage.close()
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def _read_pages(doc: Any) -> tuple[list[TextBlock], list[Problem], int]:
+    """Text blocks of pages with text, problems, and how many text-less pages hold images."""
+    blocks: list[TextBlock] = []
+    problems: list[Problem] = []
+    scanned = 0
+    total = len(doc)
+    for index in range(min(total, MAX_PAGES)):
+        where = Location(page=index + 1)
+        try:
+            page = doc[index]
+        except Exception as exc:  # noqa: BLE001  one damaged page does not lose the others
+            problems.append(Problem("page_unreadable", f"page {index + 1} is damaged: {exc}", where))
+            continue
+        try:
+            text = _page_text(page)
+            if text.strip():
+                blocks.append(TextBlock(text, where))
+                continue
+            images = _has_images(page)
+        except Exception as exc:  # noqa: BLE001  likewise
+            problems.append(Problem("page_unreadable", f"page {index + 1} is damaged: {exc}", where))
+            continue
+        finally:
+            page.close()
+        scanned += images
+        what = "only an image (scanned?); it needs OCR" if images else "no text"
+        problems.append(Problem("page_without_text", f"page {index + 1} has {what}", where))
+    if total > MAX_PAGES:
+        problems.append(Problem("truncated", f"only the first {MAX_PAGES:,} of {total:,} pages were read"))
+    return blocks, problems, scanned
+
+
+class PdfExtractor:
+    """PDF files with a text layer; scanned PDFs are recognised and reported as needing OCR."""
+
+    name: ClassVar[str] = "pdf"
+    priority: ClassVar[int] = 50
+
+    def sniff(self, head: bytes, item: Item) -> bool:
+        """``%PDF-`` within the first 1024 bytes (some writers put junk before it)."""
+        return MAGIC in head[:SNIFF_WINDOW]
+
+    def extract(self, stream: BinaryIO, item: Item) -> Document:
+        """A TextBlock per page with text; raises Encrypted, CorruptFile or NeedsOCR."""
+        data = stream.read()
+        with _LOCK:
+            doc = _open(data)
+            try:
+                blocks, problems, scanned = _read_pages(doc)
+            except MamoriError:
+                raise
+            except Exception as exc:  # noqa: BLE001  the boundary: library errors become CorruptFile
+                raise CorruptFile(f"cannot read the PDF's pages: {type(exc).__name__}: {exc}") from None
+            finally:
+                doc.close()
+        if not blocks and scanned:
+            raise NeedsOCR(
+                f"the PDF holds only images of text ({scanned} scanned page(s)); run OCR on it and scan the result"
+            )
+        return Document(format="pdf", blocks=tuple(blocks), problems=tuple(problems))

@@ -1,0 +1,1 @@
+"""Low-level container formats shared by readers and writers (OLE compound files)."""

@@ -1,0 +1,62 @@
+"""User-facing words in Japanese (default) and English; code stays in English."""
+
+from __future__ import annotations
+
+LANGS = ("ja", "en")
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "col.path": ("パス", "path"),
+    "col.status": ("状態", "status"),
+    "col.pii": ("個人情報", "personal data"),
+    "col.categories": ("種類", "categories"),
+    "col.persons": ("人数", "persons"),
+    "col.special_care": ("要配慮", "special care"),
+    "col.size": ("サイズ", "size"),
+    "col.sha256": ("SHA-256", "SHA-256"),
+    "col.reason": ("理由", "reason"),
+    "col.samples": ("例（マスク済み）", "samples (masked)"),
+    "pii.true": ("あり", "yes"),
+    "pii.false": ("なし", "no"),
+    "pii.null": ("未確認", "not inspected"),
+    "status.ok": ("確認済", "ok"),
+    "status.empty": ("空", "empty"),
+    "status.encrypted": ("暗号化", "encrypted"),
+    "status.unreadable": ("読取不可", "unreadable"),
+    "status.needs_ocr": ("要OCR", "needs OCR"),
+    "status.unsupported": ("未対応形式", "unsupported"),
+    "status.too_large": ("上限超過", "too large"),
+    "status.error": ("エラー", "error"),
+    "summary.title": ("スキャン結果", "Scan result"),
+    "summary.items": ("対象数", "items"),
+    "summary.pii_items": ("個人情報を含む", "with personal data"),
+    "summary.not_inspected": ("確認できなかったもの", "not inspected"),
+    "summary.unique_persons": ("重複を除いた人数", "distinct persons"),
+    "summary.elapsed": ("所要時間（秒）", "elapsed (s)"),
+    "summary.throughput": ("{items} 件, {mb:.1f} MB, {secs:.1f} 秒", "{items} items, {mb:.1f} MB, {secs:.1f} s"),
+    "report.title": ("個人情報スキャン報告", "Personal data scan report"),
+    "report.generated": ("作成日時", "generated"),
+    "report.note_masked": ("例示値はマスクしています。", "Sample values are masked."),
+    "progress.scanning": ("スキャン中", "scanning"),
+    "error.prefix": ("エラー", "error"),
+    "explain.header": ("判定の根拠", "why"),
+    "explain.none": ("個人情報は見つかりませんでした。", "No personal data found."),
+    "explain.not_inspected": ("中身を確認できませんでした: {reason}", "Could not be inspected: {reason}"),
+    "explain.category": ("{label}（確信度 {conf:.2f}）", "{label} (confidence {conf:.2f})"),
+    "explain.sample": ("  例: {value}  [{location}]", "  e.g. {value}  [{location}]"),
+    "demo.done": ("デモ完了。報告書: {path}", "Demo finished. Report: {path}"),
+}
+
+
+def t(key: str, lang: str = "ja", **kwargs: object) -> str:
+    """The message *key* in *lang*, formatted with *kwargs*."""
+    ja, en = _MESSAGES[key]
+    text = en if lang == "en" else ja
+    return text.format(**kwargs) if kwargs else text
+
+
+def status_label(status: str, lang: str = "ja") -> str:
+    return t(f"status.{status}", lang)
+
+
+def pii_label(pii: bool | None, lang: str = "ja") -> str:
+    return t("pii.null" if pii is None else ("pii.true" if pii else "pii.false"), lang)

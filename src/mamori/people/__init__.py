@@ -1,0 +1,1 @@
+"""People: normalisation, identity keys (keyed hashes), distinct-person counting."""

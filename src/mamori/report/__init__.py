@@ -1,0 +1,1 @@
+"""Renderers of results: JSONL (the contract), CSV, XLSX, HTML, terminal table."""

@@ -1,0 +1,68 @@
+"""What a find-report writer is, and the registry of formats."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Protocol, TextIO
+
+from mamori.detect.categories import BY_ID
+from mamori.i18n import pii_label, status_label, t
+from mamori.models import ItemResult, ScanSummary
+
+
+class FindReport(Protocol):
+    """Receives results one by one (streaming formats write at once), then the summary."""
+
+    name: ClassVar[str]
+    binary: ClassVar[bool]  # needs a file path rather than a text stream
+
+    def add(self, result: ItemResult) -> None: ...
+
+    def finish(self, summary: ScanSummary) -> None: ...
+
+
+def category_labels(categories: tuple[str, ...], lang: str) -> str:
+    return "、".join(BY_ID[c].label(lang) for c in categories) if lang == "ja" else ", ".join(categories)
+
+
+COLUMNS = ("path", "status", "pii", "categories", "persons", "special_care", "size", "sha256", "reason", "samples")
+
+
+def row_values(result: ItemResult, lang: str) -> list[object]:
+    """One result as the cells of a human table (CSV, XLSX, HTML), in COLUMNS order."""
+    samples = " / ".join(f"{s.masked} [{s.location.describe()}]" for s in result.samples)
+    return [
+        result.path,
+        status_label(result.status.value, lang),
+        pii_label(result.pii, lang),
+        category_labels(result.categories, lang),
+        result.persons,
+        t("pii.true", lang) if result.special_care else "",
+        result.size,
+        result.sha256,
+        result.reason or "",
+        samples,
+    ]
+
+
+def headers(lang: str) -> list[str]:
+    return [t(f"col.{c}", lang) for c in COLUMNS]
+
+
+def summary_rows(summary: ScanSummary, lang: str) -> list[tuple[str, object]]:
+    return [
+        (t("summary.items", lang), summary.items),
+        (t("summary.pii_items", lang), summary.pii_items),
+        (t("summary.not_inspected", lang), summary.not_inspected),
+        (t("summary.unique_persons", lang), summary.unique_persons),
+        (t("summary.elapsed", lang), round(summary.elapsed_s, 2)),
+    ]
+
+
+class StreamReport:
+    """Base for formats written to a text stream."""
+
+    binary: ClassVar[bool] = False
+
+    def __init__(self, stream: TextIO, lang: str = "ja") -> None:
+        self.stream = stream
+        self.lang = lang

@@ -1,0 +1,1 @@
+"""Orchestration: walk → extract → detect → people, in parallel."""

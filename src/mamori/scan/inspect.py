@@ -1,0 +1,142 @@
+"""One item (and everything inside it) → ItemResults. Never raises for bad input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mamori import errors
+from mamori.detect.categories import is_special_care, ordered
+from mamori.detect.engine import Analysis, analyze
+from mamori.evidence.archives import expand, is_archive
+from mamori.evidence.limits import ExpansionBudget, Limits
+from mamori.extract.registry import choose
+from mamori.models import Document, Item, ItemResult, Problem, Status
+from mamori.people.dedupe import DistinctPeople
+from mamori.people.keys import KeyMaker
+
+# Which status an extraction error means; the order matters (most specific first).
+_STATUS_OF_ERROR: tuple[tuple[type[errors.MamoriError], Status], ...] = (
+    (errors.Encrypted, Status.ENCRYPTED),
+    (errors.NeedsOCR, Status.NEEDS_OCR),
+    (errors.UnsupportedFormat, Status.UNSUPPORTED),
+    (errors.TooLarge, Status.TOO_LARGE),
+    (errors.CorruptFile, Status.UNREADABLE),
+    (errors.DecodingError, Status.UNREADABLE),
+)
+
+
+def status_of(error: BaseException) -> Status:
+    """The item status an error during extraction stands for."""
+    for cls, status in _STATUS_OF_ERROR:
+        if isinstance(error, cls):
+            return status
+    return Status.ERROR
+
+
+def reason_of(error: BaseException) -> str:
+    if isinstance(error, errors.MamoriError):
+        return str(error) or type(error).__name__
+    return f"internal error ({type(error).__name__}: {error}); please report it with this file's type"
+
+
+@dataclass
+class Inspector:
+    """Inspects items with one set of limits and one identity-key secret."""
+
+    limits: Limits
+    keymaker: KeyMaker
+
+    def inspect(self, item: Item, budget: ExpansionBudget | None = None) -> list[ItemResult]:
+        """Results for *item* first, then for every member/attachment inside it, depth first."""
+        if item.status is not None:
+            return [_not_inspected(item, item.status, item.reason or item.status.value)]
+        if item.size == 0:
+            return [_result(item, Status.EMPTY, None, Analysis({}, (), ()), [])]
+        budget = budget or ExpansionBudget(self.limits)
+        try:
+            head = item.read_head()
+            extractor = choose(item, head, generic=False)
+            if extractor is None and is_archive(item, head):
+                return self._archive(item, budget)
+            if extractor is None:
+                extractor = choose(item, head, generic=True)
+            if extractor is None:
+                raise errors.UnsupportedFormat("not a format mamori reads (binary data of an unknown kind)")
+            with item.open() as stream:
+                document = extractor.extract(stream, item)
+        except Exception as error:  # noqa: BLE001 - a scan goes on whatever one file does
+            return [_not_inspected(item, status_of(error), reason_of(error))]
+        return self._document(item, document, budget)
+
+    def _document(self, item: Item, document: Document, budget: ExpansionBudget) -> list[ItemResult]:
+        analysis = analyze(document, self.keymaker, item.path)
+        children: list[ItemResult] = []
+        for attachment in document.attachments:
+            children.extend(self.inspect(attachment, budget))
+        status = Status.EMPTY if document.is_empty else Status.OK
+        own = _result(item, status, document, analysis, [])
+        return [_combine(own, children, item), *children] if children else [own]
+
+    def _archive(self, item: Item, budget: ExpansionBudget) -> list[ItemResult]:
+        children: list[ItemResult] = []
+        try:
+            for member in expand(item, self.limits, budget):
+                children.extend(self.inspect(member, budget))
+        except Exception as error:  # noqa: BLE001
+            head = _not_inspected(item, status_of(error), reason_of(error))
+            return [_combine(head, children, item, container=True), *children]
+        own = _result(item, Status.OK if children else Status.EMPTY, None, Analysis({}, (), ()), [])
+        return [_combine(own, children, item, container=True), *children]
+
+
+def _not_inspected(item: Item, status: Status, reason: str) -> ItemResult:
+    return ItemResult(path=item.path, status=status, size=item.size, sha256=item.sha256,
+                      pii=None, reason=reason)
+
+
+def _result(item: Item, status: Status, document: Document | None, analysis: Analysis,
+            problems: list[Problem]) -> ItemResult:
+    categories = ordered(set(analysis.categories))
+    return ItemResult(
+        path=item.path,
+        status=status,
+        size=item.size,
+        sha256=item.sha256,
+        pii=bool(analysis.persons),
+        categories=tuple(categories),
+        persons=len(analysis.persons),
+        special_care=is_special_care(tuple(categories)),
+        format=document.format if document else None,
+        encoding=document.encoding if document else None,
+        confidence=tuple((c, analysis.categories[c]) for c in categories),
+        samples=analysis.samples,
+        problems=(*(document.problems if document else ()), *problems),
+        person_keys=analysis.persons,
+    )
+
+
+def _combine(own: ItemResult, children: list[ItemResult], item: Item, container: bool = False) -> ItemResult:
+    """The item's result including what its members/attachments hold."""
+    people = DistinctPeople()
+    people.add_all(own.person_keys)
+    for child in children:
+        people.add_all(child.person_keys)
+    categories = ordered(set(own.categories).union(*(c.categories for c in children)))
+    if own.pii is None:
+        pii: bool | None = True if any(c.pii for c in children) else None
+    elif own.pii or any(c.pii for c in children):
+        pii = True
+    elif any(c.pii is None for c in children):
+        pii = None  # something inside could not be read: not clean
+    else:
+        pii = False
+    unread = sum(1 for c in children if c.pii is None)
+    reason = own.reason
+    if unread and not reason:
+        reason = f"{unread} item(s) inside could not be inspected"
+    return ItemResult(
+        path=own.path, status=own.status, size=own.size, sha256=own.sha256, pii=pii,
+        categories=tuple(categories), persons=people.count, special_care=is_special_care(tuple(categories)),
+        reason=reason, format=own.format, encoding=own.encoding, container=container or own.container,
+        confidence=own.confidence, samples=own.samples, problems=own.problems, person_keys=own.person_keys,
+    )

@@ -1,0 +1,55 @@
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mamori.people.wareki import parse_date, to_era
+
+ERA_LETTER = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("昭和45年3月2日", date(1970, 3, 2)),
+        ("S45.3.2", date(1970, 3, 2)),
+        ("s45/03/02", date(1970, 3, 2)),
+        ("昭45.3.2", date(1970, 3, 2)),
+        ("昭和４５年３月２日", date(1970, 3, 2)),
+        ("平成元年5月1日", date(1989, 5, 1)),
+        ("H1.5.1", date(1989, 5, 1)),
+        ("R2.1.10", date(2020, 1, 10)),
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("昭和64年1月7日", date(1989, 1, 7)),
+        ("昭和64年1月8日", None),  # that day was 平成元年
+        ("平成31年4月30日", date(2019, 4, 30)),
+        ("平成31年5月1日", None),
+        ("大正15年12月24日", date(1926, 12, 24)),
+        ("1970/03/02", date(1970, 3, 2)),
+        ("1970-3-2", date(1970, 3, 2)),
+        ("19700302", date(1970, 3, 2)),
+        ("１９７０年３月２日", date(1970, 3, 2)),
+        ("生年月日：昭和 45 年 3 月 2 日生", date(1970, 3, 2)),
+        ("昭和45年2月30日", None),
+        ("第3回", None),
+        ("", None),
+    ],
+)
+def test_parse_date(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+@given(st.dates(min_value=date(1868, 1, 25), max_value=date(2099, 12, 31)))
+def test_every_era_form_round_trips(d: date) -> None:
+    era, year = to_era(d)
+    y = "元" if year == 1 else str(year)
+    forms = [f"{era}{y}年{d.month}月{d.day}日", f"{ERA_LETTER[era]}{year}.{d.month}.{d.day}",
+             f"{era[0]}{year}/{d.month:02d}/{d.day:02d}", f"{d.year}/{d.month:02d}/{d.day:02d}"]
+    for form in forms:
+        assert parse_date(form) == d, form
+
+
+@given(st.text(max_size=60))
+def test_parse_date_never_raises(text: str) -> None:
+    parse_date(text)
