@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 
 import pytest
@@ -56,9 +57,9 @@ def _ambiguous(text: str) -> bool:
     return True
 
 
-EUC_POOL = ["山田太郎です。大阪府堺市に住んでいます。", "氏名,住所\n山田花子,大阪市北区\n", "こんにちは", "生年月日：昭和45年3月2日",
-            "ｻﾄｳ ﾀﾛｳ,ﾔﾏﾀﾞ ﾊﾅｺ", "鈴木一郎\n佐藤花子\n田中次郎", "東京都千代田区", "ありがとうございました",
-            "山田　太郎", "申請書を受け付けました", "住所：大阪府堺市堺区"]
+EUC_POOL = ["山田太郎です。大阪府堺市に住んでいます。", "氏名,住所\n山田花子,大阪市北区\n", "こんにちは",
+            "生年月日：昭和45年3月2日", "ｻﾄｳ ﾀﾛｳ,ﾔﾏﾀﾞ ﾊﾅｺ", "鈴木一郎\n佐藤花子\n田中次郎", "東京都千代田区",
+            "ありがとうございました", "山田　太郎", "申請書を受け付けました", "住所：大阪府堺市堺区"]
 #: Real Japanese in EUC-JP whose bytes are valid CP932 too (the ambiguity is real for these).
 EUC_AMBIGUOUS = [t for t in EUC_POOL if _ambiguous(t)]
 
@@ -110,7 +111,7 @@ def test_binary_raises_decoding_error() -> None:
 
 
 def test_undecodable_text_is_replaced_with_a_problem() -> None:
-    decoded = decode("山田太郎は".encode("cp932") + b"\x80\xff\xa0" + "大阪".encode("utf-8") * 3)
+    decoded = decode("山田太郎は".encode("cp932") + b"\x80\xff\xa0" + "大阪".encode() * 3)
     assert "\ufffd" in decoded.text or decoded.encoding not in ("utf-8",)
     assert "山田" in decoded.text or decoded.problems
 
@@ -124,7 +125,7 @@ def test_text_stream_switches_encoding_when_a_later_chunk_fails() -> None:
 
 
 def test_text_stream_replaces_garbage_after_a_utf8_head() -> None:
-    data = "山田太郎\n".encode("utf-8") * 100 + b"\xff\xfe\xfd\x00\x01garbage\n"
+    data = "山田太郎\n".encode() * 100 + b"\xff\xfe\xfd\x00\x01garbage\n"
     stream = TextStream(io.BytesIO(data), head_size=256, chunk_size=64)
     text = "".join(stream.chunks())
     assert text.startswith("山田太郎\n" * 50)
@@ -151,11 +152,9 @@ def test_text_stream_equals_whole_decode(text: str, head: int, chunk: int, codec
 @given(st.binary(max_size=600), st.one_of(st.none(), st.sampled_from(["shift_jis", "euc-jp", "iso-2022-jp",
                                                                       "utf-8", "bogus", "utf-16"])))
 def test_decode_arbitrary_bytes_raises_only_mamori_errors(data: bytes, hint: str | None) -> None:
-    try:
-        decoded = decode(data, hint)
-    except MamoriError:
-        return
-    assert isinstance(decoded.text, str)
     text_sample(data, hint)
-    stream = TextStream(io.BytesIO(data), hint, head_size=16, chunk_size=5)
-    assert isinstance("".join(stream.lines()), str)
+    with contextlib.suppress(MamoriError):
+        assert isinstance(decode(data, hint).text, str)
+    with contextlib.suppress(MamoriError):
+        stream = TextStream(io.BytesIO(data), hint, head_size=16, chunk_size=5)
+        assert isinstance("".join(stream.lines()), str)

@@ -13,7 +13,8 @@ from mamori.synth.render.base import render
 
 DOC = SynthDoc(
     title="お知らせ", kind="letter",
-    paragraphs=("髙橋　﨑子 様（ﾀｶﾊｼ ｻｷｺ）", "住所：大阪府堺市堺区南瓦町３番１号\n生年月日：昭和45年3月2日", "①～ソ表ポ ㈱"),
+    paragraphs=("髙橋　﨑子 様（ﾀｶﾊｼ ｻｷｺ）", "住所：大阪府堺市堺区南瓦町３番１号\n生年月日：昭和45年3月2日",
+                "①～ソ表ポ ㈱"),
     header=("氏名", "住所"), rows=(("山田　太郎", "堺市北区"),),
 )
 EUC_DOC = SynthDoc(title="お知らせ", kind="letter", paragraphs=("高橋　﨑子 様 ﾀｶﾊｼ", "①～ソ表ポ"))

@@ -25,7 +25,8 @@ PREFIXES = st.sampled_from([b"", b"{\\rtf1\\ansi\\ansicpg932 ", b"<!DOCTYPE html
 # Bytes that steer parsers into their interesting states.
 CHUNKS = st.lists(st.sampled_from([b"\\'82", b"\\u-1?", b"{", b"}", b"\\cell", b"\\row", b"\\bin9", b"<table><tr><td>",
                                    b"</td>", b'"', b",", b"|", b"\r\n", b"\x00", b"\x83\x7c", b"=?ISO-2022-JP?B?GyRC?=",
-                                   b"--B\r\n", b"Content-Type: message/rfc822\r\n\r\n", b"\x1b(I", b"\x8e"]), max_size=30)
+                                   b"--B\r\n", b"Content-Type: message/rfc822\r\n\r\n", b"\x1b(I", b"\x8e"]),
+                  max_size=30)
 
 
 @pytest.mark.parametrize("extractor", EXTRACTORS, ids=lambda e: e.name)

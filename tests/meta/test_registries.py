@@ -28,8 +28,8 @@ def test_every_archive_format_is_documented(fmt: object) -> None:
 
 
 def test_every_renderer_round_trips_through_an_extractor() -> None:
-    from mamori.models import Item
     from mamori.extract.registry import choose
+    from mamori.models import Item
     from mamori.synth.model import SynthDoc
 
     doc = SynthDoc(title="名簿", kind="roster", header=("氏名", "住所"), rows=(("山田　太郎", "大阪府堺市堺区南瓦町3番1号"),))

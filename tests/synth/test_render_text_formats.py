@@ -90,7 +90,7 @@ def test_eml_headers_and_attachment() -> None:
     assert "髙橋﨑子" in str(utf8["To"])
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == "名簿.csv"
-    assert attachment.get_content().decode("cp932").startswith("令和6年")
+    assert attachment.get_payload(decode=True).decode("cp932").startswith("令和6年")
     assert encoded_word("abc", "utf-8") == "abc"
     with pytest.raises(ConfigError):
         EmlRenderer().render(DOC, "euc-jp")

@@ -12,12 +12,13 @@ sits at ``(i+1)·2^(k+1) - 2 - popcount(i)``, and a proof needs O(log n) reads.
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 import zlib
 from pathlib import Path
 
-from mamori.audit.merkle import HASH_SIZE
+from mamori.audit.merkle import EMPTY_ROOT, HASH_SIZE, node_hash
 from mamori.errors import AuditError
 
 HEADER = struct.Struct(">I")
@@ -91,6 +92,21 @@ class FileNodes:
         return data
 
 
+class BufferNodes:
+    """`NodeSource` over the node file's bytes (or a memory map of them)."""
+
+    def __init__(self, data: bytes | mmap.mmap, leaves: int) -> None:
+        self.data = data
+        self.leaves = leaves
+
+    def node(self, level: int, index: int) -> bytes:
+        """Hash of the complete subtree (level, index)."""
+        if (index + 1) << level > self.leaves:
+            raise AuditError(f"no complete subtree at level {level}, index {index} in {self.leaves} entries")
+        pos = node_position(level, index) * HASH_SIZE
+        return bytes(self.data[pos : pos + HASH_SIZE])
+
+
 def open_append(path: Path) -> int:
     """Open (creating with mode 0600) a file for appending and positional reads."""
     try:
@@ -119,3 +135,29 @@ def sync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def frontier(nodes: FileNodes, size: int) -> dict[int, bytes]:
+    """The complete subtrees covering [0, size): level -> hash, one per set bit of size."""
+    return {level: nodes.node(level, (size >> level) - 1) for level in range(size.bit_length()) if size >> level & 1}
+
+
+def push_leaf(front: dict[int, bytes], index: int, leaf: bytes, out: list[bytes]) -> None:
+    """Add leaf `index` to the frontier, appending each parent it completes to `out` (post-order)."""
+    level, h = 0, leaf
+    while index >> level & 1:
+        h = node_hash(front.pop(level), h)
+        out.append(h)
+        level += 1
+    front[level] = h
+
+
+def fold_frontier(front: dict[int, bytes]) -> bytes:
+    """The root hash: combine the frontier from the smallest subtree leftwards."""
+    if not front:
+        return EMPTY_ROOT
+    levels = sorted(front)
+    h = front[levels[0]]
+    for level in levels[1:]:
+        h = node_hash(front[level], h)
+    return h

@@ -6,7 +6,7 @@ from typing import IO, Any
 
 import olefile
 
-from mamori.errors import TooLarge, CorruptFile
+from mamori.errors import CorruptFile, TooLarge
 from mamori.models import Item
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")

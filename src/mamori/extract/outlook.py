@@ -15,8 +15,8 @@ from typing import BinaryIO, ClassVar
 
 from mamori.errors import CorruptFile, MamoriError
 from mamori.extract.cfb_util import CFB_MAGIC, OleFile, has_stream, open_ole, read_stream
-from mamori.models import ARCHIVE_SEPARATOR, Document, Item, Location, Problem, TextBlock
 from mamori.formats.cfb import CfbTree, write_cfb
+from mamori.models import ARCHIVE_SEPARATOR, Document, Item, Location, Problem, TextBlock
 
 WHAT = "Outlook message"
 PROPS = "__properties_version1.0"

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from mamori.errors import TooLarge, CorruptFile, MamoriError
+from mamori.errors import CorruptFile, MamoriError, TooLarge
 from mamori.models import Item
 
 #: One XML part larger than this (uncompressed) is refused: real documents stay far below it.

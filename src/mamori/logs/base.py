@@ -42,7 +42,7 @@ class LogFormat(Protocol):
 class ParseContext:
     """Per-file state handed to ``parse_line``: where we are, the zone for naive times, parser state."""
 
-    __slots__ = ("line", "source", "state", "times", "tz", "year", "_ref_month")
+    __slots__ = ("_ref_month", "line", "source", "state", "times", "tz", "year")
 
     def __init__(self, source: str, tz: tzinfo, *, year: int | None = None, reference: datetime | None = None):
         self.source = source

@@ -24,7 +24,8 @@ from mamori.logs.text import ERRORS, decode_name, to_bytes
 from mamori.logs.timeparse import MONTHS, epoch
 
 _STATS = re.compile(r"(\d{1,11}) ([0-9a-fA-F]+\.[0-9a-fA-F]+) (\S+) (\S+) ([UD]) (\d+) (\d+) (.*)")
-_CLF = re.compile(r'(\S+) - (\S+) \[([^\]]+)\] "(GET|PUT) (.*)" (\d{3}) (\d+)')
+# Pure-FTPd URL-encodes the name, so it has no spaces (which also keeps HTTP request lines out)
+_CLF = re.compile(r'(\S+) - (\S+) \[([^\]]+)\] "(GET|PUT) (\S+)" (\d{3}) (\d+)')
 _W3C = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) (\S+) \[\](created|sent) (\S+) (\d{3}) (\S*) (\d+)")
 _SYSLOG = re.compile(
     r"(?:(?P<sdate>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)|(?P<iso>\d{4}-\d\d-\d\dT\S+)) (?P<host>\S+) "

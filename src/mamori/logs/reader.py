@@ -46,7 +46,7 @@ def open_log(path: Path) -> BinaryIO:
 
 
 def read_line_chunks(path: Path, encoding: str = "utf-8") -> Iterator[tuple[list[str], int]]:
-    """(lines without line ends, bytes they took) of *path*, chunk by chunk; bytes that do not decode are kept as surrogates.
+    """(lines without line ends, bytes they took) of *path*, chunk by chunk; undecodable bytes become surrogates.
 
     Raises LogFormatError when the file cannot be opened or its compressed data is corrupt.
     """

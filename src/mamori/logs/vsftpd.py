@@ -2,7 +2,7 @@
 
 ::
 
-    Sat Apr 11 10:15:01 2015 [pid 2345] [user] OK UPLOAD: Client "203.0.113.5", "/public_html/????.csv", 68123 bytes, 512.34Kbyte/sec
+    Sat Apr 11 10:15:01 2015 [pid 2345] [user] OK UPLOAD: Client "203.0.113.5", "/d/??.csv", 68123 bytes, 5.34Kbyte/sec
     Sat Apr 11 10:16:00 2015 [pid 2345] [user] OK RENAME: Client "203.0.113.5", "/public_html/a.csv /public_html/b.csv"
 
 vsftpd writes every byte ≥ 0x80 of a name as ``?`` (events get ``mask="high_bytes"``). It logs in UTC
@@ -90,16 +90,16 @@ class VsftpdFormat(BaseFormat):
 
 def split_rename(arg: str) -> tuple[str, str]:
     """Split vsftpd's ``"old new"`` rename argument into the two names (see the module docstring)."""
-    slashes = [i for i in _positions(arg, " /")]
+    slashes = _positions(arg, " /")
     if len(slashes) == 1:
         return arg[: slashes[0]], arg[slashes[0] + 1 :]
     if slashes:
         for i in slashes:
             if os.path.dirname(arg[:i]) == os.path.dirname(arg[i + 1 :]):
                 return arg[:i], arg[i + 1 :]
-        best = max(slashes, key=lambda i: len(os.path.commonprefix([arg[:i], arg[i + 1 :]])))
+        best = max(slashes, key=lambda i: _shared_dirs(arg[:i], arg[i + 1 :]))
         return arg[:best], arg[best + 1 :]
-    spaces = list(_positions(arg, " "))
+    spaces = _positions(arg, " ")
     if not spaces:
         return arg, ""
     for i in spaces:
@@ -107,6 +107,15 @@ def split_rename(arg: str) -> tuple[str, str]:
             return arg[:i], arg[i + 1 :]
     middle = spaces[len(spaces) // 2]
     return arg[:middle], arg[middle + 1 :]
+
+
+def _shared_dirs(old: str, new: str) -> int:
+    count = 0
+    for a, b in zip(old.split("/")[:-1], new.split("/")[:-1], strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
 
 
 def _positions(text: str, needle: str) -> list[int]:

@@ -7,7 +7,8 @@
 Fields: current-time, transfer-time, remote-host, file-size, filename, transfer-type, special-action,
 direction (o = download, i = upload, d = delete: ProFTPD), access-mode, username, service-name,
 authentication-method, authenticated-user-id, completion-status (c / i = incomplete). Writers replace
-spaces in names with ``_`` (vsftpd also writes bytes ≥ 0x80 as ``?``), so such names are marked masked.
+spaces in names with ``_`` (vsftpd also writes bytes ≥ 0x80 as ``?``), so names with ``?`` anywhere or
+``_`` in the last component are marked masked.
 The name is taken as everything between the fourth field and the last nine, so names that kept their
 spaces are read whole too.
 """
@@ -49,7 +50,8 @@ class XferlogFormat(BaseFormat):
         if action is None or kind not in ("a", "b"):
             raise bad(f"not an xferlog line: direction {direction!r} / transfer type {kind!r}")
         path, raw = decode_name(name)
-        spaces, high = "_" in name, "?" in name
+        # only an "_" in the last component flags the name: "public_html" in every path would flag them all
+        spaces, high = "_" in name.rpartition("/")[2], "?" in name
         mask = MASK_BOTH if spaces and high else MASK_SPACES if spaces else MASK_HIGH_BYTES if high else MASK_NONE
         return FileEvent(when, action, path, None, int(head[7]), head[6], user, status == "c", mask, raw,
                          ctx.source, ctx.line)

@@ -1,0 +1,72 @@
+"""Apache/nginx access logs: combined and common, with or without a leading virtual host (``%v``).
+
+::
+
+    203.0.113.9 - - [11/Apr/2015:10:20:00 +0900] "GET /data/%E5%90%8D%E7%B0%BF.csv HTTP/1.1" 200 68123 "-" "Mozilla/5.0"
+    www.example.jp:80 2001:db8::1 - - [11/Apr/2015:10:20:00 +0900] "GET / HTTP/1.1" 304 - "-" "curl/7.38"
+
+The request line, referer and user agent are unescaped (``\\"``, ``\\xE3``: Apache and nginx escape
+quotes and non-ASCII bytes); the URL path is decoded by :func:`mamori.logs.urls.decode_url_path`.
+Requests that are not HTTP (garbage, TLS handshakes answered 400) are events with an empty method.
+Fields after the user agent (nginx ``$http_x_forwarded_for``, ``%D``) are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mamori.logs.base import BaseFormat, ParseContext, bad
+from mamori.logs.events import AccessEvent
+from mamori.logs.text import unescape_logged
+from mamori.logs.urls import decode_url_path
+
+_QUOTED = r'[^"\\]*(?:\\.[^"\\]*)*'
+_LINE = re.compile(
+    r"(?:(\S+) )?(\S+) (\S+) (\S+) \[([^\]]+)\] "
+    rf'"({_QUOTED})" (\d{{3}}|-) (\d+|-)(?: "({_QUOTED})" "({_QUOTED})")?(?: .*)?'
+)
+
+
+class CombinedFormat(BaseFormat):
+    """Apache/nginx combined or common log format, optionally prefixed with the virtual host."""
+
+    name = "combined"
+    kind = "access"
+
+    def parse_line(self, line: str, ctx: ParseContext) -> AccessEvent:
+        m = _LINE.fullmatch(line)
+        if m is None:
+            raise bad("not a combined/common access-log line")
+        vhost, ip, _ident, user, stamp, request, status, size, referer, agent = m.groups()
+        when = ctx.times.clf(stamp)
+        if when is None:
+            raise bad("bad access-log timestamp")
+        if "\\" in request:
+            request = unescape_logged(request)
+        parts = request.split(" ")
+        protocol = ""
+        if len(parts) >= 3 and parts[-1].startswith("HTTP/"):
+            method, target, protocol = parts[0], " ".join(parts[1:-1]), parts[-1]
+        elif len(parts) == 2:
+            method, target = parts
+        else:
+            method, target = "", request
+        if target.startswith("/") or target.startswith("http"):
+            decoded = decode_url_path(target)
+            path, query, encoding = decoded.path, decoded.query, decoded.encoding
+        else:
+            path, query, encoding = "", "", "ascii"
+        if referer is None:
+            referer = agent = ""
+        else:
+            if "\\" in referer:
+                referer = unescape_logged(referer)
+            if "\\" in agent:
+                agent = unescape_logged(agent)
+            if referer == "-":
+                referer = ""
+            if agent == "-":
+                agent = ""
+        return AccessEvent(when, ip, method, target, path, query, int(status) if status != "-" else 0,
+                           int(size) if size != "-" else None, referer, agent, vhost or "",
+                           "" if user == "-" else user, protocol, encoding, ctx.source, ctx.line)
