@@ -107,7 +107,7 @@ def generate_signer(name: str = "mamori-audit") -> Signer:
 
 def parse_signer(text: str) -> Signer:
     """Read a private key line written by `Signer.to_text`."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 4)
     if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"] or not _NAME.fullmatch(parts[2]):
         raise AuditError("not a mamori audit private key (expected PRIVATE+KEY+name+id+key)")
     raw = _b64decode(parts[4], "the private key")
@@ -121,7 +121,7 @@ def parse_signer(text: str) -> Signer:
 
 def parse_verifier(text: str) -> Verifier:
     """Read a verifier key line (``name+id+base64``)."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)
     if len(parts) != 3 or not _NAME.fullmatch(parts[0]):
         raise AuditError("not an audit public key (expected name+id+key)")
     raw = _b64decode(parts[2], "the public key")
@@ -135,13 +135,16 @@ def parse_verifier(text: str) -> Verifier:
 
 def save_signer(signer: Signer, path: Path) -> Path:
     """Write the private key (mode 0600) and its public key beside it (``.pub``); return the public key path."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(signer.to_text() + "\n")
-        out.flush()
-        os.fsync(out.fileno())
     public_path = path.with_suffix(".pub")
-    public_path.write_text(signer.verifier.to_text() + "\n", encoding="ascii")
+    for target, text in ((path, signer.to_text()), (public_path, signer.verifier.to_text())):
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise AuditError(f"cannot create key file {target}: {exc.strerror}") from exc
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(text + "\n")
+            out.flush()
+            os.fsync(out.fileno())
     return public_path
 
 

@@ -73,6 +73,8 @@ class AuditEvent:
             raise AuditError("an audit event needs an action")
         if not isinstance(self.time, str) or not _TIME.fullmatch(self.time):
             raise AuditError(f"audit event time {self.time!r} is not UTC ISO 8601 (YYYY-MM-DDTHH:MM:SS[.ffffff]Z)")
+        if not isinstance(self.details, Mapping):
+            raise AuditError("audit event details must be a mapping of names to JSON values")
         _check_json(self.details, "details")
 
     def record(self, seq: int) -> bytes:

@@ -29,6 +29,7 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ from mamori.audit.store import (
     fold_frontier,
     frame_at,
     frontier,
+    is_torn_tail,
     leaves_for,
     open_append,
     push_leaf,
@@ -63,7 +65,7 @@ from mamori.audit.store import (
     write_all,
 )
 from mamori.audit.tail import TailState, reconcile, scan_frames
-from mamori.errors import AuditError
+from mamori.errors import AuditError, AuditIntegrityError
 
 FORMAT = "mamori-audit/1"
 FILES = ("records.log", "offsets.bin", "nodes.bin", "checkpoints.log")
@@ -96,6 +98,7 @@ class AuditLog:
         self.recovery: TailState | None = None
         self._pid = -1
         self._fds: tuple[int, int, int, int] = (-1, -1, -1, -1)
+        self._fd_lock = threading.Lock()
         try:
             Path(home).mkdir(mode=0o700, parents=True, exist_ok=True)
             self.path.mkdir(mode=0o700, exist_ok=True)
@@ -121,7 +124,8 @@ class AuditLog:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump({"format": FORMAT, "origin": f"mamori/audit/{uuid.uuid4().hex[:16]}"}, out)
                 out.flush()
-                os.fsync(out.fileno())
+                if self.durable:
+                    os.fsync(out.fileno())
             os.replace(tmp, meta)
         try:
             doc = json.loads(meta.read_text(encoding="utf-8"))
@@ -147,10 +151,11 @@ class AuditLog:
 
     def _files(self) -> tuple[int, int, int, int]:
         # Descriptors are reopened after fork so a child never shares file positions or locks by accident.
-        if self._pid != os.getpid():
-            records, offsets, nodes, checkpoints = (open_append(self.path / name) for name in FILES)
-            self._fds, self._pid = (records, offsets, nodes, checkpoints), os.getpid()
-        return self._fds
+        with self._fd_lock:
+            if self._pid != os.getpid():
+                records, offsets, nodes, checkpoints = (open_append(self.path / name) for name in FILES)
+                self._fds, self._pid = (records, offsets, nodes, checkpoints), os.getpid()
+            return self._fds
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -173,10 +178,11 @@ class AuditLog:
 
     def close(self) -> None:
         """Close the files (the object can still be used; they reopen on demand)."""
-        if self._pid == os.getpid():
-            for fd in self._fds:
-                os.close(fd)
-        self._pid = -1
+        with self._fd_lock:
+            if self._pid == os.getpid():
+                for fd in self._fds:
+                    os.close(fd)
+            self._pid = -1
 
     def __enter__(self) -> AuditLog:
         return self
@@ -239,6 +245,8 @@ class AuditLog:
         if not 0 <= index < self.size:
             raise AuditError(f"the audit log has no entry {index} (it holds {self.size})")
         (start,) = OFFSET.unpack(os.pread(offsets, OFFSET.size, index * OFFSET.size))
+        if start >= os.fstat(records).st_size:
+            raise AuditError(f"entry {index}: the offsets index is damaged; run `mamori audit verify`")
         head = os.pread(records, 4, start)
         frame = os.pread(records, int.from_bytes(head, "big") + 8, start) if len(head) == 4 else b""
         found = frame_at(frame, 0, len(frame))
@@ -298,8 +306,10 @@ class AuditLog:
         fd = self._files()[3]
         data = os.pread(fd, os.fstat(fd).st_size, 0)
         good_end = scan_frames(data)[1]
-        if good_end != len(data):  # a torn checkpoint left by a crash: never returned, so never relied on
-            os.ftruncate(fd, good_end)
+        if good_end != len(data):
+            if not is_torn_tail(data, good_end):
+                raise AuditIntegrityError(f"checkpoints.log is damaged at byte {good_end}: run `mamori audit verify`")
+            os.ftruncate(fd, good_end)  # a checkpoint torn by a crash: it was never returned, so never relied on
         note = sign_checkpoint(Checkpoint(self.origin, size, fold_frontier(front), utc_now()), self.signer)
         write_all(fd, encode_frame(note.encode()))
         if self.durable:

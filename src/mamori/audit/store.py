@@ -47,6 +47,15 @@ def frame_at(buf: bytes | memoryview, pos: int, end: int) -> tuple[int, bool] | 
     return stop, zlib.crc32(buf[pos : stop - 4]) == crc
 
 
+def is_torn_tail(buf: bytes | memoryview, pos: int) -> bool:
+    """True when the bytes from `pos` to the end are the start of one frame that was never finished."""
+    end = len(buf)
+    if end - pos < HEADER.size:
+        return True
+    length: int = HEADER.unpack_from(buf, pos)[0]
+    return length <= MAX_RECORD and pos + FRAME_OVERHEAD + length > end
+
+
 def node_count(leaves: int) -> int:
     """How many hashes the node file holds for `leaves` leaves."""
     return 2 * leaves - leaves.bit_count()

@@ -56,7 +56,11 @@ def _acknowledged_end(records: int, offsets: int, n: int) -> int:
         raise AuditIntegrityError(
             f"offsets.bin lists {off_size // OFFSET.size} records but {n} entries were acknowledged: it was truncated"
         )
-    (start,) = OFFSET.unpack(os.pread(offsets, OFFSET.size, (n - 1) * OFFSET.size))
+    start: int = OFFSET.unpack(os.pread(offsets, OFFSET.size, (n - 1) * OFFSET.size))[0]
+    if start >= os.fstat(records).st_size:
+        raise AuditIntegrityError(
+            f"entry {n - 1} was acknowledged but its record is missing: records.log was truncated"
+        )
     head = os.pread(records, 4, start)
     length = int.from_bytes(head, "big") if len(head) == 4 else 0
     frame = os.pread(records, length + 8, start) if len(head) == 4 else b""

@@ -25,7 +25,7 @@ from mamori.audit.checkpoint import Checkpoint, Verifier, load_verifier, parse_v
 from mamori.audit.log import log_dir
 from mamori.audit.merkle import EMPTY_ROOT, HASH_SIZE, consistency_proof, verify_consistency
 from mamori.audit.scan import EntryScan, scan_entries
-from mamori.audit.store import OFFSET, BufferNodes, leaves_for, node_count
+from mamori.audit.store import OFFSET, BufferNodes, is_torn_tail, leaves_for, node_count
 from mamori.audit.tail import scan_frames
 from mamori.errors import AuditError, AuditIntegrityError
 
@@ -55,7 +55,12 @@ def _mapped(path: Path, length: int) -> Iterator[bytes | mmap.mmap]:
 
 def _snapshot(directory: Path) -> tuple[dict[str, int], bytes]:
     """File sizes and the checkpoint file, read under a shared lock so no append is half-seen."""
-    fd = os.open(directory / "lock", os.O_RDONLY | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(directory / "lock", os.O_RDONLY)
+    except FileNotFoundError:  # a copy of a log, with nobody appending to it
+        fd = os.open(os.devnull, os.O_RDONLY)
+    except OSError as exc:
+        raise AuditError(f"cannot read the audit log in {directory}: {exc.strerror}") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
         sizes = {name: (directory / name).stat().st_size for name in ("records.log", "offsets.bin", "nodes.bin")}
@@ -81,6 +86,8 @@ def _checkpoints(data: bytes, verifier: Verifier, origin: str) -> tuple[list[Che
         if result and cp.size < result[-1].size:
             return result, f"checkpoint {k}: tree size went back from {result[-1].size} to {cp.size}", 0
         result.append(cp)
+    if good != len(data) and not is_torn_tail(data, good):
+        return result, f"checkpoint {len(frames)}: checkpoints.log is damaged at byte {good}", 0
     return result, None, len(data) - good
 
 
@@ -125,10 +132,12 @@ def verify_log(home: Path, public_key: Verifier | str | None = None) -> VerifyRe
         _mapped(directory / "nodes.bin", node_count(n) * HASH_SIZE) as nodes,
         _mapped(directory / "offsets.bin", sizes["offsets.bin"]) as offsets_raw,
     ):
-        offsets = array("Q", offsets_raw[: min(len(offsets_raw), n * OFFSET.size)])
+        usable = min(len(offsets_raw) - len(offsets_raw) % OFFSET.size, n * OFFSET.size)
+        offsets = array("Q", offsets_raw[:usable])
         if sys.byteorder == "little":
             offsets.byteswap()
-        labels = [(cp.size, cp.root, f"checkpoint {k} (size {cp.size}, signed {cp.time})") for k, cp in enumerate(checkpoints)]
+        labels = [(cp.size, cp.root, f"checkpoint {k} (size {cp.size}, signed {cp.time})")
+                  for k, cp in enumerate(checkpoints)]
         scan = scan_entries(records, nodes, offsets, n, labels)
         if scan.problem:
             return report(scan, scan.problem, scan.entry, scan.checkpoints_passed)
@@ -147,7 +156,8 @@ def verify_log(home: Path, public_key: Verifier | str | None = None) -> VerifyRe
             if old.size == 0:
                 continue
             try:
-                verify_consistency(old.size, new.size, old.root, new.root, consistency_proof(source, old.size, new.size))
+                proof = consistency_proof(source, old.size, new.size)
+                verify_consistency(old.size, new.size, old.root, new.root, proof)
             except AuditIntegrityError as exc:
                 return report(scan, f"checkpoints {k - 1} and {k} are not consistent: {exc}", None, k)
         if scan.tail_bytes:

@@ -34,8 +34,10 @@ class PatternDetector:
     """A detector made of regular expressions, optional context words and a ``validate`` check.
 
     Without context a candidate gets ``base_confidence``; with a context word within
-    ``context_window`` characters before it, ``context_confidence``. ``requires_context`` drops
-    candidates that have none (numbers that are only meaningful when labelled).
+    ``context_window`` characters before it (or ``context_after`` characters after it),
+    ``context_confidence``. ``requires_context`` drops candidates that have none (numbers
+    that are only meaningful when labelled). A pattern with a group named ``v`` reports
+    only that group as the value, so a pattern may be anchored on its label.
     """
 
     name: ClassVar[str] = ""
@@ -43,6 +45,7 @@ class PatternDetector:
     patterns: ClassVar[tuple[re.Pattern[str], ...]] = ()
     context: ClassVar[tuple[str, ...]] = ()
     context_window: ClassVar[int] = 24
+    context_after: ClassVar[int] = 0
     requires_context: ClassVar[bool] = False
     base_confidence: ClassVar[float] = 0.6
     context_confidence: ClassVar[float] = 0.95
@@ -51,18 +54,33 @@ class PatternDetector:
         """Checksum or allocation rule; True by default."""
         return True
 
-    def has_context(self, text: str, start: int) -> bool:
+    def has_context(self, text: str, start: int, end: int | None = None) -> bool:
+        """True when a context word is within the window before *start* (or after *end*)."""
         before = text[max(0, start - self.context_window) : start].lower()
-        return any(word.lower() in before for word in self.context)
+        if any(word.lower() in before for word in self.context):
+            return True
+        if self.context_after and end is not None:
+            after = text[end : end + self.context_after].lower()
+            return any(word.lower() in after for word in self.context)
+        return False
+
+    def confidence(self, text: str, match: re.Match[str]) -> float | None:
+        """The confidence of one match, or None to drop it."""
+        if not self.validate(_value(match)):
+            return None
+        with_context = self.has_context(text, match.start(), match.end())
+        if self.requires_context and not with_context:
+            return None
+        return self.context_confidence if with_context else self.base_confidence
 
     def find(self, text: str, location: Location) -> Iterator[Finding]:
+        """Every validated match of every pattern in *text*."""
         for pattern in self.patterns:
             for m in pattern.finditer(text):
-                candidate = m.group(0)
-                if not self.validate(candidate):
-                    continue
-                with_context = self.has_context(text, m.start())
-                if self.requires_context and not with_context:
-                    continue
-                confidence = self.context_confidence if with_context else self.base_confidence
-                yield Finding(self.category, candidate, location, confidence, self.name)
+                confidence = self.confidence(text, m)
+                if confidence is not None:
+                    yield Finding(self.category, _value(m), location, confidence, self.name)
+
+
+def _value(match: re.Match[str]) -> str:
+    return match.group("v") if "v" in match.re.groupindex else match.group(0)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mamori.detect.my_number import is_valid_my_number
+from mamori.detect.names.cell import name_score
 from mamori.detect.phone import is_plausible_jp_number
 from mamori.models import Table
 from mamori.people.wareki import parse_date
@@ -41,7 +42,6 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
 # Headers that look like a name column but name something that is not a person.
 _NOT_PERSON = ("施設", "会社", "法人", "団体", "事業所", "店", "品", "商品", "部品", "町名", "地区", "学校名", "課")
 
-_NAME_VALUE = re.compile(r"^[\u4e00-\u9fff々〆ヶ\u3040-\u30ffｦ-ﾟ]{1,6}[ 　]?[\u4e00-\u9fff々〆ヶ\u3040-\u30ffｦ-ﾟ]{1,6}$")
 _ADDRESS_VALUE = re.compile(r"(都|道|府|県|市|区|町|村).*\d")
 _EMAIL_VALUE = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 
@@ -102,7 +102,7 @@ def value_kind(values: Sequence[str]) -> tuple[str, float]:
         ("birth_date", lambda v: parse_date(v) is not None),
         ("address", lambda v: bool(_ADDRESS_VALUE.search(v))),
         ("gender", lambda v: v in ("男", "女", "男性", "女性")),
-        ("name", lambda v: bool(_NAME_VALUE.match(v))),
+        ("name", lambda v: name_score(v) >= 0.5),
     )
     for kind, check in checks:
         share = sum(1 for v in sample if check(v)) / len(sample)

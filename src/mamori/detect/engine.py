@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mamori.detect.base import Finding
 from mamori.detect.columns import FAMILY_NAME, GIVEN_NAME, TableLayout, classify
 from mamori.detect.masking import mask
+from mamori.detect.names.prose import find_person_names
 from mamori.detect.registry import detectors
 from mamori.models import Document, Location, Sample, Table
 from mamori.people.dedupe import DistinctPeople
@@ -18,14 +17,6 @@ from mamori.people.normalize import nfkc
 from mamori.people.wareki import parse_date
 
 MAX_SAMPLES = 5
-
-# "山田 太郎 様", "山田太郎殿": a name followed by an honorific (names in running text).
-_HONORIFIC_NAME = re.compile(
-    r"(?<![\u4e00-\u9fff々])([\u4e00-\u9fff々]{1,4}[ 　]?[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa]{1,5})"
-    r"[ 　]?(?:様|殿|さん|氏)(?![\u4e00-\u9fff])"
-)
-_NOT_NAMES = ("皆", "各位", "御中", "利用者", "市民", "住民", "関係者", "担当者", "皆さん", "同", "貴")
-
 
 @dataclass(frozen=True)
 class Analysis:
@@ -108,12 +99,9 @@ def _text(text: str, location: Location, out: _Collector) -> None:
             out.person(PersonFields(email=f.value))
         elif f.category == "my_number":
             out.person(PersonFields(my_number=f.value))
-    for m in _HONORIFIC_NAME.finditer(unicodedata.normalize("NFKC", text)):
-        name = m.group(1)
-        if any(word in name for word in _NOT_NAMES):
-            continue
-        out.category("name", 0.7, name, location)
-        out.person(PersonFields(name=name))
+    for match in find_person_names(text):
+        out.category("name", match.confidence, match.name, location)
+        out.person(PersonFields(name=match.name))
 
 
 def analyze(document: Document, keymaker: KeyMaker, scope: str) -> Analysis:

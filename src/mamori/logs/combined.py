@@ -43,15 +43,15 @@ class CombinedFormat(BaseFormat):
             raise bad("bad access-log timestamp")
         if "\\" in request:
             request = unescape_logged(request)
-        parts = request.split(" ")
+        method, _, target = request.partition(" ")
         protocol = ""
-        if len(parts) >= 3 and parts[-1].startswith("HTTP/"):
-            method, target, protocol = parts[0], " ".join(parts[1:-1]), parts[-1]
-        elif len(parts) == 2:
-            method, target = parts
+        if target:
+            head, _, last = target.rpartition(" ")
+            if head and last.startswith("HTTP/"):
+                target, protocol = head, last
         else:
             method, target = "", request
-        if target.startswith("/") or target.startswith("http"):
+        if target[:1] == "/" or target[:4] == "http":
             decoded = decode_url_path(target)
             path, query, encoding = decoded.path, decoded.query, decoded.encoding
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import zlib
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from mamori.errors import LogFormatError
 from mamori.logs.text import ERRORS
 
 CHUNK_SIZE = 1 << 20
+#: Compressed streams are read in smaller steps: a truncated file loses only the last step's lines.
+COMPRESSED_CHUNK_SIZE = 1 << 16
 #: A "line" longer than this is cut (the rest up to the next newline is dropped): binary junk must not
 #: make one line eat all memory.
 MAX_LINE = 1 << 20
@@ -56,10 +59,11 @@ def read_line_chunks(path: Path, encoding: str = "utf-8") -> Iterator[tuple[list
         raise LogFormatError(f"{path}: cannot read the log file: {exc.strerror or exc}") from exc
     carry = b""
     skipping = False
+    step = CHUNK_SIZE if isinstance(stream, io.BufferedReader) else COMPRESSED_CHUNK_SIZE
     with stream:
         while True:
             try:
-                block = stream.read(CHUNK_SIZE)
+                block = stream.read(step)
             except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
                 raise LogFormatError(
                     f"{path.name}: compressed data is truncated or corrupt ({exc}); lines before it were read"

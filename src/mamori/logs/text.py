@@ -44,28 +44,47 @@ def unescape_logged(text: str) -> str:
 def decode_name(text: str) -> tuple[str, bytes | None]:
     """A file name from a log line: (best text, raw bytes when the name was not clean UTF-8).
 
-    Names that are not valid UTF-8 are tried as CP932 (old Windows FTP clients send Shift_JIS);
-    failing that, the text keeps surrogates standing for the bytes.
+    See :func:`decode_japanese_bytes` for how the bytes are read.
     """
     if text.isascii():
         return text, None
     raw = to_bytes(text)
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        decoded = raw.decode("cp932")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", ERRORS), raw
-    if _plausible_cp932(decoded):
-        return decoded, raw
-    return raw.decode("utf-8", ERRORS), raw
+    decoded, encoding = decode_japanese_bytes(raw)
+    return decoded, None if encoding == "utf-8" else raw
 
 
 # Python's cp932 maps lone 0x80/0xA0/0xFD-0xFF to C1 or private-use code points: not real names
 _IMPLAUSIBLE_CP932 = re.compile("[\x00-\x1f\x7f-\x9f\uf8f0-\uf8f3]")
+# What Japanese file names are made of: ASCII, Latin-1, punctuation and symbols, kana, CJK, full-width forms
+_JAPANESE = re.compile(
+    "[\x20-\x7e\xa0-\xff\u2000-\u2bff\u3000-\u30ff\u3190-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]*"
+)
 
 
-def _plausible_cp932(text: str) -> bool:
-    return _IMPLAUSIBLE_CP932.search(text) is None
+def decode_japanese_bytes(data: bytes) -> tuple[str, str]:
+    """Bytes of a name or path as (text, encoding): "ascii", "utf-8", "cp932" or "bytes" (surrogates).
+
+    Strict UTF-8 wins, except when its reading is not Japanese-looking (e.g. Hangul) while the CP932
+    reading is: CP932 "﨑ァ" is the valid UTF-8 "핃@". Bytes neither reading accepts are kept as surrogates.
+    """
+    if data.isascii():
+        return data.decode("ascii"), "ascii"
+    utf8: str | None
+    try:
+        utf8 = data.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    if utf8 is not None and _JAPANESE.fullmatch(utf8):
+        return utf8, "utf-8"
+    try:
+        cp932 = data.decode("cp932")
+    except UnicodeDecodeError:
+        cp932 = None
+    if cp932 is not None and _IMPLAUSIBLE_CP932.search(cp932) is None and (
+        utf8 is None or _JAPANESE.fullmatch(cp932)
+    ):
+        return cp932, "cp932"
+    if utf8 is not None:
+        return utf8, "utf-8"
+    return data.decode("utf-8", ERRORS), "bytes"

@@ -14,11 +14,9 @@ from functools import lru_cache
 from typing import Final
 from urllib.parse import quote_from_bytes, unquote_to_bytes
 
-from mamori.logs.text import ERRORS, to_bytes
+from mamori.logs.text import ERRORS, decode_japanese_bytes, to_bytes
 
 _ABSOLUTE = re.compile(rb"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*")
-# Python's cp932 decodes lone 0x80/0xA0/0xFD-0xFF to C1/private-use code points; such text is not a name
-_IMPLAUSIBLE_CP932 = re.compile("[\x00-\x1f\x7f-\x9f\uf8f0-\uf8f3]")
 
 ENCODINGS: Final = ("ascii", "utf-8", "cp932", "bytes")
 
@@ -82,19 +80,7 @@ def normalise_path_bytes(path: bytes) -> bytes:
 
 def decode_path_bytes(data: bytes) -> tuple[str, str]:
     """Bytes of a path as (text, encoding used): ascii, else strict UTF-8, else CP932, else raw bytes."""
-    if data.isascii():
-        return data.decode("ascii"), "ascii"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp932")
-        if _IMPLAUSIBLE_CP932.search(text) is None:
-            return text, "cp932"
-    except UnicodeDecodeError:
-        pass
-    return data.decode("utf-8", ERRORS), "bytes"
+    return decode_japanese_bytes(data)
 
 
 def encode_url_path(path: str, encoding: str = "utf-8") -> str:

@@ -141,3 +141,35 @@ def fiscal_label(ref: date) -> str:
     """``令和5年度`` for the fiscal year containing *ref*."""
     year = ref.year if ref.month >= 4 else ref.year - 1
     return format_date(date(year, 4, 1), "wareki").split("年")[0] + "年度"
+
+
+#: Free-text notes clerks put in a 備考 column that say nothing about the person's categories.
+PLAIN_MEMOS = ("郵送希望", "転居予定あり", "再発行済", "代理人申請", "日中不在", "電話連絡済", "要確認",
+               "書類不備（再提出依頼中）", "窓口にて受領", "前年度より継続")
+
+
+def memo_column(ctx: DocContext, people: Sequence[Resident], header: str = "備考") -> tuple[Column, set[str]]:
+    """A 備考 column of free text, mostly blank, and the categories its notes add to the truth.
+
+    Some notes are dates of events (``R5.4.1 転入``: not a birth date); a few give a relative's mobile
+    number (``不在時は長女 090-…``: a phone number, but no new person, since the relative is not named).
+    """
+    rng = ctx.rng
+    notes: dict[int, str] = {}
+    cats: set[str] = set()
+    for p in people:
+        roll = rng.random()
+        if roll < 0.55:
+            continue
+        if roll < 0.8:
+            notes[p.id] = rng.choice(PLAIN_MEMOS)
+        elif roll < 0.93:
+            day = ctx.ref.replace(day=rng.randint(1, 28))
+            notes[p.id] = f"{format_date(day, rng.choice(('letter_dot', 'slash', 'wareki')))} " \
+                          f"{rng.choice(('転入', '転居', '申請受付', '更新'))}"
+        else:
+            relative = rng.choice(("長男", "長女", "二男", "妻", "夫", "娘"))
+            number = f"{rng.choice(('090', '080', '070'))}-{rng.randint(1000, 9999)}-{rng.randint(0, 9999):04d}"
+            notes[p.id] = f"不在時は{relative}（{number}）へ連絡"
+            cats.add("phone")
+    return Column(header, (), lambda r, i: notes.get(r.id, "")), cats

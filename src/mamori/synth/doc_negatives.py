@@ -120,3 +120,50 @@ def place_prose(ctx: DocContext) -> SynthDoc:
         "問い合わせ先：建設局 道路部 道路計画課 072-228-7423",
     )
     return _negative(paras[0], "place_prose", None, [], paragraphs=paras)
+
+
+def age_statistics(ctx: DocContext) -> SynthDoc:
+    """年齢別人口: counts per five-year age group (``0～4歳`` … ``100歳以上``) by sex — no person."""
+    rng = ctx.rng
+    ward = rng.choice(_WARDS)
+    dash = rng.choice(("～", "-", "〜"))
+    rows = []
+    for low in range(0, 100, 5):
+        men, women = rng.randint(900, 9000), rng.randint(900, 9200)
+        rows.append((f"{low}{dash}{low + 4}歳", str(men), str(women), str(men + women)))
+    men, women = rng.randint(2, 30), rng.randint(20, 160)
+    rows.append(("100歳以上", str(men), str(women), str(men + women)))
+    header = rng.choice((("年齢区分", "男", "女", "計"), ("年齢", "男性", "女性", "合計")))
+    return _negative(f"{ward} 年齢別人口", "age_statistics", header, rows,
+                     title_rows=(f"{format_date(ctx.ref, 'wareki')}現在 {ward} 年齢（5歳階級）別人口", ""))
+
+
+_BODIES = ("庁議", "総合教育会議", "防災会議", "都市計画審議会", "行財政改革推進会議")
+
+
+def attendance_by_title(ctx: DocContext) -> SynthDoc:
+    """会議出席者一覧 naming everyone by post only (市長, 副市長, 委員長 …): no person is identified."""
+    rng = ctx.rng
+    posts = rng.sample(_OFFICIALS + ("議長", "副議長", "総務委員長", "会計管理者", "消防局長", "上下水道局長"), k=8)
+    rows = [(str(i), post, rng.choice(("出席", "出席", "出席", "欠席", "代理出席")), "")
+            for i, post in enumerate(posts, start=1)]
+    body = rng.choice(_BODIES)
+    return _negative(f"{body} 出席者一覧", "attendance_by_title", ("No", "役職", "出欠", "備考"), rows,
+                     title_rows=(f"{format_date(ctx.ref, 'wareki')} {body} 出席者", ""))
+
+
+_ORG_NAMES = ("社会福祉法人 堺市社会福祉協議会", "公益財団法人 堺市文化振興財団", "NPO法人 さかい子育てネット",
+              "一般社団法人 堺観光コンベンション協会", "堺商工会議所", "公益社団法人 堺市シルバー人材センター",
+              "NPO法人 まちづくり堺", "堺市老人クラブ連合会", "堺市PTA協議会", "堺市体育協会")
+
+
+def org_directory(ctx: DocContext) -> SynthDoc:
+    """関係団体一覧: organisations with their office address and main number, no representative named."""
+    rng = ctx.rng
+    rows = []
+    for i, org in enumerate(rng.sample(_ORG_NAMES, k=min(len(_ORG_NAMES), max(3, ctx.rows))), start=1):
+        town = rng.choice(towns_in("大阪府", rng.choice(_WARDS)))
+        rows.append((str(i), org, town.postal_code,
+                     f"{town.city}{town.town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号",
+                     format_phone(fill_pattern(town.phone_pattern, rng), "hyphen")))
+    return _negative("関係団体一覧", "org_directory", ("No", "団体名", "郵便番号", "事務所所在地", "代表電話"), rows)

@@ -13,6 +13,7 @@ from mamori.synth.variants import (
     NAME_STYLES,
     PHONE_STYLES,
     format_address,
+    format_block,
     format_date,
     format_name,
     format_phone,
@@ -124,3 +125,30 @@ def consultation(ctx: DocContext) -> SynthDoc:
         cats.add("phone")
     paras.append("相談内容：自宅前の道路の街灯が切れており、夜間の通行が不安とのこと。道路課へ引継ぎ。")
     return _doc("市民相談受付票", "consultation", paras, [person], cats)
+
+
+def association_minutes(ctx: DocContext) -> SynthDoc:
+    """自治会役員会 議事録: officers named in the attendance line (敬称略) and by surname + post later;
+    sometimes a resident's house named by address (``…番地の山田様宅前``)."""
+    rng = ctx.rng
+    officers = ctx.sample(k=rng.randint(3, 5), min_age=40)
+    posts = ("会長", "副会長", "会計", "書記", "班長")
+    town = officers[0].town
+    attendance = "、".join(f"{posts[n]} {p.family_name}{p.given_name}" for n, p in enumerate(officers))
+    paras = [f"{town}自治会 役員会 議事録",
+             f"日時：{format_date(ctx.ref, 'wareki')} 19時00分～20時30分　場所：{town}会館",
+             f"出席者：{attendance}（敬称略）",
+             f"1. 夏祭りの準備について　{officers[1].family_name}副会長より、模擬店の配置案が示された。",
+             f"2. 会費の収支報告　{officers[2].family_name}会計より、上半期の収支が報告され、承認された。"]
+    people = list(officers)
+    cats = {"name"}
+    if rng.random() < 0.5:
+        resident = ctx.sample(k=1, min_age=20)[0]
+        if resident.id not in {p.id for p in people}:
+            people.append(resident)
+            cats.add("address")
+            paras.append(f"3. ごみ集積所の移設について　{resident.city}{resident.town}"
+                         f"{format_block(resident.block, 'marks')}の{resident.family_name}{resident.given_name}様"
+                         "宅前の集積所を、次年度から公園北側へ移す案が了承された。")
+    paras.append("次回は翌月第2土曜日に開催する。")
+    return _doc(paras[0], "association_minutes", paras, people, cats)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from bisect import bisect
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import accumulate, pairwise
@@ -128,3 +129,47 @@ def iter_residents(n: int, seed: int, start_id: int = 1) -> Iterator[Resident]:
 def generate_residents(n: int, seed: int, start_id: int = 1) -> list[Resident]:
     """A list of *n* residents; deterministic by *seed*."""
     return list(iter_residents(n, seed, start_id))
+
+
+#: Ids of household members made up around a pool resident start here (``head.id * 10 + k`` above it).
+HOUSEHOLD_ID_BASE = 1_000_000_000
+
+
+def _relative(head: Resident, k: int, gender: str, birth: date, rng: random.Random) -> Resident:
+    given = given_names(era_of_birth(birth.year), gender).pick(rng)
+    return replace(head, id=HOUSEHOLD_ID_BASE + head.id * 10 + k, given_name=given.text, given_kana=given.kana,
+                   gender=gender, birth_date=birth, mobile="", email="", my_number=mynumber.generate(rng))
+
+
+def household_of(head: Resident) -> list[tuple[str, Resident]]:
+    """*head*'s household as (続柄, person): the head first, then spouse, children, a parent.
+
+    The members share the head's surname, address and landline; they are made up from the head's id
+    alone, so the same household is the same people (same ids) in every file that lists it.
+    """
+    rng = random.Random(f"household-{head.id}")
+    members: list[tuple[str, Resident]] = [("世帯主", head)]
+    year = head.birth_date.year
+    other = "女" if head.gender == "男" else "男"
+    if year <= 1992 and rng.random() < 0.7:
+        spouse_year = max(FIRST_YEAR, min(LAST_YEAR, year + rng.randint(-4, 4)))
+        members.append(("妻" if other == "女" else "夫", _relative(head, 1, other, _birth_date_in(spouse_year, rng),
+                                                                     rng)))
+    sons = daughters = 0
+    for k in range(2, 2 + (rng.choice((0, 1, 1, 2, 2, 3)) if year <= 1985 else 0)):
+        child_year = year + rng.randint(24, 40)
+        if child_year > LAST_YEAR:
+            break
+        gender = rng.choice(("男", "女"))
+        sons, daughters = sons + (gender == "男"), daughters + (gender == "女")
+        n = sons if gender == "男" else daughters
+        word = ("長", "二", "三")[n - 1] + ("男" if gender == "男" else "女")
+        members.append((word, _relative(head, k, gender, _birth_date_in(child_year, rng), rng)))
+    if year >= 1950 and rng.random() < 0.15:
+        parent_year = max(FIRST_YEAR, year - rng.randint(24, 34))
+        members.append(("母", _relative(head, 9, "女", _birth_date_in(parent_year, rng), rng)))
+    return members
+
+
+def _birth_date_in(year: int, rng: random.Random) -> date:
+    return date(year, 1, 1) + timedelta(days=int(rng.random() * (366 if year % 4 == 0 else 365)))

@@ -1,0 +1,1 @@
+"""Person names: in table cells (lexicon + shape) and in running text (morphology + context)."""
