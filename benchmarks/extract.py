@@ -14,6 +14,7 @@ It prints a Markdown table (MB/s of each, and mamori as a share of the ceiling) 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import platform
 import sys
 import tempfile
@@ -61,11 +62,9 @@ def mamori_read(path: Path) -> int:
     extractor = choose(item, data[:8192], generic=False) or choose(item, data[:8192], generic=True)
     if extractor is None:
         raise SystemExit(f"no extractor for {path}")
-    with item.open() as stream:
-        try:
-            extractor.extract(stream, item)
-        except MamoriError:
-            pass  # e.g. needs_ocr for image-only PDFs: the work of finding out was done
+    # needs_ocr for image-only PDFs is an answer too: the work of finding out was done.
+    with item.open() as stream, contextlib.suppress(MamoriError):
+        extractor.extract(stream, item)
     return len(data)
 
 

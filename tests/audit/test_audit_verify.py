@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from mamori.audit.store import OFFSET, encode_frame
 from mamori.errors import AuditError, AuditIntegrityError
 
 N = 24
+SIGNER = generate_signer()
 MakeLog = Callable[..., tuple[Path, AuditLog]]
 Frames = Callable[[Path], list[bytes]]
 WriteFrames = Callable[[Path, list[bytes]], None]
@@ -228,18 +230,14 @@ def test_garbage_in_any_file_gives_a_report_or_an_audit_error(
     tmp_path_factory: pytest.TempPathFactory, name: str, at: int, garbage: bytes, cut: bool
 ) -> None:
     home = tmp_path_factory.mktemp("g")
-    log = AuditLog(home, durable=False, checkpoint_every=4)
+    log = AuditLog(home, signer=SIGNER, durable=False, checkpoint_every=4)
     for i in range(9):
         log.append(AuditEvent(actor="a", action="x", details={"i": i}))
     path = home / "audit" / name
     data = path.read_bytes()
     at = min(at, len(data))
     path.write_bytes(data[:at] + garbage + (b"" if cut else data[at + len(garbage):]))
-    try:
+    with contextlib.suppress(AuditError):
         verify_log(home)
-    except AuditError:
-        pass
-    try:
-        AuditLog(home, durable=False).append(AuditEvent(actor="a", action="x"))
-    except AuditError:
-        pass
+    with contextlib.suppress(AuditError):
+        AuditLog(home, signer=SIGNER, durable=False).append(AuditEvent(actor="a", action="x"))

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-COMMANDS = [[], ["find"], ["demo"], ["synth"], ["synth", "corpus"], ["version"]]
+COMMANDS = [[], ["find"], ["demo"], ["synth"], ["synth", "corpus"], ["version"], ["audit"],
+            ["audit", "verify"], ["audit", "verify-receipt"]]
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a) or "mamori")

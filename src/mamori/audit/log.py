@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import threading
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +58,7 @@ from mamori.audit.store import (
     leaves_for,
     open_append,
     push_leaf,
+    read_or_create_meta,
     sync,
     sync_dir,
     write_all,
@@ -105,7 +104,7 @@ class AuditLog:
         except OSError as exc:
             raise AuditError(f"cannot create the audit log directory {self.path}: {exc.strerror}") from exc
         with self._locked():
-            self.origin = self._init_meta()
+            self.origin = read_or_create_meta(self.path / "meta.json", FORMAT, durable=durable)
             self.signer = self._init_key(signer)
             self._reconcile()
             if self.durable:
@@ -115,25 +114,6 @@ class AuditLog:
     def verifier(self) -> Verifier:
         """The public key that checks this log's checkpoints."""
         return self.signer.verifier
-
-    def _init_meta(self) -> str:
-        meta = self.path / "meta.json"
-        if not meta.exists():
-            tmp = self.path / "meta.json.tmp"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"format": FORMAT, "origin": f"mamori/audit/{uuid.uuid4().hex[:16]}"}, out)
-                out.flush()
-                if self.durable:
-                    os.fsync(out.fileno())
-            os.replace(tmp, meta)
-        try:
-            doc = json.loads(meta.read_text(encoding="utf-8"))
-            if doc["format"] != FORMAT or not isinstance(doc["origin"], str):
-                raise ValueError("unknown format")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise AuditError(f"{meta} is not a mamori audit log description: {exc}") from exc
-        return str(doc["origin"])
 
     def _init_key(self, signer: Signer | None) -> Signer:
         key, pub = self.path / "checkpoint.key", self.path / "checkpoint.pub"
@@ -318,7 +298,8 @@ class AuditLog:
 
     def receipt(self, index: int) -> Receipt:
         """A receipt for entry `index`, proven against the latest checkpoint (signing a new one if needed)."""
+        record = self.record(index)
         note = self.checkpoint()
         size = verify_checkpoint(note, self.verifier).size
-        return Receipt(index, self.record(index), tuple(self.inclusion_proof(index, size)), note)
+        return Receipt(index, record, tuple(self.inclusion_proof(index, size)), note)
 

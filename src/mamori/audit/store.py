@@ -12,9 +12,11 @@ sits at ``(i+1)·2^(k+1) - 2 - popcount(i)``, and a proof needs O(log n) reads.
 
 from __future__ import annotations
 
+import json
 import mmap
 import os
 import struct
+import uuid
 import zlib
 from pathlib import Path
 
@@ -170,3 +172,23 @@ def fold_frontier(front: dict[int, bytes]) -> bytes:
     for level in levels[1:]:
         h = node_hash(front[level], h)
     return h
+
+
+def read_or_create_meta(meta: Path, log_format: str, *, durable: bool) -> str:
+    """The log's origin from its meta.json, creating the file (with a fresh origin) for a new log."""
+    if not meta.exists():
+        tmp = meta.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"format": log_format, "origin": f"mamori/audit/{uuid.uuid4().hex[:16]}"}, out)
+            out.flush()
+            if durable:
+                os.fsync(out.fileno())
+        os.replace(tmp, meta)
+    try:
+        doc = json.loads(meta.read_text(encoding="utf-8"))
+        if doc["format"] != log_format or not isinstance(doc["origin"], str):
+            raise ValueError("unknown format")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AuditError(f"{meta} is not a mamori audit log description: {exc}") from exc
+    return str(doc["origin"])

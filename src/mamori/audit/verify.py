@@ -6,6 +6,11 @@ at its size, and consecutive checkpoints checked for consistency with RFC 9162 p
 reads the files through ``mmap`` and does one hash per record and per interior node, so a million
 entries take seconds. Verification only reads; it holds the log's lock just long enough to fix
 the sizes it checks, so a running server can go on appending.
+
+What no local check can catch: someone able to write the files who removes the newest entries
+from all of them together with the checkpoints covering them, or who replaces the stored key and
+re-signs. Receipts and checkpoints handed out are the witnesses against that: pass the public key
+an auditor holds as `public_key`, not the copy stored beside the log.
 """
 
 from __future__ import annotations

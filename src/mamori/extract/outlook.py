@@ -101,7 +101,7 @@ def _body(msg: _Object, codepage: str) -> str:
 def _rtf_text(compressed: bytes) -> str:
     """The text of a compressed-RTF body (Outlook keeps only this when the mail was written in RTF)."""
     try:
-        import compressed_rtf  # type: ignore[import-untyped]  # installed with extract-msg
+        import compressed_rtf
         from striprtf.striprtf import rtf_to_text
 
         decoded = compressed_rtf.decompress(compressed)
