@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES :=
+APT_PACKAGES := postgresql
 DEMO_DIR ?= demo-out
 
 .PHONY: setup system-deps demo test lint typecheck unit bench clean
@@ -33,8 +33,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# The whole suite on SQLite, then the server's tests again on a real PostgreSQL started for the run.
 test: setup lint
 	$(BIN)/python -m pytest -n 2 -q
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 -q tests/guard
 
 bench: setup
 	$(BIN)/python benchmarks/extract.py

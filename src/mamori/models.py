@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, Protocol, overload
 
 ARCHIVE_SEPARATOR = "!"
 
@@ -116,16 +117,85 @@ class Problem:
     location: Location | None = None
 
 
+class CellColumn(Protocol):
+    """One column of cells held column-wise (a list of str, a Polars string Series …)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: Any) -> Any: ...
+
+
+_ROW_CHUNK = 4096
+
+
+class ColumnRows(Sequence[tuple[str, ...]]):
+    """Rows of a table kept as columns (a big CSV read column-wise): a sequence of row tuples on demand.
+
+    Indexing and iterating build tuples lazily (chunk by chunk), so code that reads ``table.rows``
+    works unchanged while the detector reads whole columns through ``columns``/``column_values``.
+    Missing cells (None) read as "".
+    """
+
+    def __init__(self, columns: Sequence[CellColumn], height: int | None = None) -> None:
+        self.columns: tuple[CellColumn, ...] = tuple(columns)
+        self.height = height if height is not None else max((len(c) for c in self.columns), default=0)
+
+    def __len__(self) -> int:
+        return self.height
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ColumnRows: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, ...] | ColumnRows:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.height)
+            if step != 1:
+                return ColumnRows([_to_list(c[start:stop])[::step] for c in self.columns])
+            return ColumnRows([c[start:stop] for c in self.columns], max(0, stop - start))
+        if index < 0:
+            index += self.height
+        if not 0 <= index < self.height:
+            raise IndexError("row index out of range")
+        return tuple(_cell(c[index]) for c in self.columns)
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        for start in range(0, self.height, _ROW_CHUNK):
+            chunk = [_to_list(c[start : start + _ROW_CHUNK]) for c in self.columns]
+            for row in zip(*chunk, strict=True):
+                yield tuple(_cell(v) for v in row)
+
+    def column_values(self, index: int) -> list[str]:
+        """Every cell of one column as a list of str."""
+        return [_cell(v) for v in _to_list(self.columns[index])]
+
+
+def _to_list(column: Any) -> list[Any]:
+    to_list = getattr(column, "to_list", None)
+    return list(to_list()) if to_list is not None else list(column)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A grid of cell texts as it appears (title rows, blank rows and all); no header guessing here."""
+    """A grid of cell texts as it appears (title rows, blank rows and all); no header guessing here.
 
-    rows: tuple[tuple[str, ...], ...]
+    ``rows`` is a tuple of row tuples, or a :class:`ColumnRows` when the table was read column-wise.
+    """
+
+    rows: Sequence[tuple[str, ...]]
     location: Location = Location()
     name: str | None = None
 
     @property
     def width(self) -> int:
+        if isinstance(self.rows, ColumnRows):
+            return len(self.rows.columns)
         return max((len(r) for r in self.rows), default=0)
 
 

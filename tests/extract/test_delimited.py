@@ -107,7 +107,9 @@ def test_looks_delimited_needs_three_rows() -> None:
     assert looks_delimited("a,b,c\n1,2,3\n4,5,6\n", at_end=True)
 
 
-_CELL = st.text(alphabet="山田髙﨑①～ソ表ポｱﾔﾏﾀﾞ　abc ,\"|\t\n\r;0\\", max_size=12)
+# Tokens, not free characters: a voicing mark after a kana that takes none (ｱﾞ) is not Japanese, and two
+# such bytes are honestly EUC-JP (厭); the encoding table in test_encoding.py covers ambiguity.
+_CELL = st.lists(st.sampled_from([*"山田髙﨑①～ソ表ポｱﾔﾏ　abc ,\"|\t\n\r;0\\", "ﾀﾞ", "ﾊﾟ"]), max_size=12).map("".join)
 
 
 @settings(max_examples=80, deadline=None)

@@ -145,7 +145,8 @@ def test_text_stream_lines_join_crlf_split_across_chunks() -> None:
 def test_text_stream_equals_whole_decode(text: str, head: int, chunk: int, codec: str) -> None:
     data = text.encode(codec)
     stream = TextStream(io.BytesIO(data), head_size=head, chunk_size=chunk)
-    assert "".join(stream.chunks()) == text or stream.problems
+    # Three bytes of CP932 can be valid UTF-8 (ﾏ① = CF 87 40 = "χ@"): compare with the whole decode.
+    assert "".join(stream.chunks()) == decode(data).text or stream.problems
 
 
 @settings(max_examples=300, deadline=None)

@@ -67,3 +67,28 @@ def test_scripts_dropped_inline_kept_nested_tables_and_colspan() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "<", "<html>", "<?xml version='1.0' encoding='utf-8'?><html/>", "\x00"])
 def test_degenerate_documents(text: str) -> None:
     parse_html(text)
+
+
+@pytest.mark.parametrize(
+    ("html", "blocks"),
+    [
+        # the parser keeps control characters that lxml refuses to set back when a table's tail moves
+        ("<p>a<table><tr><td>x</td></tr></table>\x1e tail\x01</p>", ["a", "tail"]),
+        ("<div><b>a</b><table><tr><td>x</td></tr></table>\x1f b</div>", ["a b"]),
+    ],
+)
+def test_control_characters_after_a_table(html: str, blocks: list[str]) -> None:
+    tables, found = parse_html(html)
+    assert tables[0].rows == (("x",),)
+    assert [b.text for b in found] == blocks
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [("<td>  a \t b\n</td>", "a b"), ("<td>a\u3000b</td>", "a\u3000b"), ("<td>a\x1eb</td>", "a b"), ("<td></td>", ""),
+     ("<td>a<br>b</td>", "a\nb"), ("<TD COLSPAN=' 2 '>c</TD>", "c")],
+)
+def test_plain_cells_read_like_walked_ones(cell: str, text: str) -> None:
+    tables, _ = parse_html(f"<table><tr>{cell}<td>z</td></tr></table>")
+    assert tables[0].rows[0][0] == text
+    assert tables[0].rows[0][-1] == "z"

@@ -162,6 +162,10 @@ NESTED = (
     "</w:tc><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"
 )
 SDT = "<w:sdt><w:sdtContent>" + _p("コントロール内 ﾔﾏﾀﾞ ﾀﾛｳ") + "</w:sdtContent></w:sdt>"
+WRAPPED_SPAN = (
+    '<w:tbl><w:tr><w:tc><w:tcPr><w:tcW w:w="1"/></w:tcPr><w:customXml><w:tcPr><w:gridSpan w:val="3"/></w:tcPr>'
+    + _p("広い") + "</w:customXml></w:tc><w:tc>" + _p("右") + "</w:tc></w:tr></w:tbl>"
+)
 TRACKED = "<w:p><w:ins><w:r><w:t>挿入</w:t></w:r></w:ins><w:r><w:tab/><w:t>後</w:t><w:br/><w:t>次</w:t></w:r></w:p>"
 
 
@@ -172,8 +176,9 @@ TRACKED = "<w:p><w:ins><w:r><w:t>挿入</w:t></w:r></w:ins><w:r><w:tab/><w:t>後
         (NESTED, [], [(("結合", ""), ("外", "")), (("内①", "内②"),)]),
         (SDT, [("body", "コントロール内 ﾔﾏﾀﾞ ﾀﾛｳ")], []),
         (TRACKED, [("body", "挿入\t後\n次")], []),
+        (WRAPPED_SPAN, [], [(("広い", "", "", "右"),)]),
     ],
-    ids=["textbox-once", "nested-merged", "content-control", "runs-tabs-breaks"],
+    ids=["textbox-once", "nested-merged", "content-control", "runs-tabs-breaks", "span-in-wrapper"],
 )
 def test_docx_layouts(body: str, blocks: list[tuple[str, str]], tables: list[tuple[tuple[str, ...], ...]]) -> None:
     doc = _extract("docx", _docx_with(body))
@@ -253,3 +258,33 @@ def test_odp_slides_are_read() -> None:
     doc = _extract("odt", out.getvalue())
     assert doc.format == "odp"
     assert [(b.location.page, b.text) for b in doc.blocks] == [(1, "一枚目 髙橋　﨑子"), (2, "二枚目  ①")]
+
+
+ODT_CELLS = [
+    ("<text:p>一つ</text:p>", "一つ"),
+    ("<text:p>\n改行\n</text:p>", "改行"),
+    ("<text:p>a<text:s text:c=\"2\"/>b</text:p>", "a  b"),
+    ("<text:p>一</text:p><text:p>二</text:p>", "一\n二"),
+    ("<text:list><text:list-item><text:p>項</text:p></text:list-item></text:list>", "項"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("cell", "text"), ODT_CELLS)
+def test_odt_cells(cell: str, text: str) -> None:
+    content = (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>'
+        '<table:table table:name="表"><table:table-row>'
+        f'<table:table-cell table:number-columns-repeated="2">{cell}</table:table-cell>'
+        "<table:covered-table-cell/><table:table-cell><text:p>端</text:p></table:table-cell>"
+        "</table:table-row></table:table></office:text></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    doc = _extract("odt", out.getvalue())
+    assert doc.tables[0].name == "表"
+    assert doc.tables[0].rows == ((text, text, "", "端"),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 
@@ -39,6 +40,13 @@ def test_round_trip() -> None:
         (rb"{\rtf1\ansi\ansicpg932 a\tab b\line c\~d\{e\}\\}", "a\tb\nc\u00a0d{e}\\"),
         (rb"{\rtf1 {\pict\bin4 }}}}} tail}", "tail"),
         (rb"{\rtf1 done} out of band", "done"),
+        # runs of \'hh escapes are decoded together; a \uN fallback skip may end inside one
+        (rb"{\rtf1\ansi\ansicpg932\uc2\u39641\'fb\'fc\'82\'a0 ok}", "髙あ ok"),
+        (rb"{\rtf1\ansi\ansicpg932\uc3\u39641\'fb\'fcab}", "髙b"),
+        (rb"{\rtf1\ansi\ansicpg932\'82\'a0\'82\'a2\par\'82\'a4}", "あい\nう"),
+        # \bin data inside a run of control words is skipped, not read as more control words
+        (rb"{\rtf1 {\pict\bin4\par}x\par} y}", "x"),
+        (rb"{\rtf1\ansi{\fonttbl{\f1\froman\fcharset128{\*\panose 0}MS;}}\f1\'82\'a0}", "あ"),
     ],
 )
 def test_escapes(rtf: bytes, text: str) -> None:
@@ -56,3 +64,12 @@ def test_cells_with_pipes_stay_cells() -> None:
 @pytest.mark.parametrize("head", [b"{\\rtf1\\ansi", b"\xef\xbb\xbf{\\rtf1", b"\r\n{\\rtf"])
 def test_sniff(head: bytes) -> None:
     assert RtfExtractor().sniff(head, Item(path="x", size=len(head), sha256=""))
+
+
+def test_font_table_scan_is_linear() -> None:
+    """Many \\fN in brace-less text once made the font-table scan quadratic (minutes for 300 kB)."""
+    rtf = b"{\\rtf1\\ansi{\\fonttbl{\\f0\\fcharset128 MS;}}" + b"\\f0 x" * 60_000 + b"\\'82\\'a0}"
+    start = time.monotonic()
+    blocks, _ = rtf_content(rtf)
+    assert time.monotonic() - start < 3
+    assert blocks[0].text == "x" * 60_000 + "あ"

@@ -53,3 +53,22 @@ def test_every_era_form_round_trips(d: date) -> None:
 @given(st.text(max_size=60))
 def test_parse_date_never_raises(text: str) -> None:
     parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3450302", date(1970, 3, 2)),  # era code form: 3 = 昭和
+        ("4010108", date(1989, 1, 8)),  # 平成元年1月8日
+        ("5010501", date(2019, 5, 1)),
+        ("3640108", None),  # 昭和64年1月8日 was already 平成
+        ("6450302", None),  # no era 6
+        ("昭和45年 3月 2日", date(1970, 3, 2)),
+        ("S.45.3.2", date(1970, 3, 2)),
+        ("昭和四十五年三月二日", date(1970, 3, 2)),
+        ("平成十二年十二月二十日", date(2000, 12, 20)),
+        ("令和元年五月一日", date(2019, 5, 1)),
+    ],
+)
+def test_parse_date_municipal_forms(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected

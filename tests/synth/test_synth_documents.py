@@ -12,11 +12,12 @@ from mamori.detect.categories import CATEGORY_IDS, SPECIAL_CARE
 from mamori.synth import mynumber
 from mamori.synth.documents import DOC_KINDS, make_document
 from mamori.synth.model import Resident, SynthDoc
-from mamori.synth.residents import generate_residents
+from mamori.synth.residents import generate_residents, household_of
 
 VOCABULARY = frozenset(CATEGORY_IDS)
 PEOPLE = generate_residents(600, seed=5)
-BY_ID = {p.id: p for p in PEOPLE}
+# Household lists add made-up relatives of pool residents, with ids of their own.
+BY_ID = {m.id: m for p in PEOPLE for _, m in household_of(p)}
 KINDS = [k.name for k in DOC_KINDS]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import ProgressColumn, Task
 from rich.table import Table
 from rich.text import Text
@@ -43,21 +44,27 @@ def terminal_table(console: Console, results: list[ItemResult], summary: ScanSum
 
 
 def explain(console: Console, result: ItemResult, lang: str) -> None:
-    """Why *result* was judged as it was: categories with confidence, masked samples with locations."""
-    console.print(Text(f"{result.path}  [{status_label(result.status.value, lang)}]", style="bold"))
+    """Why *result* was judged as it was: what was read, categories by confidence, masked samples and where."""
+    head = f"{result.path}  [{status_label(result.status.value, lang)}]"
+    read_as = " · ".join(x for x in (result.format, result.encoding) if x)
+    console.print(Text(head + (f"  ({read_as})" if read_as else ""), style="bold"))
     if result.pii is None:
         console.print("  " + t("explain.not_inspected", lang, reason=result.reason or ""))
         return
     if not result.categories:
         console.print("  " + t("explain.none", lang))
     confidence = dict(result.confidence)
-    for category in result.categories:
-        label = BY_ID[category].label(lang)
+    for category in sorted(result.categories, key=lambda c: -confidence.get(c, 0.0)):
+        label = BY_ID[category].label(lang) + (" ⚠" if BY_ID[category].special_care else "")
         console.print("  " + t("explain.category", lang, label=label, conf=confidence.get(category, 0.0)))
         for sample in result.samples:
             if sample.category == category:
-                console.print(t("explain.sample", lang, value=sample.masked, location=sample.location.describe()))
+                console.print(escape(t("explain.sample", lang, value=sample.masked,
+                                       location=sample.location.describe())))
     if result.persons:
-        console.print(f"  {t('col.persons', lang)}: {result.persons}")
+        care = f"  {t('col.special_care', lang)}: {t('pii.true', lang)}" if result.special_care else ""
+        console.print(f"  {t('col.persons', lang)}: {result.persons:,}{care}")
+    if result.reason:
+        console.print(f"  ({result.reason})")
     for problem in result.problems[:5]:
         console.print(f"  ! {problem.message}")

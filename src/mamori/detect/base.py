@@ -9,6 +9,9 @@ from typing import ClassVar, Protocol
 
 from mamori.models import Location
 
+#: Findings below this confidence are not reported: the engine counts every finding it gets.
+MIN_CONFIDENCE = 0.5
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -75,12 +78,21 @@ class PatternDetector:
 
     def find(self, text: str, location: Location) -> Iterator[Finding]:
         """Every validated match of every pattern in *text*."""
+        seen: set[tuple[int, int]] = set()  # one value matched by two patterns is one finding
         for pattern in self.patterns:
             for m in pattern.finditer(text):
+                span = _span(m)
+                if span in seen:
+                    continue
                 confidence = self.confidence(text, m)
-                if confidence is not None:
+                if confidence is not None and confidence >= MIN_CONFIDENCE:
+                    seen.add(span)
                     yield Finding(self.category, _value(m), location, confidence, self.name)
 
 
 def _value(match: re.Match[str]) -> str:
     return match.group("v") if "v" in match.re.groupindex else match.group(0)
+
+
+def _span(match: re.Match[str]) -> tuple[int, int]:
+    return match.span("v") if "v" in match.re.groupindex else match.span()

@@ -1,49 +1,52 @@
-"""Tables, column first: find the header row, classify each column by header words and values."""
+"""Tables, column first: find the header row(s), classify each column by header words AND values.
+
+The header is searched among the first rows (title and blank rows above it are skipped; a header
+may span two rows: 氏名 over 姓 | 名). Each column gets a kind from its header and from a sample of
+its values; values override a misleading header and classify headerless tables alone. A date column
+is a birth date by its header, or by values that spread over decades in a table of people (the
+dates of a schedule do not). Whether the table is a table of people is decided last.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from mamori.detect.my_number import is_valid_my_number
-from mamori.detect.names.cell import name_score
-from mamori.detect.phone import is_plausible_jp_number
-from mamori.models import Table
-from mamori.people.wareki import parse_date
-
-#: Column kinds beyond the categories: the two halves of a split name.
-FAMILY_NAME = "family_name"
-GIVEN_NAME = "given_name"
-
-# Header words per kind, matched against the header cell with spaces removed (NFKC).
-# Exact words match only the whole cell; the others match as substrings.
-_EXACT: dict[str, str] = {
-    "姓": FAMILY_NAME, "氏": FAMILY_NAME, "苗字": FAMILY_NAME, "名": GIVEN_NAME, "名前(名)": GIVEN_NAME,
-    "性": "gender", "年齢": "age", "歳": "age", "TEL": "phone", "電話": "phone", "〒": "postal_code",
-}
-_CONTAINS: tuple[tuple[str, str], ...] = (
-    ("フリガナ", "name_kana"), ("ふりがな", "name_kana"), ("カナ", "name_kana"), ("ヨミ", "name_kana"),
-    ("よみ", "name_kana"), ("氏名", "name"), ("名前", "name"), ("姓名", "name"), ("世帯主", "name"),
-    ("申込者", "name"), ("被保険者名", "name"), ("児童名", "name"), ("保護者名", "name"),
-    ("マイナンバー", "my_number"), ("個人番号", "my_number"), ("住民票コード", "resident_code"),
-    ("郵便番号", "postal_code"), ("住所", "address"), ("居所", "address"), ("生年月日", "birth_date"),
-    ("誕生日", "birth_date"), ("年齢", "age"), ("性別", "gender"), ("電話", "phone"), ("携帯", "phone"),
-    ("TEL", "phone"), ("連絡先", "phone"), ("メール", "email"), ("E-MAIL", "email"), ("MAIL", "email"),
-    ("要介護", "care_need"), ("介護度", "care_need"), ("要支援", "care_need"), ("障害", "disability"),
-    ("障がい", "disability"), ("手帳等級", "disability"), ("病名", "health"), ("傷病", "health"),
-    ("診断", "health"), ("既往歴", "health"), ("健診", "health"), ("給与", "salary"), ("給料", "salary"),
-    ("基本給", "salary"), ("支給額", "salary"), ("学校", "school"), ("学年", "school"), ("在籍", "school"),
-    ("被保険者番号", "insurance_number"), ("保険証", "insurance_number"), ("基礎年金番号", "pension_number"),
-    ("年金番号", "pension_number"), ("口座番号", "bank_account"), ("免許証", "drivers_license"),
-    ("旅券", "passport"), ("パスポート", "passport"), ("犯罪", "criminal_record"), ("前科", "criminal_record"),
+from mamori.detect.column_headers import (
+    EVENT_DATE,
+    FAMILY_KANA,
+    FAMILY_NAME,
+    GIVEN_KANA,
+    GIVEN_NAME,
+    OTHER,
+    clean,
+    header_kind,
+    is_personal_kind,
 )
-# Headers that look like a name column but name something that is not a person.
-_NOT_PERSON = ("施設", "会社", "法人", "団体", "事業所", "店", "品", "商品", "部品", "町名", "地区", "学校名", "課")
+from mamori.detect.column_values import DATE, value_kind, value_share
+from mamori.models import Table
+from mamori.people.wareki import parse_cell_date
 
-_ADDRESS_VALUE = re.compile(r"(都|道|府|県|市|区|町|村).*\d")
-_EMAIL_VALUE = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+__all__ = ["FAMILY_KANA", "FAMILY_NAME", "GIVEN_KANA", "GIVEN_NAME", "ColumnType", "TableLayout", "classify",
+           "find_header", "header_kind"]
+
+HEADER_SCAN = 20
+SAMPLE_ROWS = 200
+#: Kinds a value check can confirm or refute; a header claiming one needs some values that pass.
+_CHECKED = ("email", "phone", "my_number", "postal_code", "birth_date", "gender", "credit_card",
+            "resident_code", "drivers_license")
+#: Kinds strong enough by values to override what the header says.
+_STRONG = ("email", "my_number", "phone", "postal_code", DATE)
+_NAME_LIKE = ("name", FAMILY_NAME, "name_kana", FAMILY_KANA)
+_IDENTIFYING = ("email", "my_number", "resident_code", "drivers_license", "passport", "insurance_number",
+                "pension_number", "credit_card")
+_COMPANIONS = ("address", "birth_date", "phone", "email", "my_number", "gender", "age", "postal_code")
+_DATA_CELL = re.compile(r"^[\d\s\-‐－ー./:()（）〒+,年月日時分]+$|@")
+_BIRTH_SPREAD_YEARS = 10
+_OLDEST = 115
 
 
 @dataclass(frozen=True)
@@ -51,19 +54,23 @@ class ColumnType:
     """What one column of a table holds."""
 
     index: int
-    kind: str  # a category id, FAMILY_NAME, GIVEN_NAME, or "" when nothing personal
+    kind: str  # a category id, a name part (FAMILY_NAME …), or "" when nothing personal
     confidence: float
-    by: str  # "header" or "values"
+    by: str  # "header", "values" or "header+values"
 
 
 @dataclass(frozen=True)
 class TableLayout:
-    """The header row (None when the table has none) and the classified columns."""
+    """Header rows (None when the table has none), the classified columns, and whether rows are people."""
 
     header_row: int | None
     columns: tuple[ColumnType, ...]
+    people: bool = False
+    first_row: int = 0
+    header_rows: int = 0
 
     def kinds(self) -> dict[str, list[int]]:
+        """Column indexes by kind (only personal kinds)."""
         out: dict[str, list[int]] = {}
         for c in self.columns:
             if c.kind:
@@ -71,77 +78,154 @@ class TableLayout:
         return out
 
 
-def _clean(cell: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", cell)).upper()
+def _is_data_cell(cell: str) -> bool:
+    text = unicodedata.normalize("NFKC", cell).strip()
+    return bool(_DATA_CELL.search(text)) or len(text) > 30
 
 
-def header_kind(cell: str) -> str:
-    """The kind a header cell names, or ""."""
-    text = _clean(cell)
-    if not text or len(text) > 20:
-        return ""
-    if text in _EXACT:
-        return _EXACT[text]
-    for word, kind in _CONTAINS:
-        if word.upper() in text:
-            if kind == "name" and any(n in text for n in _NOT_PERSON):
-                return ""
-            return kind
-    return ""
+def _row_score(row: Sequence[str]) -> tuple[int, int]:
+    """(score, personal kinds) of *row* as a header."""
+    cells = [c for c in row if c.strip()]
+    if not cells:
+        return 0, 0
+    kinds = [header_kind(c) for c in cells]
+    named = sum(1 for k in kinds if k)
+    personal = len({k for k in kinds if is_personal_kind(k)})
+    data = sum(1 for c, k in zip(cells, kinds, strict=True) if not k and _is_data_cell(c))
+    if named == 0 or data > named:
+        return 0, personal
+    return named + personal - data, personal
 
 
-def value_kind(values: Sequence[str]) -> tuple[str, float]:
-    """The kind most of *values* have (by shape alone), with the share that matched."""
-    sample = [unicodedata.normalize("NFKC", v).strip() for v in values if v.strip()]
-    if len(sample) < 3:
-        return "", 0.0
-    checks: tuple[tuple[str, Callable[[str], bool]], ...] = (
-        ("email", lambda v: bool(_EMAIL_VALUE.match(v))),
-        ("my_number", is_valid_my_number),
-        ("phone", lambda v: "-" in v and is_plausible_jp_number(v)),
-        ("birth_date", lambda v: parse_date(v) is not None),
-        ("address", lambda v: bool(_ADDRESS_VALUE.search(v))),
-        ("gender", lambda v: v in ("男", "女", "男性", "女性")),
-        ("name", lambda v: name_score(v) >= 0.5),
-    )
-    for kind, check in checks:
-        share = sum(1 for v in sample if check(v)) / len(sample)
-        if share >= 0.8:
-            return kind, share
-    return "", 0.0
+def find_header(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN) -> int | None:
+    """Index of the best header row within the first *scan* rows, or None.
 
-
-def find_header(rows: Sequence[Sequence[str]], scan: int = 15) -> int | None:
-    """Index of the row naming the most personal-data columns within the first *scan*.
-
-    A name column counts double, so 氏名 + 所属 is a header but 電話 alone is not.
+    A row qualifies with two recognised header words, or one personal word in a narrow table.
     """
-    best, best_score = None, 1
+    best, best_score = None, 0
     for i, row in enumerate(rows[:scan]):
-        kinds = {header_kind(c) for c in row} - {""}
-        score = len(kinds) + (1 if kinds & {"name", FAMILY_NAME} else 0)
-        if score > best_score:
+        score, personal = _row_score(row)
+        filled = sum(1 for c in row if c.strip())
+        qualifies = score >= 2 or (personal and filled <= 2 and score >= 1)
+        if qualifies and score > best_score:
             best, best_score = i, score
     return best
 
 
-def classify(table: Table, sample_rows: int = 200) -> TableLayout:
-    """Header row and column kinds of *table*; headerless tables are classified by values."""
-    rows = table.rows
-    header = find_header(rows)
-    body = rows[header + 1 :] if header is not None else rows
-    sample = body[:sample_rows]
-    columns: list[ColumnType] = []
-    for index in range(table.width):
-        kind = header_kind(rows[header][index]) if header is not None and index < len(rows[header]) else ""
-        if kind:
-            columns.append(ColumnType(index, kind, 0.9, "header"))
-            continue
-        values = [r[index] for r in sample if index < len(r)]
-        vkind, share = value_kind(values)
-        columns.append(ColumnType(index, vkind, round(0.5 + share / 3, 2) if vkind else 0.0, "values"))
-    # A name-shaped column alone is not a person list: it needs a header or an identifying companion.
+def _second_header_row(rows: Sequence[Sequence[str]], header: int) -> bool:
+    """True when the row after *header* continues it (姓 | 名 under a merged 氏名, 和暦 under 生年月日)."""
+    if header + 1 >= len(rows):
+        return False
+    below = [c for c in rows[header + 1] if c.strip()]
+    if not below or any(_is_data_cell(c) for c in below):
+        return False
+    kinds = [header_kind(c) for c in below]
+    parts = (FAMILY_NAME, GIVEN_NAME, FAMILY_KANA, GIVEN_KANA)
+    return any(k in parts for k in kinds) or (sum(1 for k in kinds if k) >= 1 and len(below) < len(
+        [c for c in rows[header] if c.strip()]))
+
+
+def _header_texts(rows: Sequence[Sequence[str]], header: int, two: bool, width: int) -> list[tuple[str, str]]:
+    """(upper, lower) header text per column; a merged upper cell is carried over empty cells right of it."""
+    top = list(rows[header]) + [""] * (width - len(rows[header]))
+    if not two:
+        return [(t, "") for t in top[:width]]
+    bottom = list(rows[header + 1]) + [""] * (width - len(rows[header + 1]))
+    out: list[tuple[str, str]] = []
+    carried = ""
+    for t, b in zip(top[:width], bottom[:width], strict=True):
+        carried = t if t.strip() else (carried if b.strip() else "")
+        out.append((carried, b))
+    return out
+
+
+def _combined_kind(top: str, bottom: str) -> str:
+    upper, lower = header_kind(top), header_kind(bottom)
+    if upper == "name_kana" and lower in (FAMILY_NAME, GIVEN_NAME):
+        return FAMILY_KANA if lower == FAMILY_NAME else GIVEN_KANA
+    if lower and lower != OTHER:
+        return lower
+    if top and bottom:
+        both = header_kind(top + bottom)
+        if both:
+            return both
+    return upper or lower
+
+
+def _decide(header: str, values: Sequence[str]) -> tuple[str, float, str]:
+    """(kind, confidence, by) for one column from its header kind and its sampled values."""
+    vkind, share = value_kind(values)
+    if header == EVENT_DATE:
+        return "", 0.0, "header"
+    if header == OTHER or not header:
+        if header == OTHER and vkind not in ("email", "my_number"):
+            return "", 0.0, "header"
+        return (vkind, round(0.5 + share / 3, 2), "values") if vkind else ("", 0.0, "values")
+    if vkind == header or (vkind == DATE and header == "birth_date"):
+        return header, 0.97, "header+values"
+    if vkind in _STRONG and share >= 0.8 and not (vkind == DATE and header == "age"):
+        return vkind, round(0.6 + share / 4, 2), "values"
+    sample = [v for v in values if v.strip()]
+    if header in _CHECKED and len(sample) >= 3 and value_share(header, sample) < 0.3:
+        return "", 0.0, "header"
+    data_like = sum(1 for v in sample if _is_data_cell(v))
+    if header in ("name", FAMILY_NAME, GIVEN_NAME) and len(sample) >= 3 and data_like > len(sample) / 2:
+        return "", 0.0, "header"
+    return header, 0.85 if vkind == "" else 0.8, "header"
+
+
+def _is_birth_spread(values: Sequence[str], today: date) -> bool:
+    years = [d.year for v in values if (d := parse_cell_date(v)) is not None and d <= today]
+    if len(years) < 3:
+        return False
+    return max(years) - min(years) >= _BIRTH_SPREAD_YEARS and today.year - min(years) <= _OLDEST
+
+
+def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: bool) -> tuple[list[ColumnType], bool]:
     kinds = {c.kind for c in columns}
-    if header is None and not kinds & {"address", "birth_date", "phone", "email", "my_number"}:
-        columns = [c if c.kind != "name" else ColumnType(c.index, "", 0.0, "values") for c in columns]
-    return TableLayout(header, tuple(columns))
+    # A split name needs its family half; a lone 名 column is too ambiguous to be a name.
+    if GIVEN_NAME in kinds and FAMILY_NAME not in kinds and "name" not in kinds:
+        columns = [c if c.kind != GIVEN_NAME else ColumnType(c.index, "", 0.0, c.by) for c in columns]
+    kinds = {c.kind for c in columns}
+    if not has_header and "name" in kinds and not kinds & set(_COMPANIONS):
+        columns = [c if c.kind != "name" else ColumnType(c.index, "", 0.0, c.by) for c in columns]
+        kinds = {c.kind for c in columns}
+    if "name_kana" in kinds and not kinds & {"name", FAMILY_NAME} and not has_header:
+        columns = [c if c.kind != "name_kana" else ColumnType(c.index, "", 0.0, c.by) for c in columns]
+        kinds = {c.kind for c in columns}
+    dated = bool(kinds & {DATE, "birth_date"})
+    people = bool(kinds & set(_NAME_LIKE) or kinds & set(_IDENTIFYING)
+                  or (dated and kinds & {"address", "phone", "gender"}))
+    today = date.today()
+    out: list[ColumnType] = []
+    for c in columns:
+        if c.kind == DATE:
+            birth = people and _is_birth_spread(samples[c.index], today)
+            out.append(ColumnType(c.index, "birth_date", 0.7, "values") if birth else ColumnType(c.index, "", 0.0,
+                                                                                              "values"))
+        else:
+            out.append(c)
+    kinds = {c.kind for c in out}
+    people = bool(kinds & set(_NAME_LIKE) or kinds & set(_IDENTIFYING)
+                  or ("birth_date" in kinds and kinds & {"address", "phone", "gender"}))
+    return out, people
+
+
+def classify(table: Table, sample_rows: int = SAMPLE_ROWS) -> TableLayout:
+    """Header row(s) and column kinds of *table*, and whether its rows are people."""
+    rows = table.rows
+    width = table.width
+    header = find_header(rows)
+    two = header is not None and _second_header_row(rows, header)
+    first = (header + (2 if two else 1)) if header is not None else 0
+    body = rows[first : first + sample_rows]
+    texts = _header_texts(rows, header, two, width) if header is not None else [("", "")] * width
+    header_cells = {clean(t + b) for t, b in texts}
+    samples = [[r[i] for r in body if i < len(r) and r[i].strip() and clean(r[i]) not in header_cells]
+               for i in range(width)]
+    columns = [ColumnType(i, *_decide(_combined_kind(*texts[i]), samples[i])) for i in range(width)]
+    columns, people = _finish(columns, samples, header is not None)
+    if not people:
+        columns = [ColumnType(c.index, "", 0.0, c.by) if c.kind else c for c in columns]
+    return TableLayout(header + (1 if two else 0) if header is not None else None, tuple(columns), people, first,
+                       (2 if two else 1) if header is not None else 0)

@@ -1,30 +1,36 @@
-"""Document → Analysis: categories with confidence, people (as identity keys) and masked samples."""
+"""Document → Analysis: categories with confidence, distinct people (identity keys) and masked samples."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mamori.detect.base import Finding
-from mamori.detect.columns import FAMILY_NAME, GIVEN_NAME, TableLayout, classify
+from mamori.detect.categories import BY_ID
+from mamori.detect.column_people import table_people
+from mamori.detect.columns import classify
 from mamori.detect.masking import mask
 from mamori.detect.names.prose import find_person_names
 from mamori.detect.registry import detectors
-from mamori.models import Document, Location, Sample, Table
+from mamori.models import Document, Location, Sample
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker, PersonFields
-from mamori.people.normalize import nfkc
-from mamori.people.wareki import parse_date
+from mamori.people.normalize import is_kana_key, name_key, nfkc
+from mamori.people.wareki import parse_cell_date
 
-MAX_SAMPLES = 5
+MAX_SAMPLES = 8
+SAMPLES_PER_CATEGORY = 2
+#: Findings in running text that describe the one person a block names (a form, a letter).
+_ABOUT_ONE = ("birth_date", "address", "phone", "email", "my_number")
+
 
 @dataclass(frozen=True)
 class Analysis:
     """What detection found in one document."""
 
     categories: dict[str, float]  # category → confidence
-    persons: tuple[tuple[bytes, ...], ...]  # identity keys of each distinct person in the document
-    samples: tuple[Sample, ...]
+    persons: int = 0  # distinct people in the document
+    person_keys: tuple[tuple[bytes, ...], ...] = field(default=(), repr=False)  # one record per person row
+    samples: tuple[Sample, ...] = ()
 
 
 class _Collector:
@@ -36,10 +42,15 @@ class _Collector:
         self.samples: list[Sample] = []
 
     def category(self, category: str, confidence: float, value: str, location: Location) -> None:
+        if category not in BY_ID:  # pseudo-categories (corporate_number) are not personal data
+            return
         if confidence > self.categories.get(category, 0.0):
             self.categories[category] = confidence
-        if len(self.samples) < MAX_SAMPLES and not any(s.category == category for s in self.samples):
-            self.samples.append(Sample(category, mask(value, category), location))
+        same = sum(1 for s in self.samples if s.category == category)
+        if len(self.samples) < MAX_SAMPLES and same < SAMPLES_PER_CATEGORY:
+            masked = mask(value, category)
+            if all(s.masked != masked for s in self.samples):
+                self.samples.append(Sample(category, masked, location))
 
     def person(self, fields: PersonFields) -> None:
         keys = self.keymaker.keys(fields, self.scope)
@@ -47,81 +58,75 @@ class _Collector:
             self.records.append(keys)
 
 
-def _cell(row: Sequence[str], index: int) -> str:
-    return row[index].strip() if index < len(row) else ""
+def _line_findings(text: str, location: Location) -> list[list[Finding]]:
+    """Detector findings of each line of *text* (NFKC), pseudo-categories left out."""
+    out: list[list[Finding]] = []
+    for line in nfkc(text).split("\n"):
+        found: list[Finding] = []
+        if line.strip():
+            for detector in detectors():
+                found.extend(f for f in detector.find(line, location) if f.category in BY_ID)
+        out.append(found)
+    return out
 
 
-def _table(table: Table, layout: TableLayout, out: _Collector) -> None:
-    kinds = layout.kinds()
-    first = layout.header_row + 1 if layout.header_row is not None else 0
-    name_cols = kinds.get("name", [])[:1]
-    split = (kinds.get(FAMILY_NAME, [])[:1], kinds.get(GIVEN_NAME, [])[:1])
-    has_names = bool(name_cols or split[0])
-    confidence = {c.index: c.confidence for c in layout.columns}
-    base_row = table.location.row or 1
-    for offset, row in enumerate(table.rows[first:], start=first):
-        if name_cols:
-            name = _cell(row, name_cols[0])
-        elif split[0]:
-            name = " ".join(p for p in (_cell(row, split[0][0]), _cell(row, split[1][0]) if split[1] else "") if p)
-        else:
-            name = ""
-        if has_names and not name:
-            continue
-        for kind, cols in kinds.items():
-            for col in cols:
-                value = _cell(row, col)
-                if value:
-                    category = "name" if kind in (FAMILY_NAME, GIVEN_NAME) else kind
-                    loc = Location(sheet=table.name, row=base_row + offset, column=col + 1)
-                    out.category(category, confidence[col], value if category != "name" else name, loc)
-        if not has_names and not (kinds.get("email") or kinds.get("my_number")):
-            continue
-        birth = next((parse_date(_cell(row, c)) for c in kinds.get("birth_date", []) if _cell(row, c)), None)
-        out.person(PersonFields(
-            name=name,
-            birth_date=birth,
-            address=" ".join(_cell(row, c) for c in kinds.get("address", [])).strip(),
-            phone=next((_cell(row, c) for c in kinds.get("phone", []) if _cell(row, c)), ""),
-            email=next((_cell(row, c) for c in kinds.get("email", []) if _cell(row, c)), ""),
-            my_number=next((_cell(row, c) for c in kinds.get("my_number", []) if _cell(row, c)), ""),
-        ))
+def _fields(name: str, findings: list[Finding]) -> PersonFields:
+    first = {f.category: f.value for f in reversed(findings) if f.category in _ABOUT_ONE}
+    birth = parse_cell_date(first["birth_date"]) if "birth_date" in first else None
+    return PersonFields(name=name, birth_date=birth, address=first.get("address", ""), phone=first.get("phone", ""),
+                        email=first.get("email", ""), my_number=first.get("my_number", ""))
 
 
 def _text(text: str, location: Location, out: _Collector) -> None:
-    norm = nfkc(text)
-    findings: list[Finding] = []
-    for detector in detectors():
-        findings.extend(detector.find(norm, location))
-    for f in findings:
+    if location.part == "header":
+        return  # a mail's envelope (From, To): the sender and recipients, not the content
+    lines = _line_findings(text, location)
+    for f in (f for found in lines for f in found):
         out.category(f.category, f.confidence, f.value, f.location)
-        if f.category == "email":
-            out.person(PersonFields(email=f.value))
-        elif f.category == "my_number":
-            out.person(PersonFields(my_number=f.value))
-    for match in find_person_names(text):
+    names = find_person_names(text)
+    for match in names:
         out.category("name", match.confidence, match.name, location)
-        out.person(PersonFields(name=match.name))
+    everything = [f for found in lines for f in found]
+    if len({m.name.replace(" ", "").replace("\u3000", "") for m in names}) == 1:
+        # One person named in the block (a form, a letter): what the block says is about them.
+        out.person(_fields(names[0].name, everything))
+        return
+    # Several people: a name takes what its own line says (a text table, a list in a letter).
+    norm = nfkc(text)
+    by_line: dict[int, list[str]] = {}
+    for match in names:
+        by_line.setdefault(norm.count("\n", 0, match.start), []).append(match.name)
+    attached: set[int] = set()
+    for number, written in by_line.items():
+        # 小林　誠  ｺﾊﾞﾔｼ ﾏｺﾄ on one line: the reading belongs to the name beside it.
+        line_names = [n for n in written if not is_kana_key(name_key(n))] or written
+        found = lines[number] if number < len(lines) and len(set(line_names)) == 1 else []
+        out.person(_fields(line_names[0], found) if found else PersonFields(name=line_names[0]))
+        for extra in line_names[1:]:
+            out.person(PersonFields(name=extra))
+        if found:
+            attached.add(number)
+    for number, found in enumerate(lines):
+        if number in attached:
+            continue
+        for f in found:
+            if f.category == "email":
+                out.person(PersonFields(email=f.value))
+            elif f.category == "my_number":
+                out.person(PersonFields(my_number=f.value))
 
 
 def analyze(document: Document, keymaker: KeyMaker, scope: str) -> Analysis:
     """Find personal data in *document*; *scope* (the item path) bounds name-only identities."""
     out = _Collector(keymaker, scope)
     for table in document.tables:
-        _table(table, classify(table), out)
+        out.records.extend(table_people(table, classify(table), keymaker, scope, out.category).records)
     for block in document.blocks:
         _text(block.text, block.location, out)
-    # Within one document the same person written twice is one person.
-    distinct = DistinctPeople()
-    distinct.add_all(out.records)
-    persons = tuple(_merge(out.records, distinct))
-    if not persons:
-        return Analysis({}, (), tuple(out.samples))
-    return Analysis(out.categories, persons, tuple(out.samples))
-
-
-def _merge(records: list[tuple[bytes, ...]], distinct: DistinctPeople) -> list[tuple[bytes, ...]]:
-    merged: dict[int, set[bytes]] = {}
-    for keys in records:
-        merged.setdefault(distinct.root(keys[0]), set()).update(keys)
-    return [tuple(sorted(keys)) for keys in merged.values()]
+    records = tuple(dict.fromkeys(out.records))
+    if not records:
+        # Categories without a person (a facility's phone, a bare address) are not personal data.
+        return Analysis({}, 0, (), ())
+    people = DistinctPeople()
+    people.add_all(records)
+    return Analysis(out.categories, people.count, records, tuple(out.samples))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MASK = "●"
+_LEVELS = frozenset({"care_need", "disability"})
 
 
 def mask(value: str, category: str) -> str:
@@ -16,6 +17,10 @@ def mask(value: str, category: str) -> str:
     if category == "email":
         local, _, domain = value.partition("@")
         return (local[:1] + MASK * 3) + ("@" + domain if domain else "")
+    if category in _LEVELS:
+        # 要介護3, 身体障害者手帳2級: the kind of level stays readable, its number does not.
+        masked = "".join(MASK if ch.isdigit() else ch for ch in value)
+        return masked if masked != value else value[:2] + MASK * max(1, min(6, len(value) - 2))
     if category == "address":
         keep = max(3, len(value) // 2)
         return value[:keep] + MASK * min(6, len(value) - keep)

@@ -9,7 +9,7 @@ from mamori.people.normalize import digits
 
 
 def my_number_check_digit(first11: str) -> int:
-    """The check digit of the first eleven digits (総務省令 algorithm)."""
+    """The check digit of the first eleven digits (総務省令第85号 第5条)."""
     total = 0
     for n in range(1, 12):
         p = int(first11[11 - n])
@@ -20,9 +20,9 @@ def my_number_check_digit(first11: str) -> int:
 
 
 def is_valid_my_number(text: str) -> bool:
-    """True for twelve digits with a correct check digit."""
+    """Cell check: twelve digits (spaces/hyphens allowed) with a correct check digit."""
     d = digits(text)
-    return len(d) == 12 and my_number_check_digit(d[:11]) == int(d[11])
+    return len(d) == 12 and len(text) <= 20 and my_number_check_digit(d[:11]) == int(d[11])
 
 
 class MyNumber(PatternDetector):
@@ -31,7 +31,7 @@ class MyNumber(PatternDetector):
     name = "my_number"
     category = "my_number"
     patterns = (re.compile(r"(?<![\d-])\d{4}[- ]?\d{4}[- ]?\d{4}(?![\d-])"),)
-    context = ("マイナンバー", "個人番号", "my number", "mynumber")
+    context = ("マイナンバー", "個人番号", "my number", "mynumber", "番号確認")
     context_window = 32
     requires_context = True
 

@@ -97,7 +97,8 @@ class PhoneJp(PatternDetector):
     name = "phone_jp"
     category = "phone"
     patterns = (_PHONE,)
-    context = ("電話", "tel", "携帯", "連絡先", "fax", "ファクス", "ファックス", "℡", "問合せ", "問い合わせ", "お問合せ")
+    context = ("電話", "tel", "携帯", "連絡先", "fax", "ファクス", "ファックス", "問合せ", "問い合わせ",
+               "フリーダイヤル")
     context_window = 16
     base_confidence = 0.7
 

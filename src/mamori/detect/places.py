@@ -106,7 +106,7 @@ def extend_municipality(text: str, end: int) -> int:
 def prefecture_ending_at(text: str, end: int) -> int | None:
     """Start of a prefecture name ending just before *end*, or None."""
     for size in (4, 3):
-        if text[max(0, end - size) : end] in PREFECTURES:
+        if end >= size and text[end - size : end] in PREFECTURES:
             return end - size
     return None
 

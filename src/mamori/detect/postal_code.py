@@ -47,7 +47,7 @@ _WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "－": "
 
 
 class PostalCode(PatternDetector):
-    """Seven-digit postal codes; a hyphenated code in use counts alone, a bare one needs 〒 or a label."""
+    """Seven-digit postal codes in use, after 〒 or a label, or right before an address."""
 
     name = "postal_code"
     category = "postal_code"
@@ -57,7 +57,6 @@ class PostalCode(PatternDetector):
     )
     context = ("〒", "郵便")
     context_window = 8
-    base_confidence = 0.45
 
     def validate(self, candidate: str) -> bool:
         return is_known_postal_code(candidate)
@@ -69,7 +68,7 @@ class PostalCode(PatternDetector):
             return self.context_confidence
         # An address right after the code (〒 dropped) is as good as a label.
         after = text[match.end() : match.end() + 8]
-        return 0.85 if _PREFECTURE_START.match(after) else self.base_confidence
+        return 0.85 if _PREFECTURE_START.match(after) else None
 
 
 _PREFECTURE_START = re.compile(r"\s*(?:東京都|北海道|大阪府|京都府|\S{2,3}県)")

@@ -155,6 +155,9 @@ def decode(data: bytes, hint: str | None = None) -> Decoded:
     return Decoded(data.decode(codec), "ascii" if data.isascii() else codec, confidence, tuple(problems))
 
 
+MIN_DECISION_BYTES = 1024
+
+
 class TextStream:
     """Decodes a big binary stream: decides on the first ~1 MiB, then decodes chunk by chunk.
 
@@ -166,6 +169,8 @@ class TextStream:
                  chunk_size: int = CHUNK_SIZE) -> None:
         self._stream = stream
         self._chunk_size = chunk_size
+        # Never decide on a sliver: a few bytes of CP932 are valid in many single-byte codecs.
+        head_size = max(head_size, MIN_DECISION_BYTES)
         self._head = stream.read(head_size)
         self._more = len(self._head) == head_size
         codec, self.confidence, note = _detect(self._head, hint, final=not self._more)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any, BinaryIO, ClassVar
 
-import lxml.html
 from lxml import etree
 
 from mamori.extract.encoding import decode, text_sample
@@ -29,6 +28,11 @@ _BLOCK = frozenset({
 })
 _SPACE = re.compile(r"[ \t\r\n\f]+")  # HTML white space; U+3000 is content and stays
 _BREAK, _LINE, _SEP = "\x1e", "\x1f", "\x1d"
+#: _SPACE after _clean in one pass: the markers _flatten uses are white space in the page's text.
+_CELL_SPACE = re.compile(r"[ \t\r\n\f\x1d\x1e\x1f]+")
+_CELL_TAGS = frozenset({"td", "th", "TD", "TH"})
+#: What the HTML parser keeps in text but lxml refuses to set back (control characters).
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAX_COLSPAN = 50
 
 
@@ -74,7 +78,22 @@ def _flatten(root: Any) -> list[tuple[int | None, str]]:
 
 
 def _cell_text(cell: Any) -> str:
+    if not len(cell):  # the usual cell, plain text: what _flatten would make of it, without the walk
+        text = cell.text
+        return _CELL_SPACE.sub(" ", text).strip() if text else ""
     return "\n".join(text for _, text in _flatten(cell))
+
+
+def _drop(el: Any) -> None:
+    """Remove *el* and its subtree, keeping its tail text in place (lxml.html's drop_tree)."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = _XML_UNSAFE.sub(" ", (parent.text or "") + el.tail)
+        else:
+            previous.tail = _XML_UNSAFE.sub(" ", (previous.tail or "") + el.tail)
+    parent.remove(el)
 
 
 def _table(table: Any) -> Table:
@@ -82,12 +101,13 @@ def _table(table: Any) -> Table:
     for tr in table.iter("tr"):
         row: list[str] = []
         for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
+            tag = cell.tag
+            if tag not in _CELL_TAGS and (not isinstance(tag, str) or tag.lower() not in _CELL_TAGS):
                 continue
             row.append(_cell_text(cell))
-            span = cell.get("colspan", "1")
-            extra = min(int(span), _MAX_COLSPAN) - 1 if span.strip().isdigit() else 0
-            row.extend([""] * max(extra, 0))
+            span = cell.get("colspan")
+            if span is not None and span.strip().isdigit():
+                row.extend([""] * max(min(int(span), _MAX_COLSPAN) - 1, 0))
         rows.append(tuple(row))
     caption = table.find("caption")
     name = _cell_text(caption) if caption is not None else None
@@ -96,17 +116,20 @@ def _table(table: Any) -> Table:
 
 def parse_html(text: str, part: str | None = None) -> tuple[list[Table], list[TextBlock]]:
     """Tables and text blocks of an HTML document given as text (also used for HTML mail bodies)."""
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    # The plain etree parser: lxml.html's element classes cost a Python call per element.
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8", "replace"), parser)
     except (etree.LxmlError, ValueError):  # "Document is empty" and friends
+        return [], []
+    if root is None:
         return [], []
     tables: list[Table] = []
     # Innermost tables first, each removed once read, so an outer cell does not repeat them.
     for table in reversed(list(root.iter("table"))):
         tables.append(_table(table))
         if table.getparent() is not None:
-            table.drop_tree()
+            _drop(table)
     tables.reverse()
     blocks = [TextBlock(t, Location(line=line, part=part)) for line, t in _flatten(root)]
     return tables, blocks

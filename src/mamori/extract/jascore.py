@@ -11,7 +11,13 @@ _VOICEABLE = frozenset("ｳｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋ�
 _SEMI_VOICEABLE = frozenset("ﾊﾋﾌﾍﾎ")
 
 
+# CP932 extension kanji that Japanese names use all the time (髙橋, 山﨑, 德永, 濵田): as plausible as level 1.
+_NAME_EXTENSIONS = frozenset("髙﨑德濵栁")
+
+
 def _kanji_weight(ch: str) -> float:
+    if ch in _NAME_EXTENSIONS:
+        return 0.75
     try:
         lead = ch.encode("euc_jp")[0]
     except UnicodeEncodeError:

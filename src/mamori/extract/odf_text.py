@@ -29,10 +29,20 @@ _MAX_SPACES = 1000
 _DEFERRED = frozenset({"note", "annotation", "frame", "custom-shape", "g", "rect", "ellipse", "control"})
 _SKIP = frozenset({"ruby-text", "note-citation", "annotation-end", "tracked-changes", "sequence-decls"})
 _ROW_GROUPS = frozenset({"table-header-rows", "table-rows", "table-row-group"})
+_CELLS = frozenset({"table-cell", "covered-table-cell"})
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_SPACES_ATTR = _TEXT + "c"
+_COLUMNS_ATTR = _TABLE + "number-columns-repeated"
+_ROWS_ATTR = _TABLE + "number-rows-repeated"
+_NAME_ATTR = _TABLE + "name"
 
 
 def _count(el: Element, attr: str, cap: int) -> int:
-    value = next((v for k, v in el.attrib.items() if local(k) == attr), "1")
+    """The repeat count in *attr* (a namespaced attribute name), 1 when absent, at most *cap*."""
+    value = el.get(attr)
+    if value is None:
+        return 1
     try:
         return max(1, min(int(value), cap))
     except ValueError:
@@ -46,7 +56,7 @@ def _inline(el: Element, out: list[str], deferred: list[Element]) -> None:
     for child in el:
         name = local(child.tag)
         if name == "s":
-            out.append(" " * _count(child, "c", _MAX_SPACES))
+            out.append(" " * _count(child, _SPACES_ATTR, _MAX_SPACES))
         elif name == "tab":
             out.append("\t")
         elif name == "line-break":
@@ -96,7 +106,9 @@ class _Reader:
         texts: list[str] = []
         for child in cell:
             name = local(child.tag)
-            if name in ("p", "h"):
+            if name in ("p", "h") and not len(child):  # the usual cell: one plain paragraph
+                texts.append(child.text or "")
+            elif name in ("p", "h"):
                 out: list[str] = []
                 deferred: list[Element] = []
                 _inline(child, out, deferred)
@@ -114,12 +126,12 @@ class _Reader:
         self.tables.append(Table(rows=()))
         rows: list[list[str]] = []
         self._rows(tbl, rows)
-        width = max((max((i + 1 for i, c in enumerate(r) if c.strip()), default=0) for r in rows), default=0)
-        while rows and not any(c.strip() for c in rows[-1]):
+        width = max(map(_filled_width, rows), default=0)
+        while rows and not _filled_width(rows[-1]):
             rows.pop()
-        grid = tuple(tuple((r + [""] * width)[:width]) for r in rows)
+        grid = tuple(tuple(r[:width]) if len(r) >= width else tuple(r + [""] * (width - len(r))) for r in rows)
         location = Location(page=self.page, line=self.line + 1, part=self.part)
-        name = next((v for k, v in tbl.attrib.items() if local(k) == "name"), None)
+        name = tbl.get(_NAME_ATTR)
         self.tables[slot] = Table(rows=grid, location=location, name=name)
 
     def _rows(self, el: Element, rows: list[list[str]]) -> None:
@@ -129,26 +141,41 @@ class _Reader:
                 self._rows(child, rows)
             elif name == "table-row":
                 row = self._row(child)
-                for _ in range(_count(child, "number-rows-repeated", _MAX_REPEAT)):
+                for _ in range(_count(child, _ROWS_ATTR, _MAX_REPEAT)):
                     if self.cells + len(row) > _MAX_CELLS:
                         self.problems.append(Problem("table_truncated", f"table cut at {_MAX_CELLS} cells"))
                         return
                     self.cells += max(1, len(row))
                     rows.append(list(row))
-                    if not any(c.strip() for c in row):
+                    if not _filled_width(row):
                         break  # repeated blank rows add nothing but bulk
 
     def _row(self, tr: Element) -> list[str]:
         cells: list[str] = []
         for cell in tr:
-            if local(cell.tag) not in ("table-cell", "covered-table-cell"):
+            if local(cell.tag) not in _CELLS:
                 continue
-            text = self.cell_text(cell)
-            repeat = _count(cell, "number-columns-repeated", _MAX_COLUMNS)
-            cells.extend([text] * min(repeat, _MAX_COLUMNS - len(cells)))
+            size = len(cell)
+            if size == 1 and not len(first := cell[0]) and local(first.tag) in ("p", "h"):
+                text = (first.text or "").strip("\n")  # the usual cell: one plain paragraph
+            else:
+                text = self.cell_text(cell) if size else ""
+            repeat = _count(cell, _COLUMNS_ATTR, _MAX_COLUMNS)
+            if repeat == 1:
+                cells.append(text)
+            else:
+                cells.extend([text] * min(repeat, _MAX_COLUMNS - len(cells)))
             if len(cells) >= _MAX_COLUMNS:
                 break
         return cells
+
+
+def _filled_width(row: list[str]) -> int:
+    """How many leading cells of *row* reach its last non-blank one."""
+    width = len(row)
+    while width and not row[width - 1].strip():
+        width -= 1
+    return width
 
 
 class OdfTextExtractor:

@@ -19,14 +19,24 @@ from mamori.extract.encoding import normalize_encoding
 from mamori.models import Document, Item, Location, Table, TextBlock
 
 MAGIC = b"{\\rtf"
-_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|[\r\n]+|"
-                    rb"([^\\{}\r\n]+)|(\\)")
+# A run of control words, or of \\'hh escapes, is one token: rows of table formatting
+# (\\clbrdrt\\brdrs\\cellx2000…) and CP932 text (\\'8e\\'81…) are most of a Word RTF.
+_TOKEN = re.compile(rb"((?:\\[a-zA-Z]{1,32}(?:-?\d{1,10})? ?)+)|((?:\\'[0-9a-fA-F]{2})+)|\\([^a-zA-Z])|([{}])|"
+                    rb"[\r\n]+|([^\\{}\r\n]+)|(\\)")
+_WORD = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?")
+_WORD_NAME = re.compile(rb"\\([a-zA-Z]{1,32})")
+_FONT_TOKEN = re.compile(rb"\\f(\d{1,10})|\\fcharset(\d{1,10})|[;{}]")
 _SPECIAL = {b"tab": "\t", b"emdash": "\u2014", b"endash": "\u2013", b"bullet": "\u2022", b"lquote": "\u2018",
             b"rquote": "\u2019", b"ldblquote": "\u201c", b"rdblquote": "\u201d", b"emspace": "\u2003",
             b"enspace": "\u2002", b"line": "\n"}
 _SYMBOLS = {b"~": "\u00a0", b"_": "\u2011", b"{": "{", b"}": "}", b"\\": "\\"}
 _PARAGRAPH = (b"par", b"sect", b"page")
 _DESTINATIONS = frozenset(d.encode() for d in destinations) | {b"fonttbl", b"colortbl", b"stylesheet", b"info"}
+#: Control words _control acts on; a run of words none of which is here only ends the pending text.
+_MEANINGFUL = frozenset(
+    {b"bin", b"ansicpg", b"f", b"uc", b"u", b"cell", b"nestcell", b"row", b"nestrow", b"intbl", b"pard"}
+    | set(_PARAGRAPH) | set(_SPECIAL) | _DESTINATIONS
+)
 
 
 @dataclass
@@ -89,11 +99,23 @@ class _Builder:
 
 
 def _font_codecs(data: bytes) -> dict[bytes, str]:
+    """Font number → codec for fonts declaring a non-ANSI ``\\fcharset``, from the first 200 kB.
+
+    One linear pass over tokens: a ``\\fN`` names the font until the next ``;``, ``{`` or ``}``.
+    """
     found: dict[bytes, str] = {}
-    for match in re.finditer(rb"\\f(\d+)[^;{}]*?\\fcharset(\d+)", data[:200_000]):
-        charset = int(match.group(2))
-        if charset not in (0, 1):  # ANSI/default: the document code page decides
-            found[match.group(1)] = charset_map.get(charset, "cp1252")
+    current: bytes | None = None
+    for match in _FONT_TOKEN.finditer(data, 0, 200_000):
+        font, charset = match.group(1), match.group(2)
+        if font is not None:
+            current = font
+        elif charset is None:
+            current = None
+        elif current is not None:
+            number = int(charset)
+            if number not in (0, 1):  # ANSI/default: the document code page decides
+                found[current] = charset_map.get(number, "cp1252")
+            current = None
     return found
 
 
@@ -130,6 +152,18 @@ def _control(word: bytes, arg: bytes | None, state: _State, out: _Builder, fonts
     return 0
 
 
+def _controls(data: bytes, start: int, end: int, state: _State, out: _Builder, fonts: dict[bytes, str]) -> int:
+    """Apply the run of control words in ``data[start:end]``; returns where reading goes on."""
+    for match in _WORD.finditer(data, start, end):
+        word = match.group(1)
+        if word != b"u":
+            out.curskip = 0
+        skip = _control(word, match.group(2), state, out, fonts)
+        if skip:  # \bin: the next bytes are data, even if they look like control words
+            return match.end() + skip
+    return end
+
+
 def rtf_content(data: bytes) -> tuple[list[TextBlock], list[Table]]:
     """Paragraphs and tables of an RTF document."""
     fonts = _font_codecs(data)
@@ -142,19 +176,35 @@ def rtf_content(data: bytes) -> tuple[list[TextBlock], list[Table]]:
         if match is None:  # the pattern matches any byte; this only keeps the loop finite
             pos += 1
             continue
-        pos = match.end()
-        word, arg, hexcode, symbol, brace, text, _ = match.groups()
-        if hexcode is None and text is None:
-            out.flush(state.codec)
-            out.curskip = 0 if word != b"u" else out.curskip
+        start, pos = pos, match.end()
+        words, hexcodes, symbol, brace, text, _ = match.groups()
+        if text is not None:
+            if not state.skip:
+                dropped = min(out.curskip, len(text))
+                out.curskip -= dropped
+                out.pending += text[dropped:]
+            continue
+        if hexcodes is not None:
+            if not state.skip:
+                raw = bytes.fromhex(hexcodes.replace(b"\\'", b"").decode("ascii"))
+                dropped = min(out.curskip, len(raw))
+                out.curskip -= dropped
+                out.pending += raw[dropped:]
+            continue
+        out.flush(state.codec)
+        if words is not None:
+            if _MEANINGFUL.isdisjoint(_WORD_NAME.findall(words)):
+                out.curskip = 0
+            else:
+                pos = _controls(data, start, pos, state, out, fonts)
+            continue
+        out.curskip = 0
         if brace == b"{":
             stack.append(_State(state.ucskip, state.skip, state.codec))
         elif brace == b"}":
             state = stack.pop() if stack else state
             if not stack:
                 break  # the document group is closed; what follows is out of band
-        elif word is not None:
-            pos += _control(word, arg, state, out, fonts)
         elif state.skip:
             continue
         elif symbol is not None:
@@ -164,15 +214,6 @@ def rtf_content(data: bytes) -> tuple[list[TextBlock], list[Table]]:
                 out.paragraph()
             elif symbol in _SYMBOLS:
                 out.text.append(_SYMBOLS[symbol])
-        elif hexcode is not None:
-            if out.curskip:
-                out.curskip -= 1
-            else:
-                out.pending.append(int(hexcode, 16))
-        elif text is not None:
-            dropped = min(out.curskip, len(text))
-            out.curskip -= dropped
-            out.pending += text[dropped:]
     out.flush(state.codec)
     out.in_table = False
     if out.cells:

@@ -23,10 +23,10 @@ def drawing_paragraph(p: Element) -> str:
     out: list[str] = []
     for child in p:
         name = local(child.tag)
-        if name == "fld" and child.get("type") == "slidenum":
-            continue
-        if name in ("r", "fld"):
-            out.extend(t.text or "" for t in child if local(t.tag) == "t")
+        if name == "r" or (name == "fld" and child.get("type") != "slidenum"):
+            for part in child:
+                if local(part.tag) == "t":
+                    out.append(part.text or "")
         elif name == "br":
             out.append("\n")
     return "".join(out)

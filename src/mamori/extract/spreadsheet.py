@@ -171,7 +171,7 @@ def _read_sheet(sheet: Any, budget: _Budget) -> tuple[tuple[tuple[str, ...], ...
     if max_rows == 0:
         return (), True
     raw = sheet.to_python(skip_empty_area=not keep_leading, nrows=min(height, max_rows))
-    rows = tuple(tuple(cell_text(v) for v in row) for row in raw)
+    rows = tuple(tuple(map(cell_text, row)) for row in raw)
     budget.cells -= sum(len(r) for r in rows)
     return rows, height > max_rows
 

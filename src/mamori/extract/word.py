@@ -22,6 +22,7 @@ _WRAPPERS = frozenset({"sdt", "sdtContent", "customXml", "smartTag", "footnote",
 _SKIP_IN_PARAGRAPH = frozenset({"txbxContent", "Fallback", "instrText", "delInstrText", "sdtPr", "rPr", "pPr"})
 _SIDE_PARTS = ("header", "footer", "footnotes", "endnotes", "comments")
 _MAX_SPAN = 64
+_LITERALS = {"tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 
 
 def paragraph_text(p: Element) -> str:
@@ -34,15 +35,20 @@ def paragraph_text(p: Element) -> str:
 def _collect_runs(el: Element, out: list[str]) -> None:
     for child in el:
         name = local(child.tag)
-        if name in ("t", "delText"):
+        if name == "r":  # most children: the run's own loop here saves a call per run
+            for part in child:
+                kind = local(part.tag)
+                if kind == "t" or kind == "delText":
+                    out.append(part.text or "")
+                elif kind in _LITERALS:
+                    out.append(_LITERALS[kind])
+                elif kind and kind not in _SKIP_IN_PARAGRAPH and len(part):
+                    _collect_runs(part, out)
+        elif name == "t" or name == "delText":
             out.append(child.text or "")
-        elif name == "tab" or name == "ptab":
-            out.append("\t")
-        elif name in ("br", "cr"):
-            out.append("\n")
-        elif name == "noBreakHyphen":
-            out.append("-")
-        elif name and name not in _SKIP_IN_PARAGRAPH:
+        elif name in _LITERALS:
+            out.append(_LITERALS[name])
+        elif name and name not in _SKIP_IN_PARAGRAPH and len(child):
             _collect_runs(child, out)
 
 
@@ -58,16 +64,16 @@ def _children(el: Element, name: str) -> list[Element]:
     return found
 
 
-def _grid_span(tc: Element) -> int:
-    for props in _children(tc, "tcPr"):
-        for span in props:
-            if local(span.tag) == "gridSpan":
-                value = next((v for k, v in span.attrib.items() if local(k) == "val"), "1")
-                try:
-                    return max(1, min(int(value), _MAX_SPAN))
-                except ValueError:
-                    return 1
-    return 1
+def _grid_span(props: Element) -> int | None:
+    """The gridSpan a w:tcPr gives its cell, None when it gives none."""
+    for span in props:
+        if local(span.tag) == "gridSpan":
+            value = next((v for k, v in span.attrib.items() if local(k) == "val"), "1")
+            try:
+                return max(1, min(int(value), _MAX_SPAN))
+            except ValueError:
+                return 1
+    return None
 
 
 class _Collector:
@@ -100,24 +106,29 @@ class _Collector:
         for tr in _children(tbl, "tr"):
             cells: list[str] = []
             for tc in _children(tr, "tc"):
-                cells.append(self.cell(tc))
+                spans: list[int] = []
+                cells.append(self.cell(tc, spans))
                 # a horizontally merged cell keeps its columns, so later cells stay aligned
-                cells.extend([""] * (_grid_span(tc) - 1))
+                if spans and spans[0] > 1:
+                    cells.extend([""] * (spans[0] - 1))
             rows.append(tuple(cells))
         location = Location(part=self.part, line=start)
         self.tables[slot] = Table(rows=tuple(rows), location=location, name=f"table {slot + 1}")
 
-    def cell(self, tc: Element) -> str:
+    def cell(self, tc: Element, spans: list[int]) -> str:
+        """The text of a w:tc; the gridSpan of each w:tcPr met (wrappers too) goes to *spans*."""
         texts: list[str] = []
         for child in tc:
             name = local(child.tag)
             if name == "p":
                 self.line += 1
                 texts.append(paragraph_text(child))
+            elif name == "tcPr" and (span := _grid_span(child)) is not None:
+                spans.append(span)
             elif name == "tbl":
                 self.table(child)
             elif name in _WRAPPERS:
-                texts.append(self.cell(child))
+                texts.append(self.cell(child, spans))
         return "\n".join(texts).strip("\n")
 
 

@@ -118,8 +118,19 @@ def relationships(zf: zipfile.ZipFile, part: str, what: str) -> dict[str, tuple[
     return out
 
 
+#: Local names of the tags seen so far: documents use a few dozen, and walks ask for each element.
+_LOCAL_NAMES: dict[object, str] = {}
+_MAX_CACHED_NAMES = 4096
+
+
 def local(tag: object) -> str:
     """The local name of an lxml tag (comments and PIs give "")."""
-    if not isinstance(tag, str):
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < _MAX_CACHED_NAMES:  # a hostile file cannot grow it without bound
+            _LOCAL_NAMES[tag] = name
+        return name
+    except TypeError:  # unhashable: not a tag lxml makes
         return ""
-    return tag.rpartition("}")[2]

@@ -1,18 +1,17 @@
-"""Address forms → one canonical form (三丁目十二番五号, 3-12-5 and ３丁目１２－５ agree)."""
+"""Address forms → one canonical form (三丁目十二番五号, 3-12-5 and ３丁目１２－５ agree).
+
+With or without the prefecture (堺市堺区… == 大阪府堺市堺区…), with or without a postal code in front,
+kanji or arabic numerals, 丁目/番地/号 or hyphens. The rules live in :mod:`mamori.people.rules`.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from functools import lru_cache
 
-from mamori.people.normalize import fold_dashes
+from mamori.people.rules import ADDRESS_KEY_RULES, ADDRESS_RULES, apply
 
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千]+(?=丁目|番地|番|号|の|-|$)")
-_UNITS = re.compile(r"(\d+)(?:丁目|番地の?|番の?|号|の)")
-_DANGLING_HYPHEN = re.compile(r"(\d)-(?=[^\d])")
-_SPACES = re.compile(r"[\s\u3000]+")
-_POSTAL_PREFIX = re.compile(r"^〒?\s*\d{3}-?\d{4}\s*")
+_CACHE = 1 << 16
 
 
 def kanji_to_int(text: str) -> int:
@@ -30,11 +29,13 @@ def kanji_to_int(text: str) -> int:
     return total + current
 
 
+@lru_cache(maxsize=_CACHE)
 def canonical_address(address: str) -> str:
-    """NFKC, no spaces or postal prefix, kanji numerals as digits, 丁目/番地/号 as hyphens."""
-    text = _SPACES.sub("", unicodedata.normalize("NFKC", address))
-    text = _POSTAL_PREFIX.sub("", fold_dashes(text))
-    text = _KANJI_NUMBER.sub(lambda m: str(kanji_to_int(m.group(0))), text)
-    text = _UNITS.sub(r"\1-", text)
-    # A unit at the end of the number (…1号サンハイツ) leaves a hyphen before a non-digit: drop it.
-    return _DANGLING_HYPHEN.sub(r"\1", text.replace("--", "-")).rstrip("-")
+    """NFKC, no spaces, postal code or prefecture, numerals as digits, 丁目/番地/号 as hyphens."""
+    return apply(ADDRESS_RULES, address)
+
+
+@lru_cache(maxsize=_CACHE)
+def address_key(address: str) -> str:
+    """The canonical address up to its house number (3-12-5), as identity keys use it."""
+    return apply(ADDRESS_KEY_RULES, canonical_address(address))

@@ -1,20 +1,42 @@
-"""Identity keys: keyed hashes (HMAC-SHA256, per-run key) of the values that identify a person.
+"""Identity keys: keyed hashes (a per-run secret) of the values that identify a person.
 
-Raw values never leave this module; two records share a key exactly when they share the
-normalised value, which is all distinct-person counting needs.
+A key is 16 bytes: one byte saying what kind of value it stands for (``KeyKind``), then 15 bytes of
+keyed BLAKE2b over the normalised value. Keyed BLAKE2 is a MAC by design (RFC 7693 §2.9: the key is
+mixed into the state, so no length-extension and no HMAC double pass is needed); it is about five
+times faster than HMAC-SHA256 in CPython, which matters at a million rows. Raw values never leave
+this module; two records share a key exactly when they share the normalised value.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import IntEnum
 
-from mamori.people.address import canonical_address
-from mamori.people.normalize import digits, name_key
+from mamori.people.address import address_key
+from mamori.people.normalize import digits, email_key, is_kana_key, name_key, phone_key
 
 KEY_BYTES = 16
+_MAX_SECRET = 64  # BLAKE2b keys are at most 64 bytes
+
+
+class KeyKind(IntEnum):
+    """What a key's value is; the first byte of every key."""
+
+    NAME_BIRTH = 1
+    NAME_ADDRESS = 2
+    NAME_PHONE = 3
+    EMAIL = 4
+    MY_NUMBER = 5
+    NAME_ONLY = 6  # valid only inside one item (scoped by its path)
+    KANA_BIRTH = 7  # a reading and a birth date, for people known only by the reading
+
+
+#: Kinds a person has only one value of: two records that differ in one of them are two people,
+#: even when another key links them (namesakes born the same day, at different addresses).
+CONFLICT_KINDS: tuple[KeyKind, ...] = (KeyKind.NAME_BIRTH, KeyKind.NAME_ADDRESS, KeyKind.MY_NUMBER)
 
 
 @dataclass(frozen=True)
@@ -27,36 +49,72 @@ class PersonFields:
     phone: str = ""
     email: str = ""
     my_number: str = ""
+    kana: str = ""
+
+
+def kind_of(key: bytes) -> int:
+    """The ``KeyKind`` value of *key*."""
+    return key[0]
 
 
 class KeyMaker:
-    """Makes identity keys with one secret key (one per run; never written anywhere)."""
+    """Makes identity keys with one secret (one per run; never written anywhere)."""
 
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
+        self._base = hashlib.blake2b(key=secret[:_MAX_SECRET], digest_size=KEY_BYTES - 1)
 
-    def _mac(self, kind: str, value: str) -> bytes:
-        return hmac.new(self._secret, f"{kind}\x1f{value}".encode(), hashlib.sha256).digest()[:KEY_BYTES]
+    def __reduce__(self) -> tuple[type[KeyMaker], tuple[bytes]]:
+        return (KeyMaker, (self._secret,))
+
+    def mac(self, kind: KeyKind, value: str) -> bytes:
+        """The key of one normalised *value* of *kind*."""
+        h = self._base.copy()
+        h.update(bytes((kind,)) + value.encode("utf-8", "surrogatepass"))
+        return bytes((kind,)) + h.digest()
+
+    def mac_many(self, kind: KeyKind, values: Iterable[bytes]) -> list[bytes]:
+        """Keys of many UTF-8 encoded values of one kind (the vectorised path's per-value step)."""
+        tag = bytes((kind,))
+        base = self._base.copy()
+        base.update(tag)
+        copy = base.copy
+        out: list[bytes] = []
+        append = out.append
+        for value in values:
+            h = copy()
+            h.update(value)
+            append(tag + h.digest())
+        return out
 
     def keys(self, person: PersonFields, scope: str = "") -> tuple[bytes, ...]:
-        """Every identity key *person* supports: name+birth date/address/phone, e-mail, My Number.
+        """Every identity key *person* supports (conflict kinds first).
 
         A person known by name alone gets a key valid only within *scope* (the item's path).
         """
         out: list[bytes] = []
         name = name_key(person.name) if person.name else ""
-        if name:
-            if person.birth_date:
-                out.append(self._mac("name+birth", f"{name}|{person.birth_date.isoformat()}"))
-            if person.address:
-                out.append(self._mac("name+address", f"{name}|{canonical_address(person.address)}"))
-            if person.phone and len(digits(person.phone)) >= 10:
-                out.append(self._mac("name+phone", f"{name}|{digits(person.phone)}"))
-        if person.email:
-            out.append(self._mac("email", person.email.strip().lower()))
-        if len(digits(person.my_number)) == 12:
-            out.append(self._mac("my_number", digits(person.my_number)))
-        if not out and name:
+        kana = name_key(person.kana) if person.kana else ""
+        if name and is_kana_key(name):
+            kana, name = kana or name, ""
+        birth = person.birth_date.isoformat() if person.birth_date else ""
+        if name and birth:
+            out.append(self.mac(KeyKind.NAME_BIRTH, f"{name}|{birth}"))
+        address = address_key(person.address) if person.address else ""
+        if name and address:
+            out.append(self.mac(KeyKind.NAME_ADDRESS, f"{name}|{address}"))
+        number = digits(person.my_number) if person.my_number else ""
+        if len(number) == 12:
+            out.append(self.mac(KeyKind.MY_NUMBER, number))
+        phone = phone_key(person.phone) if person.phone else ""
+        if name and len(phone) >= 10:
+            out.append(self.mac(KeyKind.NAME_PHONE, f"{name}|{phone}"))
+        email = email_key(person.email) if person.email else ""
+        if "@" in email:
+            out.append(self.mac(KeyKind.EMAIL, email))
+        if kana and birth and not name:
+            out.append(self.mac(KeyKind.KANA_BIRTH, f"{kana}|{birth}"))
+        if not out and (name or kana):
             # A bare name identifies nobody across files; within one file it still separates rows.
-            out.append(self._mac("name-only", f"{scope}|{name}"))
+            out.append(self.mac(KeyKind.NAME_ONLY, f"{scope}|{name or kana}"))
         return tuple(out)

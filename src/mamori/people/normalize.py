@@ -1,23 +1,22 @@
-"""Normalisation of values before comparison: NFKC plus what NFKC leaves alone."""
+"""Normalisation of values before comparison: NFKC plus what NFKC leaves alone.
+
+The identity-relevant normalisers (names, phones, e-mail) are defined once as rules in
+:mod:`mamori.people.rules`, so whole columns normalise to exactly the same strings (``people.vector``).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-# Dash-like characters NFKC keeps; between digits they all mean "-".
-_DASHES = "‐‑‒–—―−ー－ｰ─━"
-_DASH_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{_DASHES}](?=\d)")
-_ANY_DASH = re.compile(rf"[{_DASHES}]")
+from mamori.people.rules import DASHES, DIGIT_RULES, EMAIL_RULES, NAME_RULES, PHONE_RULES, apply
+
+_DASH_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{DASHES}](?=\d)")
+_ANY_DASH = re.compile(rf"[{DASHES}]")
 _SPACES = re.compile(r"[\s\u3000]+")
-
-# Variant (itaiji) forms folded to their common form so 髙橋 and 高橋 match.
-_VARIANTS = str.maketrans({
-    "髙": "高", "﨑": "崎", "嵜": "崎", "𠮷": "吉", "德": "徳", "濵": "浜", "濱": "浜", "邊": "辺",
-    "邉": "辺", "齋": "斉", "齊": "斉", "斎": "斉", "澤": "沢", "櫻": "桜", "廣": "広", "國": "国",
-    "眞": "真", "嶋": "島", "嶌": "島", "槇": "槙", "冨": "富", "惠": "恵", "榮": "栄", "實": "実",
-    "壽": "寿", "藏": "蔵", "與": "与", "龍": "竜", "黑": "黒", "淺": "浅", "巖": "巌", "曽": "曾",
-})
+_KATAKANA_NAME = re.compile(r"[ァ-ヺー]+")
+_CACHE = 1 << 16
 
 
 def nfkc(text: str) -> str:
@@ -26,14 +25,29 @@ def nfkc(text: str) -> str:
 
 
 def digits(text: str) -> str:
-    """Only the digits of *text* (full-width included)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit() and ch.isascii())
+    """Only the ASCII digits of *text* after NFKC (full-width digits included)."""
+    return apply(DIGIT_RULES, text)
 
 
+@lru_cache(maxsize=_CACHE)
 def name_key(name: str) -> str:
-    """A name reduced for comparison: NFKC, no spaces, variant kanji folded, kana to katakana."""
-    text = _SPACES.sub("", unicodedata.normalize("NFKC", name)).translate(_VARIANTS)
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+    """A name reduced for comparison: NFKC, no spaces or ・, variant kanji folded, kana to katakana."""
+    return apply(NAME_RULES, name)
+
+
+def is_kana_key(key: str) -> bool:
+    """True when a name key is a reading (katakana only), not a name written in kanji."""
+    return bool(_KATAKANA_NAME.fullmatch(key))
+
+
+def phone_key(phone: str) -> str:
+    """The digits of a phone number, ``+81`` written as the leading 0."""
+    return apply(PHONE_RULES, phone)
+
+
+def email_key(email: str) -> str:
+    """An e-mail address without spaces, ASCII letters in lower case."""
+    return apply(EMAIL_RULES, email)
 
 
 def squash_spaces(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 # (era names and abbreviations, first day). Meiji is counted from 1868-01-25, the common table.
 ERAS: tuple[tuple[tuple[str, ...], date], ...] = (
@@ -17,12 +18,18 @@ ERAS: tuple[tuple[tuple[str, ...], date], ...] = (
 _ERA_START = {name: start for names, start in ERAS for name in names}
 _ERA_ALT = "|".join(sorted(_ERA_START, key=len, reverse=True))
 _SEP = r"\s*[./\-年]\s*"
+_KNUM = "〇一二三四五六七八九十"
+_Y = rf"元|\d{{1,2}}|[{_KNUM}]{{1,3}}"
+_MD = rf"\d{{1,2}}|[{_KNUM}]{{1,3}}"
 
 ERA_DATE = re.compile(
-    rf"(?P<era>{_ERA_ALT})\s*(?P<y>元|\d{{1,2}})\s*(?:年\s*(?P<m1>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*日?"
+    rf"(?P<era>{_ERA_ALT})\.?\s*(?P<y>{_Y})\s*(?:年\s*(?P<m1>{_MD})\s*月\s*(?P<d1>{_MD})\s*日?"
     rf"|[./\-]\s*(?P<m2>\d{{1,2}})\s*[./\-]\s*(?P<d2>\d{{1,2}}))",
     re.IGNORECASE,
 )
+# Municipal systems write 昭和45年3月2日 as 3450302: an era code (1=明治 … 5=令和) and YYMMDD.
+ERA_CODE_DATE = re.compile(r"\s*(?P<code>[1-5])(?P<y>\d{2})(?P<m>\d{2})(?P<d>\d{2})\s*")
+_ERA_CODES = {"1": "明治", "2": "大正", "3": "昭和", "4": "平成", "5": "令和"}
 GREGORIAN_DATE = re.compile(
     r"(?P<y>(?:18|19|20)\d{2})\s*(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
     r"|[./\-]\s*(?P<m2>\d{1,2})\s*[./\-]\s*(?P<d2>\d{1,2})"
@@ -51,14 +58,35 @@ def era_to_date(era: str, era_year: int, month: int, day: int) -> date | None:
     return result
 
 
+def _number(text: str) -> int:
+    """Arabic or kanji numerals (四十五, 十二, 二) → int."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _KNUM.index(ch)
+    return total + current
+
+
 def parse_date(text: str) -> date | None:
-    """The first date in *text* in any common Japanese or Gregorian form, or None."""
+    """The first date in *text* in any common Japanese or Gregorian form, or None.
+
+    A whole value of seven digits is read as the era-code form (3450302 = 昭和45年3月2日).
+    """
     norm = unicodedata.normalize("NFKC", text)
+    code = ERA_CODE_DATE.fullmatch(norm)
+    if code:
+        era = _ERA_CODES[code.group("code")]
+        return era_to_date(era, int(code.group("y")), int(code.group("m")), int(code.group("d")))
     m = ERA_DATE.search(norm)
     if m:
-        year = 1 if m.group("y") == "元" else int(m.group("y"))
-        month = int(m.group("m1") or m.group("m2"))
-        day = int(m.group("d1") or m.group("d2"))
+        year = 1 if m.group("y") == "元" else _number(m.group("y"))
+        month = _number(m.group("m1") or m.group("m2"))
+        day = _number(m.group("d1") or m.group("d2"))
         return era_to_date(m.group("era"), year, month, day)
     g = GREGORIAN_DATE.search(norm)
     if g:
@@ -66,6 +94,24 @@ def parse_date(text: str) -> date | None:
         day = int(g.group("d1") or g.group("d2") or g.group("d3"))
         return _build(int(g.group("y")), month, day)
     return None
+
+
+#: Municipal systems write 昭和45年3月2日 as 3450302: era code (1 明治 … 5 令和), year, month, day.
+_ERA_CODES = {"1": "明治", "2": "大正", "3": "昭和", "4": "平成", "5": "令和"}
+_CODE7 = re.compile(r"([1-5])(\d{2})(\d{2})(\d{2})")
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_cell_date(text: str) -> date | None:
+    """A date written alone in a table cell: every form :func:`parse_date` reads, and 7-digit era codes.
+
+    Cached, because the same birth dates recur thousands of times in a big list.
+    """
+    norm = unicodedata.normalize("NFKC", text).strip()
+    m = _CODE7.fullmatch(norm)
+    if m:
+        return era_to_date(_ERA_CODES[m.group(1)], int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    return parse_date(norm)
 
 
 def to_era(d: date) -> tuple[str, int]:

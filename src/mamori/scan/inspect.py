@@ -13,6 +13,7 @@ from mamori.extract.registry import choose
 from mamori.models import Document, Item, ItemResult, Problem, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
+from mamori.scan.columnar import read_columnar, wants_columnar
 
 # Which status an extraction error means; the order matters (most specific first).
 _STATUS_OF_ERROR: tuple[tuple[type[errors.MamoriError], Status], ...] = (
@@ -51,7 +52,7 @@ class Inspector:
         if item.status is not None:
             return [_not_inspected(item, item.status, item.reason or item.status.value)]
         if item.size == 0:
-            return [_result(item, Status.EMPTY, None, Analysis({}, (), ()), [])]
+            return [_result(item, Status.EMPTY, None, Analysis({}), [])]
         budget = budget or ExpansionBudget(self.limits)
         try:
             head = item.read_head()
@@ -62,8 +63,10 @@ class Inspector:
                 extractor = choose(item, head, generic=True)
             if extractor is None:
                 raise errors.UnsupportedFormat("not a format mamori reads (binary data of an unknown kind)")
-            with item.open() as stream:
-                document = extractor.extract(stream, item)
+            document = read_columnar(item) if wants_columnar(item, extractor.name) else None
+            if document is None:
+                with item.open() as stream:
+                    document = extractor.extract(stream, item)
         except Exception as error:  # noqa: BLE001 - a scan goes on whatever one file does
             return [_not_inspected(item, status_of(error), reason_of(error))]
         return self._document(item, document, budget)
@@ -85,7 +88,7 @@ class Inspector:
         except Exception as error:  # noqa: BLE001
             head = _not_inspected(item, status_of(error), reason_of(error))
             return [_combine(head, children, item, container=True), *children]
-        own = _result(item, Status.OK if children else Status.EMPTY, None, Analysis({}, (), ()), [])
+        own = _result(item, Status.OK if children else Status.EMPTY, None, Analysis({}), [])
         return [_combine(own, children, item, container=True), *children]
 
 
@@ -102,16 +105,16 @@ def _result(item: Item, status: Status, document: Document | None, analysis: Ana
         status=status,
         size=item.size,
         sha256=item.sha256,
-        pii=bool(analysis.persons),
+        pii=analysis.persons > 0,
         categories=tuple(categories),
-        persons=len(analysis.persons),
+        persons=analysis.persons,
         special_care=is_special_care(tuple(categories)),
         format=document.format if document else None,
         encoding=document.encoding if document else None,
         confidence=tuple((c, analysis.categories[c]) for c in categories),
         samples=analysis.samples,
         problems=(*(document.problems if document else ()), *problems),
-        person_keys=analysis.persons,
+        person_keys=analysis.person_keys,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import secrets
 import time
@@ -42,6 +43,19 @@ def _crashed(ref: FileRef) -> ItemResult:
                       reason="the process reading this file crashed twice (a fault in a native reader)")
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started from a fork server that has imported the engine once.
+
+    Not plain fork: a child forked from a process whose Polars/DuckDB thread pools have run may run
+    them single-threaded or hang; the fork server never runs them, and forking from it is cheap.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["mamori.scan.inspect", "mamori.scan.warm"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
@@ -63,7 +77,7 @@ class Scan:
             return
         # A bounded window of work in flight keeps memory flat and output in walk order.
         window: deque[tuple[FileRef, Future[list[ItemResult]]]] = deque()
-        pool = ProcessPoolExecutor(max_workers=opts.workers)
+        pool = _pool(opts.workers)
         try:
             for ref in refs:
                 window.append((ref, pool.submit(inspect_file, ref, opts.limits, opts.secret)))
@@ -85,12 +99,12 @@ class Scan:
             return future.result(), pool
         except BrokenProcessPool:
             pool.shutdown(cancel_futures=True)
-            pool = ProcessPoolExecutor(max_workers=opts.workers)
+            pool = _pool(opts.workers)
             try:
                 batch = pool.submit(inspect_file, ref, opts.limits, opts.secret).result()
             except BrokenProcessPool:
                 pool.shutdown(cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=opts.workers)
+                pool = _pool(opts.workers)
                 batch = [_crashed(ref)]
             # Everything else in flight died with the pool: send it again.
             for i, (other, _) in enumerate(window):
@@ -109,7 +123,7 @@ class Scan:
                 not_inspected += not result.status.inspected
                 if "!" not in result.path:
                     total_bytes += result.size
-                people.add_all(result.person_keys)
+                people.add_all(result.person_keys, None if result.container else result.persons)
                 if on_result:
                     on_result(result)
                 yield result

@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from mamori.errors import ConfigError, MamoriError
-from mamori.synth.doc_common import fiscal_label
-from mamori.synth.documents import DOC_KINDS, DocKind, make_document
+from mamori.synth.doc_common import DocContext, fiscal_label
+from mamori.synth.documents import DOC_KINDS, DocKind, doc_kind, make_document
 from mamori.synth.manifest import FileTruth, Manifest
-from mamori.synth.model import SynthDoc
+from mamori.synth.model import Resident, SynthDoc
 from mamori.synth.render.base import Renderer, renderers
 from mamori.synth.residents import generate_residents, iter_residents
 from mamori.synth.variants import format_date, format_kana, format_name, legacy_safe
+from mamori.synth.workbook import FORMATS as WORKBOOK_FORMATS
+from mamori.synth.workbook import PEOPLE_SHEET_KINDS, multi_sheet_workbook, render_workbook
 
 #: Formats that hold only a grid: prose documents go to other formats. A renderer may say
 #: otherwise with a class attribute ``prose = True``.
@@ -95,10 +97,14 @@ def write_corpus(out_dir: Path, *, n_files: int = 200, seed: int = 0, formats: l
     kinds = [k for k in DOC_KINDS if any(k.shape == "table" or _takes_prose(r) for r in chosen)]
     files: list[FileTruth] = []
     used: set[str] = set()
+    book_formats = [r.name for r in chosen if r.name in WORKBOOK_FORMATS]
     while chosen and kinds and len(files) < n_files:
         kind = rng.choices(kinds, weights=[k.weight for k in kinds])[0]
         ref = date(2011, 4, 1) + timedelta(days=rng.randrange(4700))
         n_rows = int(rows[0] * (rows[1] / rows[0]) ** rng.random())
+        if book_formats and rng.random() < WORKBOOK_SHARE:
+            files.append(_write_workbook(out_dir, pool, rng, ref, n_rows, rng.choice(book_formats), used))
+            continue
         doc = make_document(kind.name, pool, rows=n_rows, seed=rng.randrange(2**32), ref=ref)
         fits = [r for r in chosen if kind.shape == "table" or _takes_prose(r)]
         copies = 2 if rng.random() < 0.1 and len(fits) > 1 else 1  # an exported copy in another format
@@ -109,6 +115,28 @@ def write_corpus(out_dir: Path, *, n_files: int = 200, seed: int = 0, formats: l
     manifest = Manifest(tuple(files))
     manifest.write(manifest_path or manifest_path_for(out_dir))
     return manifest
+
+
+#: Share of corpus files that are multi-sheet workbooks (cover, 集計, 凡例 and at most one sheet of people).
+WORKBOOK_SHARE = 0.05
+_WORKBOOK_PEOPLE = 0.75
+
+
+def _write_workbook(out_dir: Path, pool: list[Resident], rng: random.Random, ref: date, n_rows: int, fmt: str,
+                    used: set[str]) -> FileTruth:
+    seed = rng.randrange(2**32)
+    with_people = rng.random() < _WORKBOOK_PEOPLE
+    inner = doc_kind(rng.choice(PEOPLE_SHEET_KINDS)) if with_people else doc_kind("population")
+    ctx = DocContext(random.Random(seed), pool, n_rows, ref)
+    sheet = make_document(inner.name, pool, rows=n_rows, seed=seed, ref=ref) if with_people else None
+    book = multi_sheet_workbook(ctx, sheet)
+    rel = _file_name(inner, WORKBOOK_FORMATS[fmt], rng, ref, used)
+    target = out_dir / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(render_workbook(book, fmt))
+    t = book.truth
+    return FileTruth(rel, f"multi_sheet_{inner.name}" if with_people else "multi_sheet_stats", fmt, None,
+                     tuple(sorted(t.person_ids)), tuple(sorted(t.categories)), t.special_care)
 
 
 def _weighted(fits: list[Renderer], rng: random.Random) -> Renderer:

@@ -14,7 +14,7 @@ from mamori.synth.doc_common import (
     phone_column,
     plain,
 )
-from mamori.synth.doc_tables import SECTIONS, POSTS
+from mamori.synth.doc_tables import POSTS, SECTIONS
 from mamori.synth.model import Resident, SynthDoc
 from mamori.synth.residents import household_of
 from mamori.synth.variants import (

@@ -144,7 +144,7 @@ _BODIES = ("庁議", "総合教育会議", "防災会議", "都市計画審議�
 def attendance_by_title(ctx: DocContext) -> SynthDoc:
     """会議出席者一覧 naming everyone by post only (市長, 副市長, 委員長 …): no person is identified."""
     rng = ctx.rng
-    posts = rng.sample(_OFFICIALS + ("議長", "副議長", "総務委員長", "会計管理者", "消防局長", "上下水道局長"), k=8)
+    posts = rng.sample((*_OFFICIALS, "議長", "副議長", "総務委員長", "会計管理者", "消防局長", "上下水道局長"), k=8)
     rows = [(str(i), post, rng.choice(("出席", "出席", "出席", "欠席", "代理出席")), "")
             for i, post in enumerate(posts, start=1)]
     body = rng.choice(_BODIES)

@@ -11,9 +11,11 @@ from mamori.synth.doc_common import (
     date_column,
     derived_number,
     fiscal_label,
+    memo_column,
     name_columns,
     phone_column,
     plain,
+    resident_code,
 )
 from mamori.synth.model import Resident, SynthDoc
 from mamori.synth.variants import GENDER_STYLES, format_date, format_gender
@@ -61,7 +63,13 @@ def resident_list(ctx: DocContext) -> SynthDoc:
     if rng.random() < 0.5:
         cols.append(Column("携帯電話", ("phone",), lambda r, i: r.mobile))
     cols.append(Column(rng.choice(("メールアドレス", "E-mail", "メール")), ("email",), lambda r, i: r.email))
-    return build_table(ctx, ctx.sample(), cols, title="自治会 会員名簿", kind="resident_list", sheet_name="名簿")
+    people = ctx.sample()
+    memo_cats: set[str] = set()
+    if rng.random() < 0.5:
+        memo, memo_cats = memo_column(ctx, people)
+        cols.append(memo)
+    return build_table(ctx, people, cols, title="自治会 会員名簿", kind="resident_list", sheet_name="名簿",
+                       extra_categories=sorted(memo_cats))
 
 
 CARE_LEVELS = ("要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5")
@@ -75,8 +83,13 @@ def care_need_list(ctx: DocContext) -> SynthDoc:
             *name_columns(rng), date_column(rng), _age(ctx), address_column(rng),
             Column("要介護度", ("care_need",), lambda r, i: levels.setdefault(r.id, rng.choice(CARE_LEVELS))),
             plain("認定有効期間", lambda r, i: f"{format_date(ctx.ref, 'wareki')}～")]
-    return build_table(ctx, ctx.sample(min_age=65), cols, title=f"{fiscal_label(ctx.ref)} 要介護認定者一覧",
-                       kind="care_need_list", sheet_name="認定者")
+    people = ctx.sample(min_age=65)
+    memo_cats: set[str] = set()
+    if rng.random() < 0.4:
+        memo, memo_cats = memo_column(ctx, people)
+        cols.append(memo)
+    return build_table(ctx, people, cols, title=f"{fiscal_label(ctx.ref)} 要介護認定者一覧",
+                       kind="care_need_list", sheet_name="認定者", extra_categories=sorted(memo_cats))
 
 
 DISABILITIES = ("肢体不自由 2級", "視覚障害 1級", "聴覚障害 3級", "内部障害（心臓）1級", "療育手帳 A",
@@ -178,14 +191,23 @@ def event_applications(ctx: DocContext) -> SynthDoc:
     cols += [phone_column(rng, "連絡先", prefer_mobile=True),
              Column("メールアドレス", ("email",), lambda r, i: r.email),
              plain("参加人数", lambda r, i: str(1 + r.id % 4))]
-    return build_table(ctx, ctx.sample(min_age=15), cols, title="市民ふれあい講座 申込者一覧",
-                       kind="event_applications")
+    people = ctx.sample(min_age=15)
+    memo_cats: set[str] = set()
+    if rng.random() < 0.4:
+        memo, memo_cats = memo_column(ctx, people, rng.choice(("備考", "メモ", "特記事項")))
+        cols.append(memo)
+    return build_table(ctx, people, cols, title="市民ふれあい講座 申込者一覧",
+                       kind="event_applications", extra_categories=sorted(memo_cats))
 
 
 def my_number_list(ctx: DocContext) -> SynthDoc:
-    """個人番号一覧: 宛名番号, 氏名, 個人番号, 生年月日."""
+    """個人番号一覧: 宛名番号 (the city's own internal number: no category of its own), 住民票コード, 氏名,
+    個人番号, 生年月日."""
     rng = ctx.rng
-    cols = [Column("宛名番号", ("resident_code",), lambda r, i: derived_number(r.id, 61, 10)), *name_columns(rng),
-            Column(rng.choice(("個人番号", "マイナンバー")), ("my_number",), lambda r, i: r.my_number),
-            date_column(rng)]
+    cols = [plain("宛名番号", lambda r, i: derived_number(r.id, 61, 10))]
+    if rng.random() < 0.6:
+        cols.append(Column("住民票コード", ("resident_code",), lambda r, i: resident_code(r)))
+    cols += [*name_columns(rng),
+             Column(rng.choice(("個人番号", "マイナンバー")), ("my_number",), lambda r, i: r.my_number),
+             date_column(rng)]
     return build_table(ctx, ctx.sample(), cols, title="個人番号 登録一覧", kind="my_number_list")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mamori.errors import ConfigError
-from mamori.synth import doc_ids, doc_negatives, doc_prose, doc_tables
+from mamori.synth import doc_ids, doc_lists, doc_negatives, doc_prose, doc_tables
 from mamori.synth.doc_common import DocContext
 from mamori.synth.model import Resident, SynthDoc
 
@@ -56,11 +56,20 @@ DOC_KINDS: tuple[DocKind, ...] = (
     DocKind("donor_list", doc_ids.donor_list, "table", "財政課/ふるさと納税", ("寄附者一覧",), 1.5),
     DocKind("criminal_register", doc_ids.criminal_register, "table", "選挙管理委員会/犯歴", ("犯罪人名簿",), 0.7),
     DocKind("account_transfers", doc_ids.account_transfers, "table", "子ども家庭課", ("振込口座一覧",), 1.5),
+    DocKind("household_list", doc_lists.household_list, "table", "市民課/住民記録", ("世帯員一覧", "世帯台帳"), 3),
+    DocKind("mailing_labels", doc_lists.mailing_labels, "table", "市民協働課/発送", ("宛名ラベル", "送付先一覧"), 3),
+    DocKind("staff_directory", doc_lists.staff_directory, "table", "総務課", ("内線番号表", "職員電話帳"), 2),
+    DocKind("applicants_by_age", doc_lists.applicants_by_age, "table", "生涯学習課/講座",
+            ("受講者名簿", "申込者一覧"), 3),
+    DocKind("org_contacts", doc_lists.org_contacts, "table", "市民協働課/地域団体", ("団体代表者名簿", "自治会長一覧"),
+            2),
     DocKind("letter", doc_prose.letter, "prose", "長寿社会部/通知文書", ("通知書", "お知らせ", "案内文"), 5),
     DocKind("council_minutes", doc_prose.council_minutes, "prose", "議会事務局/会議録",
             ("定例会会議録", "委員会記録"), 2),
     DocKind("case_notes", doc_prose.case_notes, "prose", "生活援護課/ケース記録", ("ケース記録", "訪問記録"), 3),
     DocKind("consultation", doc_prose.consultation, "prose", "広聴課", ("相談受付票",), 2),
+    DocKind("association_minutes", doc_prose.association_minutes, "prose", "市民協働課/自治会",
+            ("役員会議事録", "自治会だより原稿"), 2),
     DocKind("facility_list", doc_negatives.facility_list, "table", "施設管理課", ("公共施設一覧", "施設台帳"),
             4, False),
     DocKind("population", doc_negatives.population, "table", "統計", ("町丁別人口", "人口世帯数"), 4, False),
@@ -68,6 +77,11 @@ DOC_KINDS: tuple[DocKind, ...] = (
     DocKind("invoice_list", doc_negatives.invoice_list, "table", "契約課", ("請求書一覧", "支払予定"), 3, False),
     DocKind("event_schedule", doc_negatives.event_schedule, "table", "市民協働課/行事", ("行事予定表",), 3, False),
     DocKind("official_minutes", doc_negatives.official_minutes, "prose", "総務課/庁議", ("庁議議事要旨",), 3, False),
+    DocKind("age_statistics", doc_negatives.age_statistics, "table", "統計", ("年齢別人口", "年齢階級別人口"), 3,
+            False),
+    DocKind("attendance_by_title", doc_negatives.attendance_by_title, "table", "総務課/会議",
+            ("出席者一覧", "会議出欠表"), 2, False),
+    DocKind("org_directory", doc_negatives.org_directory, "table", "市民協働課/地域団体", ("関係団体一覧",), 2, False),
     DocKind("place_prose", doc_negatives.place_prose, "prose", "道路計画課", ("事業概要", "工事のお知らせ"), 2, False),
 )
 

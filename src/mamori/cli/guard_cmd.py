@@ -1,0 +1,120 @@
+"""``mamori guard``: set up and run the export-control server."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mamori.errors import ConfigError
+
+app = typer.Typer(help="The export-control server (Django).", no_args_is_help=True)
+
+HomeOption = Annotated[Path, typer.Option(help="The mamori home folder (database, keys, uploads, audit log).")]
+
+
+def _django(home: Path) -> None:
+    """Point Django at `home` and set it up (once per process)."""
+    os.environ["MAMORI_HOME"] = str(home.resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mamori.guard.settings")
+    try:
+        import django
+    except ImportError as exc:
+        raise ConfigError("mamori guard needs Django: pip install 'mamori[server]'") from exc
+    django.setup()
+
+
+@app.command("init")
+def init(
+    home: HomeOption,
+    admin: Annotated[str, typer.Option(help="User name of the first security administrator.")],
+) -> None:
+    """Create the database, the signing keys and the first security administrator."""
+    _django(home)
+    from django.core.management import call_command
+
+    from mamori.guard.accounts import services, totp
+    from mamori.guard.accounts.models import Role, User
+    from mamori.guard.auditlog.services import audit_log, record
+    from mamori.guard.exports.grants import grant_signer, key_path
+
+    call_command("migrate", interactive=False, verbosity=0)
+    _private_database()
+    if User.objects.exists():
+        raise ConfigError(f"{home} is already initialised (it has users); use the web pages to add more")
+    grant_signer(home)
+    audit_log()
+    user, password = services.create_user(None, admin, Role.SECURITY_ADMIN, None)
+    record("system", "guard.initialised", "home", str(home.resolve()), admin=user.username)
+    typer.echo(f"mamori guard initialised in {home}")
+    typer.echo(f"  administrator:      {user.username}")
+    typer.echo(f"  one-time password:  {password}   (change it at the first log-in)")
+    typer.echo(f"  TOTP provisioning:  {totp.provisioning_uri(user)}")
+    typer.echo(f"  grant public key:   {key_path(home).with_suffix('.pub')}")
+
+
+def _private_database() -> None:
+    """The embedded SQLite file holds who exported what: owner-only, like everything else in HOME."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and Path(database["NAME"]).exists():
+        Path(database["NAME"]).chmod(0o600)
+
+
+@app.command("serve")
+def serve(
+    home: HomeOption,
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
+) -> None:
+    """Serve the web pages and the agent API (gunicorn when installed, else a threaded stdlib server)."""
+    if not (home / "guard" / "grant.key").exists():
+        raise ConfigError(f"{home} is not initialised: run `mamori guard init --home {home} --admin NAME` first")
+    os.environ["MAMORI_HOME"] = str(home.resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mamori.guard.settings")
+    if importlib.util.find_spec("gunicorn") is None:
+        _serve_wsgiref(host, port)
+        return
+    argv = [sys.executable, "-m", "gunicorn", "mamori.guard.wsgi:application", "--bind", f"{host}:{port}",
+            "--workers", str(max(1, workers)), "--access-logfile", "-"]
+    os.execve(sys.executable, argv, dict(os.environ))
+
+
+def _serve_wsgiref(host: str, port: int) -> None:
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIServer, make_server
+
+    from mamori.guard.wsgi import application
+
+    class ThreadingServer(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    with make_server(host, port, application, server_class=ThreadingServer) as server:
+        typer.echo(f"mamori guard on http://{host}:{port}/ (stdlib server; install gunicorn for production)")
+        server.serve_forever()
+
+
+@app.command("endpoint")
+def endpoint(
+    home: HomeOption,
+    name: Annotated[str, typer.Option(help="The endpoint's name (e.g. the PC's host name).")],
+    department: Annotated[str | None, typer.Option(help="Department code it serves (default: all).")] = None,
+) -> None:
+    """Register an endpoint agent and print its bearer token (shown once)."""
+    _django(home)
+    from mamori.guard.accounts.models import Department
+    from mamori.guard.api.services import create_endpoint
+
+    dept = None
+    if department is not None:
+        dept = Department.objects.filter(code=department).first()
+        if dept is None:
+            raise ConfigError(f"no department with code {department}")
+    _, token = create_endpoint(None, name, dept)
+    typer.echo(token)

@@ -1,0 +1,180 @@
+"""A classified table of people → its categories (with samples) and one identity record per row.
+
+Small tables go row by row (``KeyMaker.keys``); big ones column by column (``people.frame``), which
+gives the very same keys. Either way only the rows that are people count: a row needs a name when the
+table has a name column (subtotal and repeated header rows are skipped), else an identifying value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import polars as pl
+
+from mamori.detect.columns import FAMILY_KANA, FAMILY_NAME, GIVEN_KANA, GIVEN_NAME, TableLayout
+from mamori.models import ColumnRows, Location, Table
+from mamori.people.frame import hash_records, key_strings
+from mamori.people.keys import KeyMaker, PersonFields
+from mamori.people.wareki import parse_cell_date
+
+#: Tables with at least this many body rows are keyed column by column.
+VECTOR_ROWS = 2000
+#: Rows keyed at a time in a big table.
+CHUNK_ROWS = 1 << 17
+_NOT_A_PERSON = frozenset({"合計", "小計", "計", "総計", "以下余白", "総数", "累計", "平均"})
+_PART_OF = {FAMILY_NAME: "name", GIVEN_NAME: "name", FAMILY_KANA: "name_kana", GIVEN_KANA: "name_kana"}
+_IDENTIFYING_ROLES = ("birth", "address", "phone", "email", "my_number")
+
+CategoryCallback = Callable[[str, float, str, Location], None]
+
+
+@dataclass(frozen=True)
+class TablePeople:
+    """Identity records of the table's people (one per person row)."""
+
+    records: list[tuple[bytes, ...]]
+
+
+def _roles(layout: TableLayout) -> dict[str, list[int]]:
+    kinds = layout.kinds()
+    roles: dict[str, list[int]] = {}
+    name = kinds.get("name", [])[:1] or kinds.get(FAMILY_NAME, [])[:1] + kinds.get(GIVEN_NAME, [])[:1]
+    kana = kinds.get("name_kana", [])[:1] or kinds.get(FAMILY_KANA, [])[:1] + kinds.get(GIVEN_KANA, [])[:1]
+    for role, cols in (("name", name), ("kana", kana), ("birth", kinds.get("birth_date", [])[:1]),
+                       ("address", kinds.get("address", [])), ("phone", kinds.get("phone", [])[:1]),
+                       ("email", kinds.get("email", [])[:1]), ("my_number", kinds.get("my_number", [])[:1])):
+        if cols:
+            roles[role] = cols
+    return roles
+
+
+def _column(table: Table, first: int, index: int) -> list[str]:
+    rows = table.rows
+    if isinstance(rows, ColumnRows):
+        return rows.column_values(index)[first:]
+    return [r[index].strip() if index < len(r) else "" for r in rows[first:]]
+
+
+def _joined(columns: list[list[str]]) -> list[str]:
+    if len(columns) == 1:
+        return columns[0]
+    return [" ".join(p for p in parts if p) for parts in zip(*columns, strict=True)]
+
+
+def _person_rows(values: dict[str, list[str]], header_texts: set[str]) -> list[int]:
+    """Indexes of body rows that are people."""
+    if "name" in values or "kana" in values:
+        names = values.get("name") or values["kana"]
+        kana = values.get("kana")
+        return [i for i, n in enumerate(names)
+                if (n or (kana and kana[i])) and n not in _NOT_A_PERSON and n not in header_texts]
+    ids = [values[r] for r in _IDENTIFYING_ROLES if r in values]
+    return [i for i in range(len(ids[0]) if ids else 0) if any(col[i] for col in ids)]
+
+
+def _header_texts(table: Table, layout: TableLayout) -> set[str]:
+    header = table.rows[layout.header_row] if layout.header_row is not None else ()
+    return {h.strip() for h in header if h.strip()} | _NOT_A_PERSON
+
+
+def table_people(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str,
+                 on_category: CategoryCallback) -> TablePeople:
+    """Categories (through *on_category*) and identity records of a table of people."""
+    if not layout.people:
+        return TablePeople([])
+    if len(table.rows) - layout.first_row >= VECTOR_ROWS:
+        return _big_table(table, layout, keymaker, scope, on_category)
+    first = layout.first_row
+    roles = _roles(layout)
+    cache: dict[int, list[str]] = {}
+
+    def col(i: int) -> list[str]:
+        if i not in cache:
+            cache[i] = _column(table, first, i)
+        return cache[i]
+
+    values = {role: _joined([col(i) for i in cols]) for role, cols in roles.items()}
+    people = _person_rows(values, _header_texts(table, layout))
+    if not people:
+        return TablePeople([])
+    for c in layout.columns:
+        if c.kind:
+            column = col(c.index)
+            found = next((i for i in people if column[i]), None)
+            if found is not None:
+                _report(table, layout, c.index, c.kind, c.confidence, found, column[found], on_category)
+    picked = {role: [vals[i] for i in people] for role, vals in values.items()}
+    records = []
+    for i in range(len(people)):
+        fields = PersonFields(
+            name=picked["name"][i] if "name" in picked else "",
+            kana=picked["kana"][i] if "kana" in picked else "",
+            birth_date=parse_cell_date(picked["birth"][i]) if "birth" in picked else None,
+            address=picked["address"][i] if "address" in picked else "",
+            phone=picked["phone"][i] if "phone" in picked else "",
+            email=picked["email"][i] if "email" in picked else "",
+            my_number=picked["my_number"][i] if "my_number" in picked else "",
+        )
+        keys = keymaker.keys(fields, scope)
+        if keys:
+            records.append(keys)
+    return TablePeople(list(dict.fromkeys(records)))
+
+
+def _series(table: Table, first: int, index: int) -> pl.Series:
+    rows = table.rows
+    if isinstance(rows, ColumnRows):
+        column = rows.columns[index]
+        if isinstance(column, pl.Series):
+            return column.slice(first).cast(pl.String).fill_null("").str.strip_chars()
+    return pl.Series([r[index].strip() if index < len(r) else "" for r in rows[first:]], dtype=pl.String)
+
+
+def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str,
+               on_category: CategoryCallback) -> TablePeople:
+    """The same as the row-by-row path, column by column in Polars."""
+    first = layout.first_row
+    columns = {c.index: _series(table, first, c.index) for c in layout.columns if c.kind}
+    frame = pl.DataFrame({f"c{i}": s for i, s in columns.items()})
+    roles = {role: (pl.concat_str([pl.col(f"c{i}") for i in cols], separator=" ", ignore_nulls=True)
+                    .str.strip_chars() if len(cols) > 1 else pl.col(f"c{cols[0]}"))
+             for role, cols in _roles(layout).items()}
+    frame = frame.with_columns(**{f"r_{role}": e for role, e in roles.items()})
+    skip = list(_header_texts(table, layout))
+    if "name" in roles or "kana" in roles:
+        name = pl.col("r_name") if "name" in roles else pl.col("r_kana")
+        kana_ok = (pl.col("r_kana") != "") if "kana" in roles else pl.lit(False)
+        mask = ((name != "") | kana_ok) & ~name.is_in(skip)
+    else:
+        mask = pl.any_horizontal(pl.col(f"r_{r}") != "" for r in _IDENTIFYING_ROLES if r in roles)
+    frame = frame.with_columns(_person=mask, _row=pl.int_range(pl.len()))
+    people = frame.filter(pl.col("_person"))
+    if people.is_empty():
+        return TablePeople([])
+    for c in layout.columns:
+        if c.kind:
+            hit = people.filter(pl.col(f"c{c.index}") != "").head(1)
+            if hit.height:
+                _report(table, layout, c.index, c.kind, c.confidence, int(hit["_row"][0]),
+                        str(hit[f"c{c.index}"][0]), on_category)
+    records: list[tuple[bytes, ...]] = []
+    # In slices, so memory stays flat; Polars normalises the next slice while this one is hashed.
+    slices = [people.slice(start, CHUNK_ROWS) for start in range(0, people.height, CHUNK_ROWS)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(key_strings, {role: slices[0][f"r_{role}"] for role in roles}, scope)
+        for i in range(len(slices)):
+            keys = ahead.result()
+            if i + 1 < len(slices):
+                ahead = pool.submit(key_strings, {role: slices[i + 1][f"r_{role}"] for role in roles}, scope)
+            records.extend(hash_records(keys, keymaker))
+    return TablePeople(records)
+
+
+def _report(table: Table, layout: TableLayout, index: int, kind: str, confidence: float, offset: int,
+            value: str, on_category: CategoryCallback) -> None:
+    base = table.location
+    where = Location(sheet=table.name or base.sheet, page=base.page, part=base.part,
+                     row=(base.row or 1) + layout.first_row + offset, column=index + 1)
+    on_category(_PART_OF.get(kind, kind), confidence, value, where)

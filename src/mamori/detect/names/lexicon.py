@@ -1,0 +1,209 @@
+"""Surnames and given names: SudachiPy's dictionary plus shipped frequency lists, folded for lookup.
+
+Keys are folded (NFKC, variant kanji to their common form, hiragana to katakana), so 髙橋,
+ﾀｶﾊｼ and たかはし all meet 高橋/タカハシ. Each key maps to flags saying what it can be.
+Building from the Sudachi dictionary takes a few seconds; the result is cached on disk as
+plain text (never pickle: the cache directory is writable by the user) and loaded in ~0.2 s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+SURNAME = 1
+GIVEN = 2
+COMMON = 4  # also an ordinary word or a place (not only a name)
+FREQUENT_SURNAME = 8  # in the shipped list of common surnames
+FREQUENT_GIVEN = 16  # in the shipped list of given names
+PERSON = 32  # Sudachi 人名-一般: a person's name of unknown kind
+
+_CACHE_FORMAT = "5"
+
+# Variant (itaiji) kanji folded to the common form; a superset of people.normalize's table.
+_VARIANTS = {
+    "髙": "高", "﨑": "崎", "嵜": "崎", "𠮷": "吉", "德": "徳", "濵": "浜", "濱": "浜", "邊": "辺",
+    "邉": "辺", "齋": "斉", "齊": "斉", "斎": "斉", "澤": "沢", "櫻": "桜", "廣": "広", "國": "国",
+    "眞": "真", "嶋": "島", "嶌": "島", "槇": "槙", "冨": "富", "惠": "恵", "榮": "栄", "實": "実",
+    "壽": "寿", "藏": "蔵", "與": "与", "龍": "竜", "黑": "黒", "淺": "浅", "巖": "巌", "曽": "曾",
+    "舘": "館", "瀧": "滝", "澁": "渋", "渕": "淵", "邨": "村", "埜": "野", "舩": "船", "萬": "万",
+    "驒": "騨", "籠": "篭", "條": "条", "來": "来", "戶": "戸", "靜": "静", "步": "歩", "淸": "清",
+}
+# One translate table: variants, hiragana → katakana (U+3041..U+3096 → +0x60), old kana ヰ/ヱ → イ/エ.
+_FOLD = str.maketrans({**_VARIANTS, **{chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)},
+                       "ゐ": "イ", "ゑ": "エ", "ヰ": "イ", "ヱ": "エ"})
+_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々〆ヶ]+")
+_NAME_CHARS = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ\U00020000-\U0002fa1f]+")
+
+
+_VARIANT_TABLE = str.maketrans(_VARIANTS)
+
+
+def fold_variants(text: str) -> str:
+    """Variant kanji as their common form, one character for one (offsets stay valid)."""
+    return text.translate(_VARIANT_TABLE)
+
+
+def fold(text: str) -> str:
+    """NFKC, variant kanji folded, hiragana as katakana (spaces kept)."""
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Folded name keys (surfaces and katakana readings) → flags; non-name words that split like names."""
+
+    words: dict[str, int]
+    blocked: frozenset[str]
+
+    def flags(self, key: str) -> int:
+        """Flags of a folded *key* (0 when unknown)."""
+        return self.words.get(key, 0)
+
+
+def _shipped(name: str) -> list[tuple[str, list[str]]]:
+    raw = (files("mamori.detect.names") / "data" / name).read_text(encoding="utf-8")
+    out = []
+    for line in raw.splitlines():
+        if line and not line.startswith("#"):
+            surface, _, readings = line.partition(" ")
+            out.append((surface, readings.split(",") if readings else []))
+    return out
+
+
+def _add(words: dict[str, int], key: str, flag: int) -> None:
+    words[key] = words.get(key, 0) | flag
+
+
+def _from_shipped(words: dict[str, int]) -> None:
+    for surface, readings in _shipped("surnames.txt"):
+        for key in (surface, *readings):
+            _add(words, fold(key), SURNAME | FREQUENT_SURNAME)
+    for surface, readings in _shipped("given_names.txt"):
+        for key in (surface, *readings):
+            _add(words, fold(key), GIVEN | FREQUENT_GIVEN)
+
+
+def _from_sudachi(words: dict[str, int]) -> set[str]:
+    """Add Sudachi's 姓/名/人名 entries (surface and reading); return other words that look like names."""
+    import sudachipy  # heavy; only when building
+
+    others: set[str] = set()
+    dictionary = sudachipy.Dictionary(dict="core")
+    try:
+        for m in dictionary.entries():
+            surface = fold(m.surface())
+            if not 1 <= len(surface) <= 8 or not _NAME_CHARS.fullmatch(surface):
+                continue
+            pos = m.part_of_speech()
+            if pos[2] == "人名":
+                flag = {"姓": SURNAME, "名": GIVEN}.get(pos[3], PERSON)
+                _add(words, surface, flag)
+                reading = fold(m.reading_form())
+                if flag != PERSON and 2 <= len(reading) <= 8 and _NAME_CHARS.fullmatch(reading):
+                    _add(words, reading, flag)
+            else:
+                others.add(surface)
+    finally:
+        dictionary.close()
+    return others
+
+
+def _finish(words: dict[str, int], others: set[str]) -> frozenset[str]:
+    """Mark names that are also ordinary words; collect ordinary words that split as surname + given."""
+    blocked = set()
+    for word in others:
+        flags = words.get(word)
+        if flags is not None:
+            if not flags & PERSON:
+                words[word] = flags | COMMON
+            continue
+        if len(word) <= 3 and _KANJI.fullmatch(word):
+            # Short kanji words stay, so "課長" after a surname is known not to be a given name.
+            words[word] = COMMON
+        for i in range(1, len(word)):
+            if words.get(word[:i], 0) & SURNAME and words.get(word[i:], 0) & GIVEN:
+                blocked.add(word)
+                break
+    return frozenset(blocked)
+
+
+def _cache_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        from importlib.metadata import version
+
+        dict_version = version("sudachidict-core")
+    except Exception:  # noqa: BLE001 - no dictionary metadata: name the cache anyway
+        dict_version = "none"
+    shipped = b"".join((files("mamori.detect.names") / "data" / n).read_bytes()
+                       for n in ("surnames.txt", "given_names.txt"))
+    digest = hashlib.sha256(shipped + _CACHE_FORMAT.encode()).hexdigest()[:12]
+    return Path(base) / "mamori" / f"names-{dict_version}-{digest}.tsv"
+
+
+def _load(path: Path) -> Lexicon | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    words: dict[str, int] = {}
+    blocked: frozenset[str] = frozenset()
+    try:
+        for line in text.splitlines():
+            tag, _, keys = line.partition("\t")
+            if tag == "B":
+                blocked = frozenset(keys.split(" "))
+            else:
+                words.update(dict.fromkeys(keys.split(" "), int(tag)))
+    except ValueError:
+        return None
+    return Lexicon(words, blocked) if words else None
+
+
+def _save(path: Path, lexicon: Lexicon) -> None:
+    # One line per flag value (keys never hold spaces): loading is dict.fromkeys at C speed.
+    by_flag: dict[int, list[str]] = {}
+    for key, value in lexicon.words.items():
+        by_flag.setdefault(value, []).append(key)
+    lines = [f"{flag}\t{' '.join(keys)}" for flag, keys in by_flag.items()]
+    lines.append("B\t" + " ".join(sorted(lexicon.blocked)))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
+            tmp.write("\n".join(lines))
+        os.replace(tmp.name, path)  # atomic: parallel workers never read half a file
+    except OSError:
+        pass  # read-only home: rebuild next time, still correct
+
+
+def build() -> Lexicon:
+    """Build the lexicon from the shipped lists and (when installed) the Sudachi dictionary."""
+    words: dict[str, int] = {}
+    _from_shipped(words)
+    try:
+        others = _from_sudachi(words)
+    except Exception:  # noqa: BLE001 - no usable Sudachi dictionary: the shipped lists alone still work
+        others = set()
+    # Shipped kana given names (ウメ, ハル) are names even where Sudachi knows them as words.
+    blocked = _finish(words, others)
+    return Lexicon(words, blocked)
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon, from the disk cache when present, else built (and cached)."""
+    path = _cache_path()
+    loaded = _load(path)
+    if loaded is not None:
+        return loaded
+    built = build()
+    _save(path, built)
+    return built

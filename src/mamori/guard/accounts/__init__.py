@@ -1,0 +1,1 @@
+"""People, departments, roles, passwords, TOTP and log-in."""

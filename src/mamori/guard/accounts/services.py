@@ -1,0 +1,170 @@
+"""People rules: creating users and departments, roles, and the log-in checks with lock-out."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from mamori.errors import PermissionDenied, WorkflowError
+from mamori.guard.accounts import totp
+from mamori.guard.accounts.models import TOTP_ROLES, Department, Role, User
+from mamori.guard.auditlog.services import record
+
+
+class AuthenticationFailed(PermissionDenied):
+    """Wrong user name, password or code (the message never says which)."""
+
+
+class AccountLocked(PermissionDenied):
+    """Too many failures: the account is locked for a while."""
+
+
+def require_role(user: User, *roles: str) -> None:
+    """Raise PermissionDenied unless `user` has one of `roles`."""
+    if not user.is_active or user.role not in roles:
+        raise PermissionDenied("this action needs the role " + " or ".join(roles))
+
+
+def create_department(actor: User, code: str, name: str) -> Department:
+    """A new department (security administrators only)."""
+    require_role(actor, Role.SECURITY_ADMIN)
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise WorkflowError("a department needs a code and a name")
+    with transaction.atomic():
+        if Department.objects.filter(code=code).exists():
+            raise WorkflowError(f"department {code} already exists")
+        department = Department.objects.create(code=code, name=name)
+        record(actor.username, "department.created", "department", department.pk, code=code, name=name)
+    return department
+
+
+def create_user(
+    actor: User | None, username: str, role: str, department: Department | None, display_name: str = ""
+) -> tuple[User, str]:
+    """A new user with a one-time password (returned once); `actor` None only for `guard init`."""
+    if actor is not None:
+        require_role(actor, Role.SECURITY_ADMIN)
+    username = username.strip()
+    if not username or len(username) > 150:
+        raise WorkflowError("a user name of 1–150 characters is needed")
+    if role not in Role.values:
+        raise WorkflowError(f"unknown role {role!r}; choose one of {', '.join(Role.values)}")
+    password = secrets.token_urlsafe(15)
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise WorkflowError(f"user {username} already exists")
+        user = User(username=username, role=role, department=department, display_name=display_name.strip(),
+                    must_change_password=True, totp_secret=totp.new_secret() if role in TOTP_ROLES else "")
+        user.set_password(password)
+        user.save()
+        record(actor.username if actor else "system", "user.created", "user", user.username,
+               role=role, department=department.code if department else None)
+    return user, password
+
+
+def set_role(actor: User, user: User, role: str) -> User:
+    """Change `user`'s role (security administrators; never their own); enrols TOTP when the role needs it."""
+    require_role(actor, Role.SECURITY_ADMIN)
+    if actor.pk == user.pk:
+        raise PermissionDenied("nobody changes their own role")
+    if role not in Role.values:
+        raise WorkflowError(f"unknown role {role!r}")
+    with transaction.atomic():
+        old = user.role
+        user.role = role
+        if role in TOTP_ROLES and not user.totp_secret:
+            user.totp_secret = totp.new_secret()
+        user.save(update_fields=["role", "totp_secret"])
+        record(actor.username, "user.role_changed", "user", user.username, old=old, new=role)
+    return user
+
+
+def set_head(actor: User, department: Department, head: User) -> Department:
+    """Make `head` (a section head of that department) the department's head."""
+    require_role(actor, Role.SECURITY_ADMIN)
+    if head.role != Role.SECTION_HEAD or head.department_id != department.pk:
+        raise WorkflowError("the head must be a section head (所属長) of that department")
+    with transaction.atomic():
+        department.head = head
+        department.save(update_fields=["head"])
+        record(actor.username, "department.head_set", "department", department.pk, head=head.username)
+    return department
+
+
+def _locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > timezone.now()
+
+
+def register_failure(user: User, step: str, ip: str = "") -> None:
+    """Count a failed log-in step; lock the account after MAMORI_LOCKOUT_ATTEMPTS of them."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins", "locked_until"])
+        record(user.username, "login.failed", "user", user.username, step=step, ip=ip, failures=user.failed_logins)
+        if user.failed_logins >= settings.MAMORI_LOCKOUT_ATTEMPTS:
+            until = timezone.now() + timedelta(seconds=settings.MAMORI_LOCKOUT_SECONDS)
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=until)
+            user.locked_until = until
+            record("system", "login.locked_out", "user", user.username, until=until.isoformat(), ip=ip)
+
+
+def check_password(username: str, password: str, ip: str = "") -> User:
+    """The user whose password this is; AuthenticationFailed / AccountLocked otherwise."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        make_password(password)  # same work as a real check, so timing does not reveal user names
+        record(username[:150], "login.failed", "user", "", step="password", ip=ip, reason="unknown user")
+        raise AuthenticationFailed("wrong user name or password")
+    if _locked(user):
+        record(user.username, "login.refused_locked", "user", user.username, ip=ip)
+        raise AccountLocked("the account is locked after repeated failures; try again later")
+    if not user.is_active or not user.check_password(password):
+        register_failure(user, "password", ip)
+        if _locked(user):
+            raise AccountLocked("the account is locked after repeated failures; try again later")
+        raise AuthenticationFailed("wrong user name or password")
+    return user
+
+
+def check_totp(user: User, code: str, ip: str = "") -> None:
+    """Accept the user's TOTP code once (replays refused); failures count towards lock-out."""
+    if _locked(user):
+        record(user.username, "login.refused_locked", "user", user.username, ip=ip)
+        raise AccountLocked("the account is locked after repeated failures; try again later")
+    if not user.totp_secret:
+        raise AuthenticationFailed("this account has no second factor enrolled; ask a security administrator")
+    if not totp.consume(user, code):
+        register_failure(user, "totp", ip)
+        if _locked(user):
+            raise AccountLocked("the account is locked after repeated failures; try again later")
+        raise AuthenticationFailed("wrong or already used code")
+
+
+def logged_in(user: User, ip: str = "") -> None:
+    """Record a completed log-in and clear the failure count."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, last_login=timezone.now())
+        record(user.username, "login.succeeded", "user", user.username, ip=ip, second_factor=user.needs_totp)
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password (validated by the configured validators) and clear the must-change flag."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise WorkflowError(" ".join(str(m) for m in exc.messages)) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        record(user.username, "user.password_changed", "user", user.username)

@@ -1,0 +1,162 @@
+"""Log-in (password, then TOTP), log-out, password change, and user administration."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mamori.errors import MamoriError, WorkflowError
+from mamori.guard.accounts import services, totp
+from mamori.guard.accounts.forms import DepartmentForm, HeadForm, LoginForm, PasswordForm, RoleForm, TotpForm, UserForm
+from mamori.guard.accounts.models import Department, Role, User
+from mamori.guard.auditlog.services import record
+from mamori.guard.ui.http import client_ip, guarded
+from mamori.guard.ui.middleware import mark_authenticated
+
+PENDING_USER = "_mamori_pending_user"
+PENDING_AT = "_mamori_pending_at"
+PENDING_SECONDS = 300
+
+
+def _complete(request: HttpRequest, user: User) -> HttpResponse:
+    login(request, user)  # rotates the session key (cycle_key)
+    mark_authenticated(request)
+    services.logged_in(user, client_ip(request))
+    return HttpResponseRedirect("/password/" if user.must_change_password else "/")
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Step 1: user name and password."""
+    form = LoginForm(request.POST or None)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.check_password(form.cleaned_data["username"], form.cleaned_data["password"],
+                                           client_ip(request))
+        except MamoriError as failure:
+            error, status = str(failure), 401
+        else:
+            if not user.needs_totp:
+                return _complete(request, user)
+            request.session.cycle_key()
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_AT] = int(time.time())
+            return HttpResponseRedirect("/login/totp/")
+    elif request.method == "POST":
+        error, status = "enter a user name and a password", 400
+    return render(request, "guard/login.html", {"form": form, "error": error,
+                                                "expired": "expired" in request.GET}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def totp_view(request: HttpRequest) -> HttpResponse:
+    """Step 2: the authenticator code (heads, administrators, auditors, enrolled employees)."""
+    pending, since = request.session.get(PENDING_USER), request.session.get(PENDING_AT)
+    if not isinstance(pending, int) or not isinstance(since, int) or time.time() - since > PENDING_SECONDS:
+        return HttpResponseRedirect("/login/")
+    user = get_object_or_404(User, pk=pending, is_active=True)
+    form = TotpForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if not form.is_valid():
+            error = "enter the 6-digit code"
+        else:
+            try:
+                services.check_totp(user, form.cleaned_data["code"], client_ip(request))
+            except MamoriError as failure:
+                error = str(failure)
+                if isinstance(failure, services.AccountLocked):
+                    request.session.flush()
+            else:
+                del request.session[PENDING_USER], request.session[PENDING_AT]
+                return _complete(request, user)
+    return render(request, "guard/totp.html", {"form": form, "error": error}, status=400 if error else 200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """End the session."""
+    if request.user.is_authenticated:
+        record(request.user.get_username(), "logout", "user", request.user.get_username())
+    logout(request)
+    return HttpResponseRedirect("/login/")
+
+
+@require_http_methods(["GET", "POST"])
+@guarded()
+def password_view(request: HttpRequest) -> HttpResponse:
+    """Change one's password (required after the one-time password)."""
+    form = PasswordForm(request.POST or None)
+    user = User.objects.get(pk=request.user.pk)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "guard/password.html", {"form": form, "error": "enter a password"}, status=400)
+        services.change_password(user, form.cleaned_data["new_password"])
+        login(request, user)  # keeps the session valid after the password hash changed; rotates the key
+        mark_authenticated(request)
+        return HttpResponseRedirect("/")
+    return render(request, "guard/password.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(Role.SECURITY_ADMIN)
+def users_view(request: HttpRequest) -> HttpResponse:
+    """Security administrators: list users and create one (its one-time password and TOTP URI shown once)."""
+    actor = User.objects.get(pk=request.user.pk)
+    form = UserForm(request.POST or None)
+    created = None
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "guard/users.html", {"form": form, "users": User.objects.all()}, status=400)
+        data = form.cleaned_data
+        user, password = services.create_user(actor, data["username"], data["role"], data["department"],
+                                              data["display_name"])
+        created = {"user": user, "password": password,
+                   "totp_uri": totp.provisioning_uri(user) if user.totp_secret else ""}
+        form = UserForm()
+    users = User.objects.select_related("department").order_by("username")
+    return render(request, "guard/users.html", {"form": form, "users": users, "created": created,
+                                                "role_form": RoleForm(), "departments": Department.objects.all(),
+                                                "department_form": DepartmentForm()})
+
+
+@require_POST
+@guarded(Role.SECURITY_ADMIN)
+def department_view(request: HttpRequest) -> HttpResponse:
+    """Create a department."""
+    form = DepartmentForm(request.POST)
+    if not form.is_valid():
+        raise WorkflowError("a department needs a code and a name")
+    services.create_department(User.objects.get(pk=request.user.pk), form.cleaned_data["code"],
+                               form.cleaned_data["name"])
+    return HttpResponseRedirect("/users/")
+
+
+@require_POST
+@guarded(Role.SECURITY_ADMIN)
+def head_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a section head the head of a department."""
+    department = get_object_or_404(Department, pk=pk)
+    form = HeadForm(request.POST)
+    head = User.objects.filter(username=form.data.get("username", "")).first() if form.is_valid() else None
+    if head is None:
+        raise WorkflowError("name an existing section head")
+    services.set_head(User.objects.get(pk=request.user.pk), department, head)
+    return HttpResponseRedirect("/users/")
+
+
+@require_POST
+@guarded(Role.SECURITY_ADMIN)
+def role_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Change a user's role."""
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return render(request, "guard/error.html", {"title": "bad_request", "message": "choose a role"}, status=400)
+    target = get_object_or_404(User, pk=user_id)
+    services.set_role(User.objects.get(pk=request.user.pk), target, form.cleaned_data["role"])
+    return HttpResponseRedirect("/users/")

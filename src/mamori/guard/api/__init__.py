@@ -1,0 +1,1 @@
+"""The endpoint agent's API: grants, executed exports, device events."""

@@ -1,0 +1,134 @@
+"""Endpoint tokens, idempotent answers and device events for the agent API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mamori.audit.event import canonical_json
+from mamori.errors import PermissionDenied, WorkflowError
+from mamori.guard.accounts.models import Department, Role, User
+from mamori.guard.accounts.services import require_role
+from mamori.guard.api.models import DeviceEvent, Endpoint, IdempotentResult
+from mamori.guard.auditlog.services import record
+from mamori.guard.media.services import normalise_usb_id
+
+TOKEN_PREFIX = "mep_"
+DEVICE_EVENT_KINDS = frozenset({"inserted", "removed", "blocked", "allowed", "write_refused", "written"})
+
+
+class NotAuthenticated(PermissionDenied):
+    """No bearer token was presented (HTTP 401)."""
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 of a token (tokens are 256-bit random, so a plain hash is enough to store)."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def create_endpoint(actor: User | None, name: str, department: Department | None) -> tuple[Endpoint, str]:
+    """A new endpoint and its bearer token (shown once; only its hash is kept)."""
+    if actor is not None:
+        require_role(actor, Role.SECURITY_ADMIN)
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise WorkflowError("an endpoint needs a name of 1–200 characters")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        if Endpoint.objects.filter(name=name).exists():
+            raise WorkflowError(f"endpoint {name} already exists")
+        endpoint = Endpoint.objects.create(name=name, department=department, token_hash=token_hash(token))
+        record(actor.username if actor else "system", "endpoint.created", "endpoint", endpoint.name,
+               department=department.code if department else None)
+    return endpoint, token
+
+
+def authenticate(authorization: str | None) -> Endpoint:
+    """The endpoint whose bearer token this header carries; NotAuthenticated / PermissionDenied otherwise."""
+    if not authorization:
+        raise NotAuthenticated("a bearer token is required")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("use 'Authorization: Bearer <token>'")
+    digest = token_hash(token.strip())
+    endpoint = Endpoint.objects.filter(token_hash=digest, active=True).first()
+    if endpoint is None or not hmac.compare_digest(endpoint.token_hash, digest):
+        raise PermissionDenied("the token is not valid")
+    Endpoint.objects.filter(pk=endpoint.pk).update(last_seen=timezone.now())
+    return endpoint
+
+
+def actor_of(endpoint: Endpoint) -> str:
+    """How an endpoint appears in the audit log."""
+    return f"endpoint:{endpoint.name}"
+
+
+def idempotent(endpoint: Endpoint, key: str | None, body: bytes,
+               work: Callable[[], tuple[int, dict[str, Any]]]) -> tuple[int, dict[str, Any]]:
+    """Run `work` once per (endpoint, key); a retry with the same key and body gets the same answer."""
+    if key is None:
+        return work()
+    key = key.strip()
+    if not key or len(key) > 128 or not key.isprintable():
+        raise WorkflowError("Idempotency-Key must be 1–128 printable characters")
+    fingerprint = hashlib.sha256(body).hexdigest()
+    earlier = IdempotentResult.objects.filter(endpoint=endpoint, key=key).first()
+    if earlier is None:
+        try:
+            status, answer = work()
+        except WorkflowError:
+            # A concurrent retry with this key may have done the work first: answer as it did.
+            earlier = IdempotentResult.objects.filter(endpoint=endpoint, key=key).first()
+            if earlier is None or earlier.fingerprint != fingerprint:
+                raise
+            return earlier.status, earlier.body
+        try:
+            with transaction.atomic():
+                IdempotentResult.objects.create(endpoint=endpoint, key=key, fingerprint=fingerprint,
+                                                status=status, body=answer)
+            return status, answer
+        except IntegrityError:
+            earlier = IdempotentResult.objects.get(endpoint=endpoint, key=key)  # a concurrent retry won
+    if earlier.fingerprint != fingerprint:
+        raise WorkflowError("this Idempotency-Key was used with a different request body")
+    return earlier.status, earlier.body
+
+
+def _text(value: object, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def device_event(endpoint: Endpoint, payload: dict[str, Any]) -> DeviceEvent:
+    """Store and audit one device event reported by `endpoint`."""
+    kind = payload.get("kind")
+    if kind not in DEVICE_EVENT_KINDS:
+        raise WorkflowError(f"kind must be one of {', '.join(sorted(DEVICE_EVENT_KINDS))}")
+    vendor = normalise_usb_id(str(payload.get("vendor_id", "")), "vendor_id") if payload.get("vendor_id") else ""
+    product = normalise_usb_id(str(payload.get("product_id", "")), "product_id") if payload.get("product_id") else ""
+    occurred: datetime = timezone.now()
+    if payload.get("occurred_at") is not None:
+        try:
+            occurred = datetime.fromisoformat(str(payload["occurred_at"]).replace("Z", "+00:00"))
+        except ValueError:
+            raise WorkflowError("occurred_at must be an ISO 8601 time") from None
+        if timezone.is_naive(occurred):
+            raise WorkflowError("occurred_at needs a time zone")
+    details = payload.get("details", {})
+    if not isinstance(details, dict) or len(canonical_json(details)) > 8192:
+        raise WorkflowError("details must be a JSON object of at most 8 KiB")
+    with transaction.atomic():
+        event = DeviceEvent.objects.create(
+            endpoint=endpoint, kind=kind, vendor_id=vendor, product_id=product,
+            serial=_text(payload.get("serial"), 128), username=_text(payload.get("username"), 150),
+            occurred_at=occurred, details=details)
+        record(actor_of(endpoint), f"device.{kind}", "endpoint", endpoint.name, vendor_id=vendor,
+               product_id=product, serial=event.serial, username=event.username,
+               occurred_at=occurred.isoformat(), details=details)
+    return event

@@ -1,0 +1,1 @@
+"""Every guard event into the tamper-evident audit log; the auditors' search."""

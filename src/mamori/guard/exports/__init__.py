@@ -1,0 +1,1 @@
+"""Export requests, their scan results, approvals, grants and monthly reports."""

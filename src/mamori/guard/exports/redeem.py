@@ -1,0 +1,80 @@
+"""Redeeming a grant: the endpoint reports the export it executed; each grant works once, before expiry."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mamori.errors import InvalidTransition, PermissionDenied, WorkflowError
+from mamori.guard.auditlog.services import audit_log, record
+from mamori.guard.exports.models import ExportRequest, Grant, RequestState
+
+
+def active_grants(department_id: int | None) -> QuerySet[Grant]:
+    """Unused, unexpired grants of approved requests (of one department, or all when None)."""
+    grants = Grant.objects.filter(redeemed_at__isnull=True, expires_at__gt=timezone.now(),
+                                  request__state=RequestState.APPROVED).select_related("request")
+    return grants if department_id is None else grants.filter(request__department_id=department_id)
+
+
+def grant_for(grant_id: str, department_id: int | None) -> Grant:
+    """The grant `grant_id` if the caller's department may see it; PermissionDenied otherwise."""
+    try:
+        key = uuid.UUID(grant_id)
+    except ValueError:
+        raise PermissionDenied("no such grant") from None
+    grant = Grant.objects.select_related("request", "request__medium").filter(pk=key).first()
+    if grant is None or (department_id is not None and grant.request.department_id != department_id):
+        raise PermissionDenied("no such grant")
+    return grant
+
+
+def _mismatch(grant_doc: dict[str, Any], report: dict[str, Any]) -> str | None:
+    medium = report.get("medium")
+    if medium is not None and medium != grant_doc["medium"]:
+        return "the medium written to is not the medium of the grant"
+    files = report.get("files")
+    if files is not None:
+        wanted = sorted((f["sha256"], f["size"]) for f in grant_doc["files"])
+        try:
+            got = sorted((str(f["sha256"]), int(f["size"])) for f in files)
+        except (KeyError, TypeError, ValueError):
+            return "files must be a list of {sha256, size}"
+        if got != wanted:
+            return "the files written are not the files of the grant"
+    return None
+
+
+def redeem(actor: str, grant: Grant, report: dict[str, Any]) -> dict[str, Any]:
+    """Mark the grant used and the request executed; the answer holds the export's audit receipt."""
+    now = timezone.now()
+    details = {"request_id": grant.request_id, "result": str(report.get("result", "ok"))[:100]}
+    if grant.redeemed_at is not None:
+        record(actor, "grant.reuse_refused", "grant", grant.pk, **details)
+        raise InvalidTransition("this grant has already been used")
+    if grant.expires_at <= now:
+        record(actor, "grant.expired_refused", "grant", grant.pk, **details)
+        raise InvalidTransition("this grant has expired")
+    if grant.request.state != RequestState.APPROVED:
+        record(actor, "grant.refused", "grant", grant.pk, state=grant.request.state, **details)
+        raise InvalidTransition(f"the request is {grant.request.state}; the grant is no longer valid")
+    problem = _mismatch(json.loads(grant.envelope)["grant"], report)
+    if problem:
+        record(actor, "export.mismatch", "grant", grant.pk, problem=problem, **details)
+        raise WorkflowError(problem)
+    with transaction.atomic():
+        # The conditional update is the single-use guarantee, also under concurrent reports.
+        if Grant.objects.filter(pk=grant.pk, redeemed_at__isnull=True).update(redeemed_at=now, redeemed_by=actor) != 1:
+            raise InvalidTransition("this grant has already been used")
+        ExportRequest.objects.filter(pk=grant.request_id).update(state=RequestState.EXECUTED)
+        entry = record(actor, "export.executed", "grant", grant.pk, **details,
+                       medium=report.get("medium"), executed_at=str(report.get("executed_at", ""))[:40])
+        Grant.objects.filter(pk=grant.pk).update(audit_index=entry.index)
+    receipt = audit_log().receipt(entry.index)
+    return {"grant_id": str(grant.pk), "request_id": grant.request_id, "status": "executed",
+            "audit_index": entry.index, "receipt": json.loads(receipt.to_json())}

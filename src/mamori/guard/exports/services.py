@@ -1,0 +1,144 @@
+"""Submitting, amending and withdrawing export requests; the server scans what is submitted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mamori.errors import InvalidTransition, PermissionDenied, WorkflowError
+from mamori.guard.accounts.models import Role, User
+from mamori.guard.auditlog.services import current_home, record
+from mamori.guard.exports import storage
+from mamori.guard.exports.binding import current_digest
+from mamori.guard.exports.models import Approval, ExportFile, ExportRequest, RequestState
+from mamori.guard.exports.policy import evaluate, load_policy
+from mamori.guard.exports.scanning import scan_files
+from mamori.guard.media.models import Medium
+from mamori.guard.media.services import check_exportable
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as received: its name and its bytes in chunks."""
+
+    name: str
+    chunks: Iterable[bytes]
+
+
+def _check_terms(purpose: str, recipient: str, expires_at: datetime, max_days: int) -> tuple[str, str]:
+    purpose, recipient = purpose.strip(), recipient.strip()
+    if not purpose or len(purpose) > 2000:
+        raise WorkflowError("state the purpose of the export (at most 2000 characters)")
+    if not recipient or len(recipient) > 300:
+        raise WorkflowError("state who receives the data (at most 300 characters)")
+    if timezone.is_naive(expires_at):
+        raise WorkflowError("the expiry needs a time zone")
+    now = timezone.now()
+    if expires_at <= now:
+        raise WorkflowError("the expiry must be in the future")
+    if expires_at > now + timedelta(days=max_days):
+        raise WorkflowError(f"the expiry may be at most {max_days} days ahead")
+    return purpose, recipient
+
+
+def _check_requester(user: User) -> None:
+    if not user.is_active or user.role == Role.AUDITOR:
+        raise PermissionDenied("auditors and inactive users cannot request exports")
+    if user.department_id is None:
+        raise PermissionDenied("only members of a department can request exports")
+
+
+def submit(user: User, uploads: Sequence[Upload], medium: Medium, purpose: str, recipient: str,
+           expires_at: datetime) -> ExportRequest:
+    """Store and scan the files, apply the policy, and create the request (pending or blocked)."""
+    _check_requester(user)
+    check_exportable(user, medium)
+    home, policy = current_home(), load_policy(current_home())
+    purpose, recipient = _check_terms(purpose, recipient, expires_at, policy.max_days)
+    if not uploads or len(uploads) > settings.MAMORI_MAX_FILES:
+        raise WorkflowError(f"attach between 1 and {settings.MAMORI_MAX_FILES} files")
+    stored: list[storage.StoredFile] = []
+    try:
+        budget = settings.MAMORI_MAX_UPLOAD_BYTES
+        for upload in uploads:
+            kept = storage.store(home, upload.name, upload.chunks, budget)
+            budget -= kept.size
+            stored.append(kept)
+        outcome = scan_files([(storage.path_of(home, s.stored_name), s.name) for s in stored])
+        decision = evaluate(policy, outcome)
+        with transaction.atomic():
+            request = ExportRequest.objects.create(
+                requester=user, department_id=user.department_id, medium=medium, purpose=purpose,
+                recipient=recipient, expires_at=expires_at, needs_admin=decision.needs_admin,
+                policy_reasons=list(decision.reasons), categories=list(outcome.categories),
+                persons=outcome.persons, special_care=outcome.special_care, not_inspected=outcome.not_inspected,
+                state=RequestState.BLOCKED if decision.forbidden else RequestState.PENDING,
+                decided_at=timezone.now() if decision.forbidden else None)
+            for position, (kept, verdict) in enumerate(zip(stored, outcome.files, strict=True)):
+                ExportFile.objects.create(
+                    request=request, position=position, name=kept.name, stored_name=kept.stored_name,
+                    size=kept.size, sha256=kept.sha256, status=verdict.status, pii=verdict.pii,
+                    categories=list(verdict.categories), persons=verdict.persons,
+                    special_care=verdict.special_care, samples=list(verdict.samples), reason=verdict.reason)
+            request.binding_digest = current_digest(request)
+            request.save(update_fields=["binding_digest"])
+            record(user.username, "export.requested", "export_request", request.pk,
+                   medium=medium.identity(), purpose=purpose, recipient=recipient,
+                   expires_at=expires_at.isoformat(), binding=request.binding_digest,
+                   files=[{"name": s.name, "sha256": s.sha256, "size": s.size} for s in stored])
+            record("system", "export.scanned", "export_request", request.pk, **outcome.summary(),
+                   needs_admin=decision.needs_admin, reasons=list(decision.reasons))
+            if decision.forbidden:
+                record("system", "export.blocked", "export_request", request.pk, forbidden=list(decision.forbidden))
+    except BaseException:
+        storage.remove(home, (s.stored_name for s in stored))
+        raise
+    return request
+
+
+def amend(user: User, request: ExportRequest, *, medium: Medium | None = None, purpose: str | None = None,
+          recipient: str | None = None, expires_at: datetime | None = None) -> ExportRequest:
+    """Change the binding of a pending request: every approval given so far becomes void."""
+    if user.pk != request.requester_id:
+        raise PermissionDenied("only the requester can change a request")
+    policy = load_policy(current_home())
+    with transaction.atomic():
+        request = ExportRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != RequestState.PENDING:
+            raise InvalidTransition(f"a request that is {request.state} cannot be changed")
+        if medium is not None:
+            check_exportable(user, medium)
+            request.medium = medium
+        request.purpose, request.recipient = _check_terms(
+            request.purpose if purpose is None else purpose, request.recipient if recipient is None else recipient,
+            request.expires_at if expires_at is None else expires_at, policy.max_days)
+        if expires_at is not None:
+            request.expires_at = expires_at
+        old = request.binding_digest
+        request.binding_digest = current_digest(request)
+        request.version += 1
+        request.save()
+        voided = Approval.objects.filter(request=request, void=False).update(void=True)
+        record(user.username, "export.amended", "export_request", request.pk, old_binding=old,
+               binding=request.binding_digest, version=request.version, approvals_voided=voided)
+    return request
+
+
+def withdraw(user: User, request: ExportRequest) -> ExportRequest:
+    """The requester takes back a request that is not executed yet."""
+    if user.pk != request.requester_id:
+        raise PermissionDenied("only the requester can withdraw a request")
+    with transaction.atomic():
+        request = ExportRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state not in (RequestState.PENDING, RequestState.APPROVED):
+            raise InvalidTransition(f"a request that is {request.state} cannot be withdrawn")
+        request.state = RequestState.WITHDRAWN
+        request.decided_at = timezone.now()
+        request.save(update_fields=["state", "decided_at"])
+        record(user.username, "export.withdrawn", "export_request", request.pk)
+    return request

@@ -1,0 +1,138 @@
+"""Pages for requesters and approvers: my requests, new request, the queue, a request, its grant, the report."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mamori.errors import PermissionDenied, WorkflowError
+from mamori.guard.accounts.models import Department, Role, User
+from mamori.guard.exports import approvals, services
+from mamori.guard.exports.access import approval_queue, open_steps, visible_requests
+from mamori.guard.exports.binding import files_of
+from mamori.guard.exports.forms import DecisionForm, MonthForm, RequestForm
+from mamori.guard.exports.models import Approval, Grant
+from mamori.guard.exports.report import monthly_report
+from mamori.guard.media.services import exportable_media
+from mamori.guard.ui.http import guarded
+
+REQUESTERS = (Role.EMPLOYEE, Role.SECTION_HEAD, Role.SECURITY_ADMIN)
+
+
+def _me(request: HttpRequest) -> User:
+    return User.objects.select_related("department").get(pk=request.user.pk)
+
+
+@require_GET
+@guarded(*REQUESTERS)
+def my_requests(request: HttpRequest) -> HttpResponse:
+    """The user's own requests."""
+    mine = visible_requests(_me(request)).filter(requester_id=request.user.pk)[:200]
+    return render(request, "guard/requests.html", {"requests": mine, "title": "my_requests"})
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(*REQUESTERS)
+def new_request(request: HttpRequest) -> HttpResponse:
+    """Upload files and name medium, purpose, recipient and expiry; the server scans at once."""
+    me = _me(request)
+    media = exportable_media(me)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST":
+        uploads = request.FILES.getlist("files")
+        if not form.is_valid() or not uploads:
+            return render(request, "guard/request_new.html",
+                          {"form": form, "media": media, "error": "fill in every field and attach files"}, status=400)
+        medium = media.filter(pk=form.cleaned_data["medium"]).first()
+        if medium is None:
+            raise PermissionDenied("choose one of your department's registered media")
+        expires = form.cleaned_data["expires_at"]
+        if timezone.is_naive(expires):
+            expires = timezone.make_aware(expires)
+        created = services.submit(me, [services.Upload(u.name or "unnamed", u.chunks()) for u in uploads], medium,
+                                  form.cleaned_data["purpose"], form.cleaned_data["recipient"], expires)
+        return HttpResponseRedirect(f"/requests/{created.pk}/")
+    return render(request, "guard/request_new.html", {"form": form, "media": media})
+
+
+@require_GET
+@guarded()
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One request with what personal data it carries, at a glance; the decision form for its approvers."""
+    me = _me(request)
+    export = get_object_or_404(visible_requests(me), pk=pk)
+    grant = Grant.objects.filter(request=export).first()
+    return render(request, "guard/request_detail.html", {
+        "r": export, "files": files_of(export),
+        "approvals": Approval.objects.filter(request=export).select_related("approver"),
+        "steps": open_steps(me, export), "grant": grant, "is_requester": export.requester_id == me.pk,
+        "form": DecisionForm()})
+
+
+@require_POST
+@guarded(Role.SECTION_HEAD, Role.SECURITY_ADMIN)
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject with a fresh TOTP code."""
+    me = _me(request)
+    export = get_object_or_404(visible_requests(me), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        raise WorkflowError("choose approve or reject and enter your 6-digit code")
+    data = form.cleaned_data
+    approvals.decide(me, export, data["decision"], data["code"], data["reason"], step=data["step"] or None)
+    return HttpResponseRedirect(f"/requests/{export.pk}/")
+
+
+@require_POST
+@guarded(*REQUESTERS)
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requester withdraws their request."""
+    me = _me(request)
+    export = get_object_or_404(visible_requests(me), pk=pk)
+    services.withdraw(me, export)
+    return HttpResponseRedirect(f"/requests/{export.pk}/")
+
+
+@require_GET
+@guarded(*REQUESTERS)
+def grant_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed grant (JSON) for the requester or a security administrator."""
+    me = _me(request)
+    export = get_object_or_404(visible_requests(me), pk=pk)
+    if export.requester_id != me.pk and me.role != Role.SECURITY_ADMIN:
+        raise Http404
+    grant = get_object_or_404(Grant, request=export)
+    response = HttpResponse(grant.envelope, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="grant-{grant.pk}.json"'
+    return response
+
+
+@require_GET
+@guarded(Role.SECTION_HEAD, Role.SECURITY_ADMIN)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Requests waiting for this approver."""
+    return render(request, "guard/requests.html", {"requests": approval_queue(_me(request)), "title": "queue"})
+
+
+@require_GET
+@guarded(Role.SECTION_HEAD, Role.SECURITY_ADMIN, Role.AUDITOR)
+def monthly(request: HttpRequest) -> HttpResponse:
+    """The monthly report of a department (heads: their own only)."""
+    me = _me(request)
+    form = MonthForm(request.GET)
+    if not form.is_valid():
+        raise WorkflowError("month must look like 2025-04")
+    now = timezone.localtime()
+    year, month = (int(p) for p in (form.cleaned_data["month"] or f"{now.year}-{now.month:02d}").split("-"))
+    allowed = Department.objects.all() if me.role != Role.SECTION_HEAD else Department.objects.filter(head=me)
+    wanted = form.cleaned_data["department"]
+    department = allowed.filter(pk=wanted).first() if wanted else allowed.first()
+    if department is None:
+        raise Http404
+    report = monthly_report(department, year, month)
+    return render(request, "guard/report.html", {"report": report, "departments": allowed,
+                                                 "month": f"{year}-{month:02d}"})
+
+

@@ -1,0 +1,1 @@
+"""The register of approved external media and their life cycle."""

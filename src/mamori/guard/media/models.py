@@ -1,0 +1,57 @@
+"""Approved external media (USB storage) and their life-cycle state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+
+from mamori.guard.accounts.models import Department, User
+
+
+class MediumState(models.TextChoices):
+    """Where a medium is in its life."""
+
+    REGISTERED = "registered", "登録済"
+    LENT = "lent", "貸出中"
+    RETURNED = "returned", "返却済"
+    WIPED = "wiped", "消去済"
+    LOST = "lost", "紛失"
+    RETIRED = "retired", "廃棄"
+
+
+class Medium(models.Model):
+    """One approved medium, identified by USB vendor id, product id and serial number."""
+
+    vendor_id: models.CharField[str, str] = models.CharField(max_length=4)
+    product_id: models.CharField[str, str] = models.CharField(max_length=4)
+    serial: models.CharField[str, str] = models.CharField(max_length=128)
+    capacity_bytes: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    label: models.CharField[str, str] = models.CharField(max_length=200)
+    department: models.ForeignKey[Department, Department] = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="media"
+    )
+    department_id: int
+    encrypted: models.BooleanField[bool, bool] = models.BooleanField(default=False)
+    state: models.CharField[str, str] = models.CharField(
+        max_length=12, choices=MediumState.choices, default=MediumState.REGISTERED
+    )
+    holder: models.ForeignKey[User | None, User | None] = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="held_media"
+    )
+    holder_id: int | None
+    registered_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
+    changed_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("department__code", "label")
+        constraints = (
+            models.UniqueConstraint(fields=("vendor_id", "product_id", "serial"), name="medium_identity_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.vendor_id}:{self.product_id} {self.serial})"
+
+    def identity(self) -> dict[str, str]:
+        """What an endpoint can read from the device: vendor, product, serial."""
+        return {"vendor_id": self.vendor_id, "product_id": self.product_id, "serial": self.serial}

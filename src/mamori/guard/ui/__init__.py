@@ -1,0 +1,1 @@
+"""Layout, language switch, health check and static files."""

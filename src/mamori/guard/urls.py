@@ -1,0 +1,50 @@
+"""URL map of mamori guard."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from mamori.guard.accounts import views as accounts
+from mamori.guard.api import views as api
+from mamori.guard.auditlog import views as audit
+from mamori.guard.exports import views as exports
+from mamori.guard.media import views as media
+from mamori.guard.ui import views as ui
+
+urlpatterns = [
+    path("", ui.home),
+    path("healthz", ui.healthz),
+    path("lang/", ui.set_language),
+    re_path(r"^static/(?P<path>.+)$", ui.static),
+    path("login/", accounts.login_view),
+    path("login/totp/", accounts.totp_view),
+    path("logout/", accounts.logout_view),
+    path("password/", accounts.password_view),
+    path("users/", accounts.users_view),
+    path("users/<int:user_id>/role/", accounts.role_view),
+    path("departments/", accounts.department_view),
+    path("departments/<int:pk>/head/", accounts.head_view),
+    path("requests/", exports.my_requests),
+    path("requests/new/", exports.new_request),
+    path("requests/<int:pk>/", exports.detail),
+    path("requests/<int:pk>/decide/", exports.decide),
+    path("requests/<int:pk>/withdraw/", exports.withdraw),
+    path("requests/<int:pk>/grant.json", exports.grant_document),
+    path("queue/", exports.queue),
+    path("reports/monthly/", exports.monthly),
+    path("media/", media.media_list),
+    path("media/register/", media.register),
+    path("media/<int:pk>/transition/", media.transition),
+    path("audit/", audit.search_view),
+    path("audit/csv/", audit.csv_view),
+    path("api/grants", api.grants),
+    path("api/grant-key", api.grant_key),
+    path("api/exports/<str:grant_id>/executed", api.executed),
+    path("api/device-events", api.device_events),
+    re_path(r"^api/(?P<path>.*)$", api.not_found),
+]
+
+handler400 = "mamori.guard.ui.errors.bad_request"
+handler403 = "mamori.guard.ui.errors.forbidden"
+handler404 = "mamori.guard.ui.errors.not_found"
+handler500 = "mamori.guard.ui.errors.server_error"

@@ -1,0 +1,220 @@
+"""``investigate(case, out)``: import what is new, redo only the stages whose inputs changed, write findings.
+
+Stages and what they depend on:
+
+- *files*: server file history and its matching to evidence ← server logs, evidence listing;
+- *access*: accesses attributed per version ← files, access logs, owner addresses, crawler data;
+- inspection of matched contents (cached per sha256, resumable per file) and the findings
+  (cheap; always assembled).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mamori.errors import ConfigError
+from mamori.investigate.access import ClientAccess, attribute_accesses
+from mamori.investigate.attribution import Attributor, load_crawler_data, load_reverse_dns
+from mamori.investigate.case import Case, load_case
+from mamori.investigate.evidence_index import (
+    EvidenceFile,
+    Hasher,
+    inspect_contents,
+    listing_fingerprint,
+    load_contents,
+    load_listing,
+    person_key_records,
+    sync_listing,
+)
+from mamori.investigate.findings import Findings, RunInfo, assemble
+from mamori.investigate.history import History, Segment, ServerEvent, Version, build_history
+from mamori.investigate.logimport import import_logs
+from mamori.investigate.matching import EvidenceIndex, Match, match_version, recover_real_paths
+from mamori.investigate.store import CaseStore
+from mamori.logs.driver import resolve_timezone
+from mamori.people.dedupe import DistinctPeople
+
+FINDINGS_NAME = "findings.json"
+
+
+def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | Path | None = None,
+                workers: int = 1, progress: Callable[[str], None] | None = None) -> Findings:
+    """Run (or continue) the investigation of *case_path* in *out_dir*; writes ``out_dir/findings.json``."""
+    case = load_case(case_path)
+    out = Path(out_dir)
+    note = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    stages: list[str] = []
+    with CaseStore(out) as store:
+        clock = time.perf_counter()
+        server = import_logs(store, "server", case.server_logs, on_file=lambda p: note(f"importing {p}"))
+        access = import_logs(store, "access", case.access_logs, on_file=lambda p: note(f"importing {p}"))
+        timings["import"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        sync_listing(store, case.evidence)
+        timings["listing"] = time.perf_counter() - clock
+        roots = {e.name: e.path for e in case.evidence}
+        hasher = Hasher(store, roots)
+
+        clock = time.perf_counter()
+        files_fp = _digest(_sources_fp(store, "server"), listing_fingerprint(store))
+        saved = store.stage("files")
+        if saved is not None and saved[0] == files_fp:
+            history, matches = _files_from_json(saved[1])
+        else:
+            note("matching server files to evidence")
+            history, matches = _files_stage(store, hasher)
+            store.save_stage("files", files_fp, _files_to_json(history, matches))
+            stages.append("files")
+        timings["files"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        matched = [_evidence_ref(label, m.sha256) for m in matches.values() if m.sha256 for label in m.evidence[:1]]
+        inspected = inspect_contents(store, matched, roots, workers=workers, on_item=lambda p: note(f"inspecting {p}"))
+        timings["inspect"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        owner_ips = tuple(sorted(set(history.login_ips) | set(case.owner_ips)))
+        crawler_data = load_crawler_data(case.crawler_ranges)
+        rdns = load_reverse_dns(case.reverse_dns)
+        access_fp = _digest(files_fp, _sources_fp(store, "access"), json.dumps(owner_ips), case.web_root,
+                            case.url_prefix, json.dumps(crawler_data.as_of), _file_fp(case.crawler_ranges),
+                            json.dumps(sorted(rdns.items())))
+        saved = store.stage("access")
+        if saved is not None and saved[0] == access_fp:
+            real_paths = {int(k): v for k, v in saved[1]["real_paths"].items()}
+            accesses = [ClientAccess(*row) for row in saved[1]["accesses"]]
+        else:
+            note("attributing accesses")
+            real_paths, accesses = _access_stage(store, case, history, matches, owner_ips, Attributor(
+                owner_ips, crawler_data, rdns))
+            store.save_stage("access", access_fp, {"real_paths": {str(k): v for k, v in real_paths.items()},
+                                                   "accesses": [list(vars_of(a)) for a in accesses]})
+            stages.append("access")
+        timings["access"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        contents = load_contents(store, [m.sha256 for m in matches.values() if m.sha256])
+
+        def unique(shas: Iterable[str]) -> int:
+            people = DistinctPeople()
+            people.add_all(person_key_records(store, shas))
+            return people.count
+
+        findings = assemble(case.name, history.versions, matches, real_paths, contents, accesses, owner_ips,
+                            unique, resolve_timezone(case.log_timezone), case.web_root, case.url_prefix,
+                            _previous(previous), crawler_data.as_of)
+        timings["findings"] = time.perf_counter() - clock
+        problems = (*server.problems, *access.problems)
+        run = RunInfo((*server.imported, *access.imported), tuple(stages), inspected, hasher.bytes_read,
+                      problems, timings)
+        findings = Findings(**{**findings.__dict__, "run": run})
+    findings.write(out / FINDINGS_NAME)
+    return findings
+
+
+def vars_of(a: ClientAccess) -> tuple[Any, ...]:
+    return (a.version_id, a.ip, a.kind, a.crawler, a.verified, a.note, a.count, a.first_us, a.last_us)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _sources_fp(store: CaseStore, kind: str) -> str:
+    rows = store.con.execute("SELECT content_sha256 FROM sources WHERE kind = ? ORDER BY content_sha256",
+                             [kind]).fetchall()
+    return ",".join(r[0] for r in rows)
+
+
+def _file_fp(path: Path | None) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path else ""
+
+
+def _evidence_ref(label: str, sha: str | None) -> EvidenceFile:
+    evidence, _, rel = label.partition("/")
+    return EvidenceFile(evidence, rel, 0, None, sha)
+
+
+def _previous(path: str | Path | None) -> set[str] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {str(f.get(k)) for f in data["leaked"] for k in ("server_path", "sha256") if f.get(k)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"previous findings {path} are not readable: {exc}") from exc
+
+
+def load_server_events(store: CaseStore) -> list[ServerEvent]:
+    """Every imported file operation, as history needs it."""
+    rows = store.con.execute(
+        "SELECT source_id, line, t_us, action, path, new_path, size, ip, ok, mask FROM file_events").fetchall()
+    return [ServerEvent(datetime.fromtimestamp(t / 1_000_000, UTC), action, path or "", new_path, size, ip or "",
+                        bool(ok), mask or "", (int(src), int(line)))
+            for src, line, t, action, path, new_path, size, ip, ok, mask in rows]
+
+
+def _files_stage(store: CaseStore, hasher: Hasher) -> tuple[History, dict[int, Match]]:
+    events = load_server_events(store)
+    index = EvidenceIndex(load_listing(store))
+    history = build_history(events)
+    matches = {v.id: match_version(v, index, hasher) for v in history.versions}
+    names = {v.path_key: posixpath.join(posixpath.dirname(v.path), m.real_name)
+             for v in history.versions if (m := matches[v.id]).real_name and v.path_key}
+    if names:
+        # second pass: uploads under one mask with different real names are different files
+        history = build_history(events, names)
+        matches = {v.id: match_version(v, index, hasher) for v in history.versions}
+    hasher.flush()
+    return history, matches
+
+
+def _access_stage(store: CaseStore, case: Case, history: History, matches: dict[int, Match],
+                  owner_ips: tuple[str, ...], attributor: Attributor) -> tuple[dict[int, str], list[ClientAccess]]:
+    from mamori.logs.urls import map_to_server_path
+
+    served = [map_to_server_path(r[0], case.web_root, case.url_prefix) for r in store.con.execute(
+        "SELECT DISTINCT path FROM access_events").fetchall()]
+    real_paths = recover_real_paths(history.versions, matches, [p for p in served if p])
+    accesses = attribute_accesses(store, history.versions, real_paths, attributor, case.web_root, case.url_prefix)
+    return real_paths, accesses
+
+
+def _t(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _d(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _files_to_json(history: History, matches: dict[int, Match]) -> dict[str, Any]:
+    return {
+        "login_ips": list(history.login_ips),
+        "versions": [[v.id, v.logged_path, v.path, v.size, _t(v.uploaded_at), v.upload_ip, _t(v.ended_at), v.ended_by,
+                      v.mask, [[s.path, _t(s.start), _t(s.end)] for s in v.segments],
+                      list(v.upload_key) if v.upload_key else None,
+                      [[a, b, _t(c)] for a, b, c in v.renames],
+                      list(v.path_key) if v.path_key else None] for v in history.versions],
+        "matches": [[m.version_id, m.match, m.reason, list(m.evidence), m.sha256, list(m.candidates), m.real_name]
+                    for m in matches.values()],
+    }
+
+
+def _files_from_json(data: dict[str, Any]) -> tuple[History, dict[int, Match]]:
+    versions = tuple(
+        Version(r[0], r[1], r[2], r[3], _d(r[4]), r[5], _d(r[6]), r[7], r[8],
+                tuple(Segment(p, _d(s), _d(e)) for p, s, e in r[9]), tuple(r[10]) if r[10] else None,
+                tuple((a, b, _d(c)) for a, b, c in r[11]),  # type: ignore[misc]
+                tuple(r[12]) if r[12] else None)
+        for r in data["versions"])
+    matches = {r[0]: Match(r[0], r[1], r[2], tuple(r[3]), r[4], tuple(r[5]), r[6]) for r in data["matches"]}
+    return History(versions, tuple(data["login_ips"])), matches

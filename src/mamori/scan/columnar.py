@@ -1,0 +1,85 @@
+"""Big delimited files read column-wise: decode once, split with Polars' CSV reader, keep columns.
+
+A 680,000-row voter list is 75 MB; the row-wise extractor turns it into five million Python strings
+in tuples, which costs seconds and most of a gigabyte. Here the text is decoded by the same
+``TextStream`` (same encoding decision, same problems), re-encoded as UTF-8 and split by Polars into
+string columns, and the table's rows stay columns (``ColumnRows``). Whenever the fast reader might
+read the file differently from the row-wise extractor (old Mac line ends, rows wider than the
+sample, a parse error), it steps aside and the ordinary extractor reads the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+
+import polars as pl
+
+from mamori.extract.delimited import FORMATS, SNIFF_LINES, SUFFIX_DELIMITERS, sniff_delimiter
+from mamori.extract.encoding import TextStream
+from mamori.models import ColumnRows, Document, Item, Location, Table
+
+#: Delimited files at least this big are read column-wise.
+BIG_DELIMITED_BYTES = 8 * 1024 * 1024
+_SPARE_COLUMNS = 4
+
+
+def _width(lines: list[str], delimiter: str) -> int:
+    try:
+        return max((len(r) for r in csv.reader(lines, delimiter=delimiter, strict=False)), default=0)
+    except csv.Error:
+        return 0
+
+
+def read_columnar(item: Item) -> Document | None:
+    """*item* (a delimited text file) as a Document with one column-wise table, or None to fall back."""
+    with item.open() as stream:
+        decoded = TextStream(stream)
+        chunks = decoded.chunks()
+        first = next(chunks, "")
+        head = io.StringIO(first, newline="").readlines()[:SNIFF_LINES]
+        if "\r" in first and "\r\n" not in first and "\n" not in first:
+            return None  # old Mac line ends: Polars does not split on a lone CR
+        found = sniff_delimiter(head, SUFFIX_DELIMITERS.get(item.suffix))
+        if found is None:
+            return None
+        delimiter = found[0]
+        width = _width(head, delimiter)
+        if width < 1:
+            return None
+        # Through a temporary UTF-8 file, so the text is never in memory twice (Polars maps the file).
+        with tempfile.NamedTemporaryFile(prefix="mamori-", suffix=".csv") as utf8:
+            utf8.write(first.encode("utf-8", "surrogatepass"))
+            for chunk in chunks:
+                utf8.write(chunk.encode("utf-8", "surrogatepass"))
+            utf8.flush()
+            frame = _read(utf8.name, delimiter, width + _SPARE_COLUMNS)
+    if frame is None:
+        return None
+    columns = width + _SPARE_COLUMNS
+    if frame.height and frame[f"c{columns - 1}"].fill_null("").str.len_bytes().max():
+        return None  # some row is wider than the sample said: it may have been cut
+    used = [c for c in frame.columns if frame[c].fill_null("").str.len_bytes().max()]
+    keep = frame.columns[: max(width, int(used[-1][1:]) + 1 if used else 0)]
+    series = [frame[c].fill_null("") for c in keep]
+    table = Table(rows=ColumnRows(series, frame.height), location=Location())
+    return Document(format=FORMATS.get(delimiter, "dsv"), tables=(table,) if frame.height else (),
+                    encoding=decoded.encoding, problems=tuple(decoded.problems))
+
+
+def _read(path: str, delimiter: str, columns: int) -> pl.DataFrame | None:
+    try:
+        return pl.read_csv(
+            path, has_header=False, separator=delimiter, quote_char='"',
+            schema={f"c{i}": pl.String for i in range(columns)}, truncate_ragged_lines=True,
+            empty_string_is_null=False, raise_if_empty=False, encoding="utf8-lossy", missing_columns="insert",
+        )
+    except Exception:  # noqa: BLE001 - any doubt about the fast reader: the row-wise extractor reads it
+        return None
+
+
+def wants_columnar(item: Item, extractor_name: str) -> bool:
+    """True when *item* is a delimited file big enough for the column-wise reader."""
+    return extractor_name == "delimited" and item.size >= BIG_DELIMITED_BYTES
+

@@ -1,0 +1,31 @@
+"""`mamori guard init` creates the database, keys and first administrator; `serve` refuses an empty home."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("MAMORI_TESTING", "DATABASE_URL")}
+    return subprocess.run([sys.executable, "-m", "mamori", "guard", *args], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+
+
+def test_init_then_init_again(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    done = run("init", "--home", str(home), "--admin", "sato")
+    assert done.returncode == 0, done.stderr
+    assert "otpauth://totp/mamori:sato" in done.stdout and "one-time password" in done.stdout
+    for name in ("grant.key", "secret_key", "guard.sqlite3"):
+        assert (home / "guard" / name).stat().st_mode & 0o777 == 0o600
+    assert (home / "audit" / "checkpoint.key").exists()
+    again = run("init", "--home", str(home), "--admin", "other")
+    assert again.returncode == 2 and "already initialised" in again.stderr
+
+
+def test_serve_refuses_uninitialised_home(tmp_path: Path) -> None:
+    done = run("serve", "--home", str(tmp_path), "--port", "1")
+    assert done.returncode == 2 and "not initialised" in done.stderr
