@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import import_module
-from importlib.metadata import entry_points
 
 from mamori.errors import ArchiveLimit, CorruptFile, MamoriError, UnsupportedFormat
 from mamori.evidence.archive_base import ArchiveFormat
 from mamori.evidence.limits import ExpansionBudget, Limits
 from mamori.models import Item
-from mamori.registry import Registry
+from mamori.registry import Registry, from_specs
 
 #: "module:Class" of every built-in archive format, in sniffing order (tar before the
 #: single-file gzip/bzip2/xz format, so a .tar.gz is read as a tar).
@@ -29,18 +27,10 @@ BUILTIN_ARCHIVES: tuple[str, ...] = (
 )
 
 
-def _load(spec: str) -> ArchiveFormat:
-    module, _, attr = spec.partition(":")
-    return getattr(import_module(module), attr)()  # type: ignore[no-any-return]
-
-
 @lru_cache(maxsize=1)
 def archive_formats() -> Registry[ArchiveFormat]:
     """All archive formats, built-in and plugged in (entry point group ``mamori.archives``)."""
-    registry: Registry[ArchiveFormat] = Registry("archive format", (_load(s) for s in BUILTIN_ARCHIVES))
-    for ep in entry_points(group="mamori.archives"):
-        registry.add(ep.load()())
-    return registry
+    return from_specs("archive format", BUILTIN_ARCHIVES, "mamori.archives")
 
 
 def find_format(item: Item, head: bytes) -> ArchiveFormat | None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import import_module
 
 from mamori.extract.base import GENERIC_PRIORITY, Extractor
 from mamori.models import Item
-from mamori.registry import Registry
+from mamori.registry import Registry, from_specs
 
 #: "module:Class" of every built-in extractor. Adding a format is one new module and one line here.
 BUILTIN_EXTRACTORS: tuple[str, ...] = (
@@ -27,21 +26,10 @@ BUILTIN_EXTRACTORS: tuple[str, ...] = (
 )
 
 
-def _load(spec: str) -> Extractor:
-    module, _, attr = spec.partition(":")
-    cls = getattr(import_module(module), attr)
-    return cls()  # type: ignore[no-any-return]
-
-
 @lru_cache(maxsize=1)
 def extractors() -> Registry[Extractor]:
     """All extractors, built-in and plugged in (entry point group ``mamori.extractors``)."""
-    registry: Registry[Extractor] = Registry("extractor", (_load(s) for s in BUILTIN_EXTRACTORS))
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group="mamori.extractors"):
-        registry.add(ep.load()())
-    return registry
+    return from_specs("extractor", BUILTIN_EXTRACTORS, "mamori.extractors")
 
 
 def choose(item: Item, head: bytes, *, generic: bool) -> Extractor | None:

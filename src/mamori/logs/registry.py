@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from mamori.errors import ConfigError, LogFormatError
 from mamori.logs.base import LogFormat
 from mamori.logs.reader import read_line_chunks
-from mamori.registry import Registry
+from mamori.registry import Registry, from_specs
 
 #: "module:Class" of every built-in format, most specific first (``detect_format`` tries them in order).
 BUILTIN_LOG_FORMATS: tuple[str, ...] = (
@@ -25,16 +24,10 @@ BUILTIN_LOG_FORMATS: tuple[str, ...] = (
 SAMPLE_LINES = 200
 
 
-def _load(spec: str) -> type[LogFormat]:
-    module, _, attr = spec.partition(":")
-    cls: type[LogFormat] = getattr(import_module(module), attr)
-    return cls
-
-
 @lru_cache(maxsize=1)
 def log_formats() -> Registry[type[LogFormat]]:
     """All log-format classes, built-in and plugged in (entry point group ``mamori.log_formats``)."""
-    return Registry("log format", (_load(s) for s in BUILTIN_LOG_FORMATS), entry_point_group="mamori.log_formats")
+    return from_specs("log format", BUILTIN_LOG_FORMATS, "mamori.log_formats", make=lambda cls: cls)
 
 
 def make_format(name: str, **options: Any) -> LogFormat:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import import_module
 from typing import ClassVar, Protocol
 
-from mamori.registry import Registry
+from mamori.registry import Registry, from_specs
 from mamori.synth.model import SynthDoc
 
 
@@ -49,12 +48,8 @@ BUILTIN_RENDERERS: tuple[str, ...] = (
 
 @lru_cache(maxsize=1)
 def renderers() -> Registry[Renderer]:
-    """Every built-in renderer by format id."""
-    def load(spec: str) -> Renderer:
-        module, _, attr = spec.partition(":")
-        return getattr(import_module(module), attr)()  # type: ignore[no-any-return]
-
-    return Registry("renderer", (load(s) for s in BUILTIN_RENDERERS))
+    """Every renderer by format id, built-in and plugged in (entry point group ``mamori.renderers``)."""
+    return from_specs("renderer", BUILTIN_RENDERERS, "mamori.renderers")
 
 
 def render(doc: SynthDoc, fmt: str, encoding: str | None = None) -> bytes:
