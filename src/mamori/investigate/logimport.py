@@ -21,11 +21,14 @@ import polars as pl
 from mamori.errors import LogFormatError
 from mamori.investigate.case import LogSource
 from mamori.investigate.store import CaseStore
+from mamori.logs.accesscols import AccessColumns
 from mamori.logs.driver import stream_file
 from mamori.logs.events import AccessEvent, FileEvent
+from mamori.logs.fastaccess import parse_access_columns
 from mamori.logs.paths import expand_log_paths
 from mamori.logs.reader import open_log
 from mamori.logs.registry import detect_format, make_format
+from mamori.logs.text import storable
 
 BATCH = 200_000
 
@@ -129,18 +132,26 @@ def _import_file(store: CaseStore, kind: str, source: LogSource, path: Path, sha
     fmt = make_format(fmt_name, mapping=source.mapping) if fmt_name == "csv" else make_format(fmt_name)
     if fmt.kind != kind:
         raise LogFormatError(f"{path.name} is a {fmt.kind} log ({fmt_name}), listed as a {kind} log in the case")
-    stream = stream_file([path], fmt, timezone=source.timezone, year=source.year)
+    # combined/common access logs are split column-wise (no Python object per line), parsed before the
+    # transaction; other formats stream through their line parser inside it
+    columns = parse_access_columns([path], timezone=source.timezone) if fmt_name == "combined" else None
+    stream = None if columns else stream_file([path], fmt, timezone=source.timezone, year=source.year)
     with store.transaction() as con:
         if replace is not None:
             _delete_source(con, kind, replace)
         row = con.execute("SELECT coalesce(max(id), 0) + 1 FROM sources").fetchone()
         source_id = int(row[0]) if row else 1
-        writer = _FileWriter(store, source_id) if kind == "server" else _AccessWriter(store, source_id)
-        for event in stream:
-            writer.add(event)  # type: ignore[arg-type]
-        writer.flush()
-        counts = stream.counts
-        problems = [f"{p.file}:{p.line}: {p.reason}" for p in stream.problems]
+        if columns is not None:
+            _AccessWriter(store, source_id).add_columns(columns)
+            counts, log_problems = columns.counts, columns.problems
+        else:
+            assert stream is not None
+            writer = _FileWriter(store, source_id) if kind == "server" else _AccessWriter(store, source_id)
+            for event in stream:
+                writer.add(event)  # type: ignore[arg-type]
+            writer.flush()
+            counts, log_problems = stream.counts, tuple(stream.problems)
+        problems = [f"{p.file}:{p.line}: {p.reason}" for p in log_problems]
         con.execute(
             "INSERT INTO sources (id, kind, spec, path, size, mtime, sha256, content_sha256, format, lines, events,"
             " bad, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -155,13 +166,7 @@ def _us(event: FileEvent | AccessEvent) -> int:
 
 def clean(text: str | None) -> str | None:
     """*text* storable as UTF-8: bytes kept as surrogates (undecodable names) become ``\\xNN`` escapes."""
-    if text is None or text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return text
+    return None if text is None else storable(text)
 
 
 class _FileWriter:
@@ -186,13 +191,14 @@ class _AccessWriter:
     def __init__(self, store: CaseStore, source_id: int) -> None:
         self.store, self.source_id = store, source_id
         self.cols: tuple[list[Any], ...] = tuple([] for _ in ACCESS_SCHEMA)
+        self.frame: pl.DataFrame | None = None
 
     def add(self, e: AccessEvent) -> None:
         c = self.cols
         c[0].append(self.source_id)
         c[1].append(e.line)
         c[2].append(_us(e))
-        c[3].append(e.ip)
+        c[3].append(clean(e.ip))
         c[4].append(e.method)
         c[5].append(clean(e.path))
         c[6].append(e.status)
@@ -203,7 +209,19 @@ class _AccessWriter:
         if len(c[0]) >= BATCH:
             self.flush()
 
+    def add_columns(self, columns: AccessColumns) -> None:
+        """All events of a column-wise parse, written in batches of BATCH rows straight from the columns."""
+        table = columns.table()
+        for start in range(0, table.height, BATCH):
+            self.frame = table.slice(start, BATCH)
+            self.flush()
+
     def flush(self) -> None:
+        if self.frame is not None:
+            part, self.frame = self.frame, None
+            data: dict[str, Any] = {"source_id": pl.repeat(self.source_id, part.height, dtype=pl.Int32, eager=True)}
+            data.update({name: part[name] for name in ACCESS_SCHEMA if name != "source_id"})
+            self.store.append("access_events", data, ACCESS_SCHEMA)
         if self.cols[0]:
             self.store.append("access_events", dict(zip(ACCESS_SCHEMA, self.cols, strict=True)), ACCESS_SCHEMA)
             self.cols = tuple([] for _ in ACCESS_SCHEMA)

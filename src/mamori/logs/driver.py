@@ -134,12 +134,16 @@ class LogStream:
             counts["bad"] += bad_total
 
     def _wrong_format(self, path: Path, line: int, sample: list[str]) -> LogFormatError:
-        from mamori.logs.registry import guess_format, log_formats
+        return wrong_format_error(self.format.name, path, line, sample)
 
-        name = self.format.name
-        guess = guess_format(sample, exclude=name)
-        hint = f"try --format {guess}" if guess else f"known formats: {', '.join(log_formats().names())}"
-        return LogFormatError(f"line {line} of {path.name} is not {name} format; {hint}")
+
+def wrong_format_error(name: str, path: Path, line: int, sample: list[str]) -> LogFormatError:
+    """The error for a file that is not in format *name* from *line* on, guessing the right one from *sample*."""
+    from mamori.logs.registry import guess_format, log_formats
+
+    guess = guess_format(sample, exclude=name)
+    hint = f"try --format {guess}" if guess else f"known formats: {', '.join(log_formats().names())}"
+    return LogFormatError(f"line {line} of {path.name} is not {name} format; {hint}")
 
 
 def stream_file(path: str | Path | Sequence[str | Path], fmt: LogFormat | str = "auto", *,

@@ -88,3 +88,14 @@ def decode_japanese_bytes(data: bytes) -> tuple[str, str]:
     if utf8 is not None:
         return utf8, "utf-8"
     return data.decode("utf-8", ERRORS), "bytes"
+
+
+def storable(text: str) -> str:
+    """*text* encodable as UTF-8: bytes kept as surrogates (undecodable names) become ``\\xNN`` escapes."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", ERRORS).decode("utf-8", "backslashreplace")
+    return text
