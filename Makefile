@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := postgresql
+APT_PACKAGES := postgresql chromium
 DEMO_DIR ?= demo-out
 
 .PHONY: setup system-deps demo test lint typecheck unit bench clean
@@ -36,7 +36,7 @@ lint: $(STAMP)
 # The whole suite on SQLite, then the server's tests again on a real PostgreSQL started for the run.
 test: setup lint
 	$(BIN)/python -m pytest -n 2 -q
-	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 -q tests/guard
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 -q -m "not slow" tests/guard
 
 bench: setup
 	$(BIN)/python benchmarks/extract.py

@@ -93,3 +93,17 @@ def world(db: None, home: Path) -> World:
 def as_user() -> Any:
     """`as_user(user)` → a logged-in test client."""
     return lambda user: login(Client(), user)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers of the guard's end-to-end tests (pyproject registers 'slow')."""
+    config.addinivalue_line("markers", "browser: drives the real server with headless Chromium (Playwright)")
+
+
+@pytest.fixture(scope="session")
+def live_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real `mamori guard serve` on loopback with a seeded cast (see guard_live.py), shared by the session."""
+    from guard_live import start
+
+    with start(tmp_path_factory.mktemp("live-home"), departments=2) as live:
+        yield live

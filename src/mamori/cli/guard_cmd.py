@@ -105,6 +105,8 @@ def endpoint(
     home: HomeOption,
     name: Annotated[str, typer.Option(help="The endpoint's name (e.g. the PC's host name).")],
     department: Annotated[str | None, typer.Option(help="Department code it serves (default: all).")] = None,
+    public_key: Annotated[Path | None, typer.Option(
+        help="The agent's Ed25519 public key file; its reports must then be signed.")] = None,
 ) -> None:
     """Register an endpoint agent and print its bearer token (shown once)."""
     _django(home)
@@ -116,5 +118,11 @@ def endpoint(
         dept = Department.objects.filter(code=department).first()
         if dept is None:
             raise ConfigError(f"no department with code {department}")
-    _, token = create_endpoint(None, name, dept)
+    key = ""
+    if public_key is not None:
+        try:
+            key = public_key.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read the public key {public_key}: {exc}") from exc
+    _, token = create_endpoint(None, name, dept, public_key=key)
     typer.echo(token)

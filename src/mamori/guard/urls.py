@@ -37,10 +37,12 @@ urlpatterns = [
     path("media/<int:pk>/transition/", media.transition),
     path("audit/", audit.search_view),
     path("audit/csv/", audit.csv_view),
+    path("audit/xlsx/", audit.xlsx_view),
     path("api/grants", api.grants),
     path("api/grant-key", api.grant_key),
     path("api/exports/<str:grant_id>/executed", api.executed),
     path("api/device-events", api.device_events),
+    path("api/openapi.json", api.openapi),
     re_path(r"^api/(?P<path>.*)$", api.not_found),
 ]
 

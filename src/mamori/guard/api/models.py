@@ -19,6 +19,8 @@ class Endpoint(models.Model):
     )
     department_id: int | None
     token_hash: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
+    # Ed25519 verifier line; when set, every report from this endpoint must be signed with its key.
+    public_key: models.CharField[str, str] = models.CharField(max_length=200, blank=True, default="")
     active: models.BooleanField[bool, bool] = models.BooleanField(default=True)
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
     last_seen: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(null=True, blank=True)

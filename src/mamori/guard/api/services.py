@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from mamori.errors import PermissionDenied, WorkflowError
 from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.accounts.services import require_role
 from mamori.guard.api.models import DeviceEvent, Endpoint, IdempotentResult
+from mamori.guard.api.signing import check_public_key
 from mamori.guard.auditlog.services import record
 from mamori.guard.media.services import normalise_usb_id
 
@@ -33,20 +34,26 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def create_endpoint(actor: User | None, name: str, department: Department | None) -> tuple[Endpoint, str]:
-    """A new endpoint and its bearer token (shown once; only its hash is kept)."""
+def create_endpoint(actor: User | None, name: str, department: Department | None,
+                    public_key: str = "") -> tuple[Endpoint, str]:
+    """A new endpoint and its bearer token (shown once; only its hash is kept).
+
+    With `public_key` (an Ed25519 verifier line) the endpoint must sign every report it sends.
+    """
     if actor is not None:
         require_role(actor, Role.SECURITY_ADMIN)
     name = name.strip()
     if not name or len(name) > 200:
         raise WorkflowError("an endpoint needs a name of 1–200 characters")
+    public_key = check_public_key(public_key) if public_key.strip() else ""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         if Endpoint.objects.filter(name=name).exists():
             raise WorkflowError(f"endpoint {name} already exists")
-        endpoint = Endpoint.objects.create(name=name, department=department, token_hash=token_hash(token))
+        endpoint = Endpoint.objects.create(name=name, department=department, token_hash=token_hash(token),
+                                           public_key=public_key)
         record(actor.username if actor else "system", "endpoint.created", "endpoint", endpoint.name,
-               department=department.code if department else None)
+               department=department.code if department else None, public_key=public_key or None)
     return endpoint, token
 
 
@@ -101,34 +108,54 @@ def idempotent(endpoint: Endpoint, key: str | None, body: bytes,
     return earlier.status, earlier.body
 
 
-def _text(value: object, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
+def _text(payload: dict[str, Any], name: str, limit: int) -> str:
+    """An optional string field, refused (not coerced or cut) when it has another type or is too long."""
+    value = payload.get(name, "")
+    if not isinstance(value, str):
+        raise WorkflowError(f"{name} must be a string")
+    if len(value) > limit:
+        raise WorkflowError(f"{name} is longer than {limit} characters")
+    return value
 
 
-def device_event(endpoint: Endpoint, payload: dict[str, Any]) -> DeviceEvent:
-    """Store and audit one device event reported by `endpoint`."""
+def _usb_id(payload: dict[str, Any], name: str) -> str:
+    return normalise_usb_id(_text(payload, name, 6), name) if name in payload else ""
+
+
+def device_event(endpoint: Endpoint, payload: dict[str, Any], signature: str | None = None) -> DeviceEvent:
+    """Store and audit one device event reported by `endpoint` (with its report signature, if signed)."""
     kind = payload.get("kind")
-    if kind not in DEVICE_EVENT_KINDS:
+    if not isinstance(kind, str) or kind not in DEVICE_EVENT_KINDS:
         raise WorkflowError(f"kind must be one of {', '.join(sorted(DEVICE_EVENT_KINDS))}")
-    vendor = normalise_usb_id(str(payload.get("vendor_id", "")), "vendor_id") if payload.get("vendor_id") else ""
-    product = normalise_usb_id(str(payload.get("product_id", "")), "product_id") if payload.get("product_id") else ""
+    vendor, product = _usb_id(payload, "vendor_id"), _usb_id(payload, "product_id")
+    serial, username = _text(payload, "serial", 128), _text(payload, "username", 150)
     occurred: datetime = timezone.now()
-    if payload.get("occurred_at") is not None:
+    if "occurred_at" in payload:
         try:
-            occurred = datetime.fromisoformat(str(payload["occurred_at"]).replace("Z", "+00:00"))
+            occurred = datetime.fromisoformat(_text(payload, "occurred_at", 40).replace("Z", "+00:00"))
         except ValueError:
             raise WorkflowError("occurred_at must be an ISO 8601 time") from None
         if timezone.is_naive(occurred):
             raise WorkflowError("occurred_at needs a time zone")
+        try:
+            occurred.astimezone(UTC)  # year 1 at +14:00 has no UTC form: refuse it here, not in the database
+        except OverflowError:
+            raise WorkflowError("occurred_at is out of range") from None
     details = payload.get("details", {})
     if not isinstance(details, dict) or len(canonical_json(details)) > 8192:
         raise WorkflowError("details must be a JSON object of at most 8 KiB")
     with transaction.atomic():
         event = DeviceEvent.objects.create(
             endpoint=endpoint, kind=kind, vendor_id=vendor, product_id=product,
-            serial=_text(payload.get("serial"), 128), username=_text(payload.get("username"), 150),
+            serial=serial, username=username,
             occurred_at=occurred, details=details)
         record(actor_of(endpoint), f"device.{kind}", "endpoint", endpoint.name, vendor_id=vendor,
                product_id=product, serial=event.serial, username=event.username,
-               occurred_at=occurred.isoformat(), details=details)
+               occurred_at=occurred.isoformat(), details=details, **_signed(payload, signature))
     return event
+
+
+def _signed(payload: dict[str, Any], signature: str | None) -> dict[str, Any]:
+    # The auditor can re-check the endpoint's own signature later (signing.signed_message of the path
+    # /api/device-events and this body): keep the signed body and the signature.
+    return {} if signature is None else {"report": payload, "report_signature": signature}

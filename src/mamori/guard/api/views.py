@@ -14,6 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from mamori.errors import InvalidTransition, MamoriError, PermissionDenied, WorkflowError
 from mamori.guard.api import services
 from mamori.guard.api.models import Endpoint
+from mamori.guard.api.openapi import document_text
+from mamori.guard.api.signing import SIGNATURE_HEADER, verify_report
 from mamori.guard.auditlog.services import current_home
 from mamori.guard.exports import redeem
 from mamori.guard.exports.grants import grant_verifier
@@ -66,6 +68,18 @@ def api(*methods: str) -> Callable[[ApiView], ApiView]:
     return wrap
 
 
+_MAX_SIGNED_BODY = 64 * 1024
+
+
+def _signature(request: HttpRequest, endpoint: Endpoint, payload: dict[str, Any]) -> str | None:
+    """The verified report signature of an endpoint with a registered key; None for unsigned endpoints."""
+    if not endpoint.public_key:
+        return None
+    if len(request.body) > _MAX_SIGNED_BODY:
+        raise WorkflowError(f"a signed report is at most {_MAX_SIGNED_BODY // 1024} KiB")
+    return verify_report(endpoint.public_key, request.path, payload, request.headers.get(SIGNATURE_HEADER))
+
+
 def _body(request: HttpRequest) -> tuple[bytes, dict[str, Any]]:
     raw = request.body
     if not raw.strip():
@@ -103,9 +117,10 @@ def executed(request: HttpRequest, endpoint: Endpoint, grant_id: str) -> HttpRes
     except PermissionDenied:
         return api_error(404, "not_found", "no such grant")
     raw, payload = _body(request)
+    signature = _signature(request, endpoint, payload)
 
     def work() -> tuple[int, dict[str, Any]]:
-        return 200, redeem.redeem(services.actor_of(endpoint), grant, payload)
+        return 200, redeem.redeem(services.actor_of(endpoint), grant, payload, signature)
 
     status, answer = services.idempotent(endpoint, key, raw + b"\x00" + grant_id.encode(), work)
     return JsonResponse(answer, status=status)
@@ -115,13 +130,24 @@ def executed(request: HttpRequest, endpoint: Endpoint, grant_id: str) -> HttpRes
 def device_events(request: HttpRequest, endpoint: Endpoint) -> HttpResponse:
     """Store one device event (medium inserted, blocked, removed, ...)."""
     raw, payload = _body(request)
+    signature = _signature(request, endpoint, payload)
 
     def work() -> tuple[int, dict[str, Any]]:
-        event = services.device_event(endpoint, payload)
+        event = services.device_event(endpoint, payload, signature)
         return 201, {"id": event.pk, "kind": event.kind}
 
     status, answer = services.idempotent(endpoint, request.headers.get("Idempotency-Key"), raw, work)
     return JsonResponse(answer, status=status)
+
+
+@csrf_exempt
+def openapi(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 document of this API (public: it describes, it grants nothing)."""
+    if request.method not in ("GET", "HEAD"):
+        response = api_error(405, "method_not_allowed", "use GET")
+        response["Allow"] = "GET, HEAD"
+        return response
+    return HttpResponse(document_text(), content_type="application/json")
 
 
 @api("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")

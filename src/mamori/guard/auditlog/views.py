@@ -11,6 +11,7 @@ from mamori.guard.accounts.models import Role
 from mamori.guard.auditlog.forms import SearchForm
 from mamori.guard.auditlog.search import Query, search, to_csv
 from mamori.guard.auditlog.services import audit_log, record
+from mamori.guard.auditlog.workbook import to_xlsx
 from mamori.guard.ui.http import guarded
 
 
@@ -45,4 +46,18 @@ def csv_view(request: HttpRequest) -> StreamingHttpResponse:
     record(request.user.get_username(), "audit.exported", "audit_log", "", rows=len(rows), query=vars(query))
     response = StreamingHttpResponse(("\ufeff", *to_csv(rows)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mamori-audit.csv"'
+    return response
+
+
+@require_GET
+@guarded(Role.AUDITOR, Role.SECURITY_ADMIN)
+def xlsx_view(request: HttpRequest) -> HttpResponse:
+    """The search result as an Excel workbook (text cells only, so nothing in it is a formula)."""
+    query = _query(SearchForm(request.GET))
+    rows = search(audit_log(), query, limit=100_000)
+    record(request.user.get_username(), "audit.exported", "audit_log", "", rows=len(rows), query=vars(query),
+           format="xlsx")
+    response = HttpResponse(to_xlsx(rows),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="mamori-audit.xlsx"'
     return response

@@ -35,23 +35,29 @@ def grant_for(grant_id: str, department_id: int | None) -> Grant:
 
 
 def _mismatch(grant_doc: dict[str, Any], report: dict[str, Any]) -> str | None:
+    for name, limit in (("result", 100), ("executed_at", 40)):
+        if name in report and (not isinstance(report[name], str) or len(report[name]) > limit):
+            return f"{name} must be a string of at most {limit} characters"
     medium = report.get("medium")
     if medium is not None and medium != grant_doc["medium"]:
         return "the medium written to is not the medium of the grant"
     files = report.get("files")
     if files is not None:
         wanted = sorted((f["sha256"], f["size"]) for f in grant_doc["files"])
-        try:
-            got = sorted((str(f["sha256"]), int(f["size"])) for f in files)
-        except (KeyError, TypeError, ValueError):
-            return "files must be a list of {sha256, size}"
+        if not isinstance(files, list) or not all(
+                isinstance(f, dict) and isinstance(f.get("sha256"), str) and type(f.get("size")) is int for f in files):
+            return "files must be a list of {sha256: string, size: integer}"
+        got = sorted((f["sha256"], f["size"]) for f in files)
         if got != wanted:
             return "the files written are not the files of the grant"
     return None
 
 
-def redeem(actor: str, grant: Grant, report: dict[str, Any]) -> dict[str, Any]:
-    """Mark the grant used and the request executed; the answer holds the export's audit receipt."""
+def redeem(actor: str, grant: Grant, report: dict[str, Any], signature: str | None = None) -> dict[str, Any]:
+    """Mark the grant used and the request executed; the answer holds the export's audit receipt.
+
+    A `signature` (the endpoint's, over the report) is logged with the report so it can be re-checked later.
+    """
     now = timezone.now()
     details = {"request_id": grant.request_id, "result": str(report.get("result", "ok"))[:100]}
     if grant.redeemed_at is not None:
@@ -73,7 +79,8 @@ def redeem(actor: str, grant: Grant, report: dict[str, Any]) -> dict[str, Any]:
             raise InvalidTransition("this grant has already been used")
         ExportRequest.objects.filter(pk=grant.request_id).update(state=RequestState.EXECUTED)
         entry = record(actor, "export.executed", "grant", grant.pk, **details,
-                       medium=report.get("medium"), executed_at=str(report.get("executed_at", ""))[:40])
+                       medium=report.get("medium"), executed_at=str(report.get("executed_at", ""))[:40],
+                       **({} if signature is None else {"report": report, "report_signature": signature}))
         Grant.objects.filter(pk=grant.pk).update(audit_index=entry.index)
     receipt = audit_log().receipt(entry.index)
     return {"grant_id": str(grant.pk), "request_id": grant.request_id, "status": "executed",

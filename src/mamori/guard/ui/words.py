@@ -47,6 +47,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "withdraw": ("取り下げる", "Withdraw"),
     "search": ("検索", "Search"),
     "csv": ("CSV出力", "Export CSV"),
+    "xlsx": ("Excel出力", "Export XLSX"),
     "action": ("操作", "Action"),
     "actor": ("実行者", "Actor"),
     "time": ("日時", "Time"),
