@@ -4,7 +4,8 @@ Run: ``.venv/bin/python benchmarks/find_throughput.py [--rows 682524] [--prose-m
 
 * voter list — ``write_voter_list`` (氏名, フリガナ, 性別, 生年月日 in era form, 郵便番号, 住所; CP932) of
   ``--rows`` voters, scanned by the real scan path (``Scan([...]).results()``) in a fresh process, with
-  the distinct-person count checked against the truth;
+  the distinct-person count checked against the truth; with two or more workers the file is read in
+  parts, one per worker (``scan.split``/``scan.parts``), and the parts' people merged exactly;
 * prose — letters, council minutes, case notes … (``mamori.synth`` prose kinds) as .txt, .docx and
   .eml until about ``--prose-mb`` megabytes, scanned the same way.
 
@@ -185,8 +186,9 @@ def main() -> None:
     args.data.mkdir(parents=True, exist_ok=True)
     voters, truth = voter_list(args.data, args.rows)
     prose = prose_corpus(args.data, args.prose_mb)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"workers={args.workers}\n")
+          f"workers={args.workers}, load average before: {load} (other work on the machine slows every column)\n")
     print("| corpus | MB | files | raw read+decode MB/s | mamori MB/s | mamori / raw | peak RSS MiB self / child |"
           " persons / truth |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -109,3 +109,11 @@ def test_explain_shows_masked_samples(share: tuple[Path, Path]) -> None:
     out = mamori("find", corpus / "難しいファイル" / "名簿一式.zip", "--explain", "--no-progress")
     assert "山● 太●" in out.stdout or "山●" in out.stdout
     assert "山田　太郎" not in out.stdout and "山田 太郎" not in out.stdout
+
+
+def test_html_report_escapes_file_names(tmp_path: Path) -> None:
+    (tmp_path / "<img src=x onerror=alert(1)>.txt").write_text("山田 太郎 様", encoding="utf-8")
+    report = tmp_path / "r.html"
+    mamori("find", tmp_path, "--format", "html", "--output", report, "--no-progress")
+    html = report.read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -60,7 +60,7 @@ OTHER = generate_signer("intruder")
     (sign_report("/api/device-events", {"kind": "blocked", "serial": "X"}, OTHER), "another key"),
     (sign_report("/api/grants", {"kind": "blocked", "serial": "X"}, SIGNER), "signed for another path"),
     ("A" * 500, "too long"),
-])
+], ids=["none", "empty", "garbage", "too-short", "other-body", "other-key", "other-path", "too-long"])
 def test_unsigned_or_badly_signed_refused(world: World, signed_agent: Client, signature: str | None,
                                           why: str) -> None:
     body = {"kind": "blocked", "serial": "X"}
@@ -82,7 +82,8 @@ def test_unsigned_endpoint_needs_no_signature(world: World, key: str) -> None:
     assert endpoint.public_key == ""
 
 
-@pytest.mark.parametrize("key", ["nonsense", "a+b+c", SIGNER.to_text()])
+# Explicit ids: generated keys differ per process, and pytest-xdist needs identical test ids in every worker.
+@pytest.mark.parametrize("key", ["nonsense", "a+b+c", SIGNER.to_text()], ids=["nonsense", "three-parts", "private-key"])
 def test_bad_public_key_refused(world: World, key: str) -> None:
     with pytest.raises(WorkflowError):
         create_endpoint(None, "pc-bad", world.dept_a, public_key=key)

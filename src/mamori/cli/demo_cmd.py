@@ -1,4 +1,4 @@
-"""``mamori demo``: the main job on an embedded synthetic default."""
+"""``mamori demo``: generate a leak case modelled on 2015 and investigate it, end to end."""
 
 from __future__ import annotations
 
@@ -6,37 +6,46 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from mamori.cli.common import Lang
-from mamori.cli.present import terminal_table
+from mamori.cli.investigate_cmd import print_summary, run_case
+from mamori.errors import ConfigError
 from mamori.i18n import t
-from mamori.report.page import HtmlReport
-from mamori.scan.runner import Scan, ScanOptions, default_workers
+
+DEFAULT_VOTERS = 20_000
+
+
+def _scale(value: str) -> int | str:
+    if value == "full":
+        return value
+    try:
+        voters = int(value.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise ConfigError(f"--scale must be a number of voters or 'full'; got {value!r}") from None
+    if voters < 1:
+        raise ConfigError("--scale must be at least 1 voter")
+    return voters
 
 
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the corpus and the report.")] = Path("demo-out"),
-    files: Annotated[int, typer.Option(help="Number of synthetic files.")] = 120,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 2015,
+    out: Annotated[Path, typer.Option(help="Folder for the generated case and the investigation.")] = Path("demo-out"),
+    scale: Annotated[str, typer.Option(help="Voters in the leaked list: a number or 'full' (682,524).")] = str(
+        DEFAULT_VOTERS),
+    seed: Annotated[int, typer.Option(help="Random seed of the generated case.")] = 2015,
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.ja,
+    pdf: Annotated[bool, typer.Option(help="Write report.pdf (needs WeasyPrint).")] = True,
+    workers: Annotated[int, typer.Option(help="Parallel processes for inspecting matched files.")] = 1,
 ) -> None:
-    """Generate a synthetic municipal file share, scan it and write an HTML report."""
-    from rich.console import Console
+    """Generate a case like Sakai 2015 (evidence, FTP and access logs), investigate it and write the reports."""
+    from mamori.synth.case import FULL_SCALE, write_case
 
-    from mamori.synth.corpus import write_corpus
-
-    corpus_dir = out / "corpus"
-    write_corpus(corpus_dir, n_files=files, seed=seed)
-    scan = Scan([corpus_dir], ScanOptions(workers=default_workers()))
-    report_path = out / "report.html"
-    results = []
-    with report_path.open("w", encoding="utf-8") as stream:
-        report = HtmlReport(stream, lang.value)
-        for result in scan.results():
-            report.add(result)
-            results.append(result)
-        assert scan.summary is not None
-        report.finish(scan.summary)
+    voters = _scale(scale)
     console = Console(soft_wrap=True)
-    terminal_table(console, results, scan.summary, lang.value)
-    console.print(t("demo.done", lang.value, path=report_path))
+    case_dir, investigation = out / "case", out / "investigation"
+    console.print(t("demo.generating", lang.value, voters=FULL_SCALE if voters == "full" else voters, path=case_dir))
+    write_case(case_dir, scale=voters, seed=seed)
+    findings, written = run_case(case_dir / "CASE.toml", investigation, previous=None, lang=lang.value,
+                                 notification_list=False, workers=workers, log_timezone=None, pdf=pdf)
+    print_summary(console, findings, written, lang.value)
+    console.print(t("demo.done", lang.value, path=written.html))

@@ -28,6 +28,9 @@ _NUMBERS = rf"{_N}{_UNIT}(?:{_N}{_UNIT}?){{0,3}}"
 _BUILDING = r"(?:[ ]?[^\s\d、。,.()「」:;]{1,20}?\d{1,4}(?:号室|号|階)?(?!\d))?"
 # Town (lazy, no digits), then the numbers, then an optional building and room.
 _TAIL = re.compile(rf"(?P<town>[^\s\d、。,.()「」『』:;!?・]{{0,14}}?)(?P<num>{_NUMBERS})(?P<bld>{_BUILDING})")
+# 上之1321 at the end of a line: a lot number written without 番地 (only after a known municipality).
+_BARE_TAIL = re.compile(
+    r"(?P<town>[\u4e00-\u9fff々ヶ\u30a1-\u30fa\u30fc]{1,10}?)(?P<num>\d{1,5})(?P<bld>)(?=$|[ \t\n])")
 _STRONG_NUMBERS = re.compile(rf"{_N}(?:丁目|番地)|{_N}番{_N}号?|\d{{1,5}}-\d{{1,5}}")
 _END_CHARS = re.compile("[市区町村郡]")
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -99,7 +102,9 @@ class Address(PatternDetector):
             muni_end = extend_municipality(text, end)
             tail = _TAIL.match(text, muni_end)
             if not tail or not _tail_ok(tail.group("town"), tail.group("num")):
-                continue
+                tail = _BARE_TAIL.match(text, muni_end)
+                if not tail:
+                    continue
             pref = prefecture_ending_at(text, start)
             first = pref if pref is not None else start
             stop = tail.end()

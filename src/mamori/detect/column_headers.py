@@ -41,14 +41,16 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
     ("マイナンバー", "my_number"), ("個人番号", "my_number"), ("住民票コード", "resident_code"),
     ("法人番号", OTHER), ("郵便番号", "postal_code"), ("POSTAL", "postal_code"), ("ZIP", "postal_code"),
     ("被保険者番号", "insurance_number"), ("保険者番号", "insurance_number"), ("保険証", "insurance_number"),
-    ("基礎年金番号", "pension_number"), ("年金番号", "pension_number"), ("口座番号", "bank_account"),
-    ("口座", "bank_account"), ("免許証", "drivers_license"), ("旅券", "passport"), ("パスポート", "passport"),
+    ("基礎年金番号", "pension_number"), ("年金番号", "pension_number"), ("口座名義", "name"), ("名義人", "name"),
+    ("名義", "name"), ("口座番号", "bank_account"), ("通帳記号", "bank_account"), ("口座", "bank_account"),
+    ("記号番号", "insurance_number"), ("国保番号", "insurance_number"), ("免許証", "drivers_license"),
+    ("旅券", "passport"), ("パスポート", "passport"),
     ("PASSPORT", "passport"), ("カード番号", "credit_card"),
     ("世帯主", "name"), ("氏名", "name"), ("名前", "name"), ("姓名", "name"), ("お名前", "name"),
     ("申込者", "name"), ("申請者", "name"), ("被保険者名", "name"), ("児童名", "name"), ("生徒名", "name"),
     ("保護者", "name"), ("受給者", "name"), ("患者名", "name"), ("利用者名", "name"), ("担当者", "name"),
     ("NAME", "name"),
-    ("住所", "address"), ("居所", "address"), ("現住所", "address"), ("ADDRESS", "address"),
+    ("住所", "address"), ("居所", "address"), ("現住所", "address"), ("本籍", "address"), ("ADDRESS", "address"),
     ("年齢", "age"), ("性別", "gender"), ("男女", "gender"),
     ("電話", "phone"), ("携帯", "phone"), ("TEL", "phone"), ("PHONE", "phone"), ("連絡先", "phone"),
     ("FAX", OTHER), ("メール", "email"), ("E-MAIL", "email"), ("EMAIL", "email"), ("MAIL", "email"),
@@ -56,9 +58,15 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
     ("障害", "disability"), ("障がい", "disability"), ("手帳", "disability"), ("等級", "disability"),
     ("病名", "health"), ("傷病", "health"), ("診断", "health"), ("既往", "health"), ("健診", "health"),
     ("病歴", "health"), ("服薬", "health"), ("アレルギー", "health"), ("疾患", "health"), ("症状", "health"),
-    ("犯罪", "criminal_record"), ("前科", "criminal_record"), ("逮捕", "criminal_record"),
-    ("給与", "salary"), ("給料", "salary"), ("基本給", "salary"), ("支給額", "salary"), ("年収", "salary"),
-    ("所得", "salary"), ("手当", "salary"),
+    ("所見", "health"), ("身長", "health"), ("体重", "health"), ("血圧", "health"), ("HBA1C", "health"),
+    ("BMI", "health"), ("血糖", "health"), ("腹囲", "health"), ("中性脂肪", "health"), ("コレステロール", "health"),
+    ("尿酸", "health"), ("心電図", "health"), ("検査結果", "health"), ("受診結果", "health"),
+    ("犯罪", "criminal_record"), ("前科", "criminal_record"), ("逮捕", "criminal_record"), ("罪名", "criminal_record"),
+    ("刑名", "criminal_record"), ("刑期", "criminal_record"), ("犯歴", "criminal_record"), ("前歴", "criminal_record"),
+    ("判決", "criminal_record"), ("刑罰", "criminal_record"),
+    # 支給額 and 手当 are also what a city pays residents (児童手当): only pay words are salary.
+    ("給与", "salary"), ("給料", "salary"), ("基本給", "salary"), ("年収", "salary"), ("月給", "salary"),
+    ("報酬月額", "salary"), ("俸給", "salary"), ("所得", "salary"),
     ("学校", "school"), ("学年", "school"), ("学歴", "school"), ("在籍", "school"), ("出身校", "school"),
     ("所在地", OTHER), ("人口", OTHER), ("世帯数", OTHER), ("面積", OTHER), ("金額", OTHER), ("単価", OTHER),
     ("数量", OTHER), ("品名", OTHER), ("品番", OTHER), ("商品", OTHER), ("会場", OTHER), ("場所", OTHER),
@@ -72,6 +80,10 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
 _NOT_PERSON = ("施設", "会社", "法人", "団体", "事業所", "店", "品", "商品", "部品", "町名", "地区", "学校名",
                "課", "名称", "件名", "地名", "駅", "物件", "会場", "組織", "病院名", "医療機関")
 _SPACES = re.compile(r"[\s\u3000]+")
+#: Endings of a document's title (a cell above the table), never of a column header.
+_TITLE_ENDS = ("一覧", "一覧表", "名簿", "台帳", "リスト", "名簿抄本", "交付簿", "登録簿", "受付票", "結果表")
+#: 氏名(姓) | 氏名(名), フリガナ(セイ): one half of a split name under a whole-name word.
+_NAME_PART = re.compile(r"(.{2,8})\((姓|氏|名|セイ|メイ)\)")
 _MAX_HEADER = 24
 
 
@@ -84,10 +96,15 @@ def clean(cell: str) -> str:
 def header_kind(cell: str) -> str:
     """The kind a header cell names (a category, a name part, OTHER, EVENT_DATE) or ""."""
     text = clean(cell)
-    if not text or len(text) > _MAX_HEADER:
-        return ""
+    if not text or len(text) > _MAX_HEADER or text.endswith(_TITLE_ENDS):
+        return ""  # 申込者一覧 is a title above a table, not a column's header
     if text in _EXACT:
         return _EXACT[text]
+    part = _NAME_PART.fullmatch(text)
+    if part and header_kind(part.group(1)) in ("name", "name_kana"):
+        kana = header_kind(part.group(1)) == "name_kana" or part.group(2) in ("セイ", "メイ")
+        family = part.group(2) in ("姓", "氏", "セイ")
+        return (FAMILY_KANA if family else GIVEN_KANA) if kana else (FAMILY_NAME if family else GIVEN_NAME)
     for word, kind in _CONTAINS:
         if word in text:
             if kind in ("name", "name_kana") and any(n in text for n in _NOT_PERSON):

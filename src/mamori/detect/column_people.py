@@ -7,6 +7,7 @@ table has a name column (subtotal and repeated header rows are skipped), else an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -14,9 +15,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from mamori.detect.columns import FAMILY_KANA, FAMILY_NAME, GIVEN_KANA, GIVEN_NAME, TableLayout
+from mamori.detect.email_address import EmailAddress
+from mamori.detect.phone import PhoneJp
+from mamori.detect.postal_code import is_valid_postal_code
 from mamori.models import ColumnRows, Location, Table
 from mamori.people.frame import hash_records, key_strings
 from mamori.people.keys import KeyMaker, PersonFields
+from mamori.people.normalize import nfkc
 from mamori.people.wareki import parse_cell_date
 
 #: Tables with at least this many body rows are keyed column by column.
@@ -26,6 +31,14 @@ CHUNK_ROWS = 1 << 17
 _NOT_A_PERSON = frozenset({"合計", "小計", "計", "総計", "以下余白", "総数", "累計", "平均"})
 _PART_OF = {FAMILY_NAME: "name", GIVEN_NAME: "name", FAMILY_KANA: "name_kana", GIVEN_KANA: "name_kana"}
 _IDENTIFYING_ROLES = ("birth", "address", "phone", "email", "my_number")
+#: Name columns about someone other than the row's person (the household head, a guardian).
+_RELATION_WORDS = ("世帯主", "保護者", "代理人", "配偶者", "親権者", "扶養", "担当", "申請者", "届出人")
+#: Person rows whose free-text cells (備考) and address cells are read for what they hold besides.
+CELL_SCAN_ROWS = 2000
+_POSTAL_PREFIX = re.compile(r"^〒?\s*(\d{3}-\d{4})")
+_FREE_TEXT = (PhoneJp(), EmailAddress())
+#: A note in words (不在時は長女（090-…）へ連絡), not a bare number in a column of its own.
+_WORDS = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]")
 
 CategoryCallback = Callable[[str, float, str, Location], None]
 
@@ -37,8 +50,28 @@ class TablePeople:
     records: list[tuple[bytes, ...]]
 
 
-def _roles(layout: TableLayout) -> dict[str, list[int]]:
+def _column_header(table: Table, layout: TableLayout, index: int) -> str:
+    if layout.header_row is None:
+        return ""
+    top = layout.header_row - layout.header_rows + 1
+    return "".join(r[index] for r in table.rows[top : layout.header_row + 1] if index < len(r))
+
+
+def _relational(table: Table, layout: TableLayout, index: int) -> bool:
+    return any(w in _column_header(table, layout, index) for w in _RELATION_WORDS)
+
+
+def _own_name_first(table: Table, layout: TableLayout, columns: list[int]) -> list[int]:
+    """Name columns with the row's own name first: 氏名 before 世帯主氏名 or 保護者氏名."""
+    return sorted(columns, key=lambda i: _relational(table, layout, i))
+
+
+def _roles(table: Table, layout: TableLayout) -> dict[str, list[int]]:
     kinds = layout.kinds()
+    if len(kinds.get("name", [])) > 1:
+        kinds["name"] = _own_name_first(table, layout, kinds["name"])
+    if kinds.get("name") and FAMILY_NAME in kinds and _relational(table, layout, kinds["name"][0]):
+        del kinds["name"]  # 世帯主氏名 | 氏 | 名: the row's own name is the split one
     roles: dict[str, list[int]] = {}
     name = kinds.get("name", [])[:1] or kinds.get(FAMILY_NAME, [])[:1] + kinds.get(GIVEN_NAME, [])[:1]
     kana = kinds.get("name_kana", [])[:1] or kinds.get(FAMILY_KANA, [])[:1] + kinds.get(GIVEN_KANA, [])[:1]
@@ -87,7 +120,7 @@ def table_people(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: s
     if len(table.rows) - layout.first_row >= VECTOR_ROWS:
         return _big_table(table, layout, keymaker, scope, on_category)
     first = layout.first_row
-    roles = _roles(layout)
+    roles = _roles(table, layout)
     cache: dict[int, list[str]] = {}
 
     def col(i: int) -> list[str]:
@@ -105,6 +138,7 @@ def table_people(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: s
             found = next((i for i in people if column[i]), None)
             if found is not None:
                 _report(table, layout, c.index, c.kind, c.confidence, found, column[found], on_category)
+    _cells_besides(table, layout, people[:CELL_SCAN_ROWS], col, on_category)
     picked = {role: [vals[i] for i in people] for role, vals in values.items()}
     records = []
     for i in range(len(people)):
@@ -121,6 +155,32 @@ def table_people(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: s
         if keys:
             records.append(keys)
     return TablePeople(list(dict.fromkeys(records)))
+
+
+def _cells_besides(table: Table, layout: TableLayout, people: list[int], col: Callable[[int], list[str]],
+                   on_category: CategoryCallback) -> None:
+    """What cells say besides their column's kind: 〒 in an address cell, a phone in a 備考 note."""
+    kinds = {c.kind for c in layout.columns}
+    for c in layout.columns:
+        if c.kind == "address" and "postal_code" not in kinds:
+            column = col(c.index)
+            for i in people:
+                m = _POSTAL_PREFIX.match(nfkc(column[i]))
+                if m and is_valid_postal_code(m.group(1)):
+                    _report(table, layout, c.index, "postal_code", 0.9, i, m.group(1), on_category)
+                    kinds.add("postal_code")
+                    break
+        elif not c.kind:
+            column = col(c.index)
+            for detector in _FREE_TEXT:
+                if detector.category in kinds:
+                    continue
+                hit = next(((i, f) for i in people if _WORDS.search(column[i])
+                            for f in detector.find(nfkc(column[i]), Location())), None)
+                if hit is not None:
+                    _report(table, layout, c.index, detector.category, hit[1].confidence, hit[0], hit[1].value,
+                            on_category)
+                    kinds.add(detector.category)
 
 
 def _series(table: Table, first: int, index: int) -> pl.Series:
@@ -140,7 +200,7 @@ def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str
     frame = pl.DataFrame({f"c{i}": s for i, s in columns.items()})
     roles = {role: (pl.concat_str([pl.col(f"c{i}") for i in cols], separator=" ", ignore_nulls=True)
                     .str.strip_chars() if len(cols) > 1 else pl.col(f"c{cols[0]}"))
-             for role, cols in _roles(layout).items()}
+             for role, cols in _roles(table, layout).items()}
     frame = frame.with_columns(**{f"r_{role}": e for role, e in roles.items()})
     skip = list(_header_texts(table, layout))
     if "name" in roles or "kana" in roles:

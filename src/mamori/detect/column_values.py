@@ -10,13 +10,16 @@ from mamori.detect.address import looks_like_address
 from mamori.detect.age import is_age_value
 from mamori.detect.care_need import is_care_need_value
 from mamori.detect.corporate_number import is_valid_corporate_number
+from mamori.detect.credit_card import is_valid_credit_card
 from mamori.detect.disability import is_disability_value
 from mamori.detect.email_address import is_email
 from mamori.detect.gender import is_gender_value
+from mamori.detect.health import is_health_term
 from mamori.detect.my_number import is_valid_my_number
 from mamori.detect.names.cell import name_score
 from mamori.detect.phone import is_valid_phone
 from mamori.detect.postal_code import is_valid_postal_code
+from mamori.detect.school import is_school_value
 from mamori.people.wareki import parse_cell_date
 
 #: A column of dates: birth dates or event dates, decided by the table (``columns``).
@@ -26,6 +29,8 @@ MIN_VALUES = 3
 
 _KANA_NAME = re.compile(r"[ァ-ヺーぁ-ゖ]{1,12}[ 　]?[ァ-ヺーぁ-ゖ]{1,12}")
 _AGE_MARK = re.compile(r"[歳才]")
+#: 基礎年金番号 as written: four digits, a hyphen, six digits (never a phone number's grouping).
+_PENSION = re.compile(r"\d{4}[-‐－]\d{6}")
 
 
 def _kana_name(v: str) -> bool:
@@ -45,6 +50,8 @@ CHECKS: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("email", is_email, 0.8),
     (CORPORATE, is_valid_corporate_number, 0.8),
     ("my_number", is_valid_my_number, 0.8),
+    ("credit_card", is_valid_credit_card, 0.8),
+    ("pension_number", lambda v: bool(_PENSION.fullmatch(v)), 0.8),
     ("phone", is_valid_phone, 0.8),
     ("postal_code", is_valid_postal_code, 0.8),
     (DATE, _date, 0.8),
@@ -52,6 +59,8 @@ CHECKS: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("age", _age, 0.8),
     ("care_need", is_care_need_value, 0.6),
     ("disability", is_disability_value, 0.6),
+    ("health", is_health_term, 0.6),
+    ("school", is_school_value, 0.8),  # 堺市立浜寺中学校 starts like an address
     ("address", lambda v: looks_like_address(v) >= 0.6, 0.7),
     ("name_kana", _kana_name, 0.8),
     ("name", lambda v: name_score(v) >= 0.5, 0.6),

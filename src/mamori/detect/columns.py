@@ -26,6 +26,7 @@ from mamori.detect.column_headers import (
     header_kind,
     is_personal_kind,
 )
+from mamori.detect.column_infer import infer
 from mamori.detect.column_values import DATE, value_kind, value_share
 from mamori.models import Table
 from mamori.people.wareki import parse_cell_date
@@ -46,6 +47,8 @@ _IDENTIFYING = ("email", "my_number", "resident_code", "drivers_license", "passp
 _COMPANIONS = ("address", "birth_date", "phone", "email", "my_number", "gender", "age", "postal_code")
 _DATA_CELL = re.compile(r"^[\d\s\-‐－ー./:()（）〒+,年月日時分]+$|@")
 _BIRTH_SPREAD_YEARS = 10
+#: Confidence of a name column by values (0.5 + share / 3) that stands without a header or companions.
+_SURE_NAMES = 0.75
 _OLDEST = 115
 
 
@@ -163,6 +166,8 @@ def _decide(header: str, values: Sequence[str]) -> tuple[str, float, str]:
         return (vkind, round(0.5 + share / 3, 2), "values") if vkind else ("", 0.0, "values")
     if vkind == header or (vkind == DATE and header == "birth_date"):
         return header, 0.97, "header+values"
+    if header == "name" and vkind == "name_kana":
+        return "name_kana", 0.9, "header+values"  # 口座名義 ﾔﾏﾀﾞ ﾀﾛｳ: the name as read
     if vkind in _STRONG and share >= 0.8 and not (vkind == DATE and header == "age"):
         return vkind, round(0.6 + share / 4, 2), "values"
     sample = [v for v in values if v.strip()]
@@ -181,6 +186,11 @@ def _is_birth_spread(values: Sequence[str], today: date) -> bool:
     return max(years) - min(years) >= _BIRTH_SPREAD_YEARS and today.year - min(years) <= _OLDEST
 
 
+def _all_different(values: Sequence[str]) -> bool:
+    """Dates of a header-less column that are nearly all different (a class's birthdays, not 申込日)."""
+    return len(values) >= 3 and len(set(values)) >= 0.9 * len(values)
+
+
 def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: bool) -> tuple[list[ColumnType], bool]:
     kinds = {c.kind for c in columns}
     # A split name needs its family half; a lone 名 column is too ambiguous to be a name.
@@ -188,7 +198,9 @@ def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: boo
         columns = [c if c.kind != GIVEN_NAME else ColumnType(c.index, "", 0.0, c.by) for c in columns]
     kinds = {c.kind for c in columns}
     if not has_header and "name" in kinds and not kinds & set(_COMPANIONS):
-        columns = [c if c.kind != "name" else ColumnType(c.index, "", 0.0, c.by) for c in columns]
+        # Without a header, names alone must be clearly names (a list of staff, of members).
+        columns = [c if c.kind != "name" or c.confidence >= _SURE_NAMES else ColumnType(c.index, "", 0.0, c.by)
+                   for c in columns]
         kinds = {c.kind for c in columns}
     if "name_kana" in kinds and not kinds & {"name", FAMILY_NAME} and not has_header:
         columns = [c if c.kind != "name_kana" else ColumnType(c.index, "", 0.0, c.by) for c in columns]
@@ -200,7 +212,8 @@ def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: boo
     out: list[ColumnType] = []
     for c in columns:
         if c.kind == DATE:
-            birth = people and _is_birth_spread(samples[c.index], today)
+            birth = people and (_is_birth_spread(samples[c.index], today)
+                                or (not has_header and _all_different(samples[c.index])))
             out.append(ColumnType(c.index, "birth_date", 0.7, "values") if birth else ColumnType(c.index, "", 0.0,
                                                                                               "values"))
         else:
@@ -223,7 +236,9 @@ def classify(table: Table, sample_rows: int = SAMPLE_ROWS) -> TableLayout:
     header_cells = {clean(t + b) for t, b in texts}
     samples = [[r[i] for r in body if i < len(r) and r[i].strip() and clean(r[i]) not in header_cells]
                for i in range(width)]
-    columns = [ColumnType(i, *_decide(_combined_kind(*texts[i]), samples[i])) for i in range(width)]
+    headers = [_combined_kind(*texts[i]) for i in range(width)]
+    decided = infer([_decide(headers[i], samples[i]) for i in range(width)], headers, body, header is not None)
+    columns = [ColumnType(i, *decided[i]) for i in range(width)]
     columns, people = _finish(columns, samples, header is not None)
     if not people:
         columns = [ColumnType(c.index, "", 0.0, c.by) if c.kind else c for c in columns]

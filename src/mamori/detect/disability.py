@@ -15,10 +15,14 @@ _CELL = re.compile(
 )
 
 
+#: 聴覚障害 3級, 内部障害（腎臓）1級, 療育手帳 B1: a kind of disability or certificate, then its grade.
+_NAMED_GRADE = re.compile(r"\S.{0,20}?(?:障害|障がい|手帳).{0,10}?\s*(?:[1-7一二三四五六七]級|A1|A2|B1|B2|A|B|マルA)")
+
+
 def is_disability_value(value: str) -> bool:
     """Cell check: *value* is a disability grade or certificate level (1級, 身体2級, A1, 区分3 …)."""
     v = value.strip()
-    return len(v) <= 30 and bool(_CELL.fullmatch(v))
+    return len(v) <= 30 and bool(_CELL.fullmatch(v) or _NAMED_GRADE.fullmatch(v))
 
 
 class Disability(PatternDetector):

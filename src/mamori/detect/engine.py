@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from mamori.detect.base import Finding
@@ -9,9 +10,11 @@ from mamori.detect.categories import BY_ID
 from mamori.detect.column_people import table_people
 from mamori.detect.columns import classify
 from mamori.detect.masking import mask
-from mamori.detect.names.prose import find_person_names
+from mamori.detect.names.prose import NameMatch, find_person_names
 from mamori.detect.registry import detectors
-from mamori.models import Document, Location, Sample
+from mamori.detect.table_forms import form_text, is_form
+from mamori.detect.text_tables import find_text_tables
+from mamori.models import Document, Location, Sample, Table
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker, PersonFields
 from mamori.people.normalize import is_kana_key, name_key, nfkc
@@ -40,6 +43,7 @@ class _Collector:
         self.categories: dict[str, float] = {}
         self.records: list[tuple[bytes, ...]] = []
         self.samples: list[Sample] = []
+        self.text_header: tuple[str, ...] = ()  # the header of the last table read from text
 
     def category(self, category: str, confidence: float, value: str, location: Location) -> None:
         if category not in BY_ID:  # pseudo-categories (corporate_number) are not personal data
@@ -77,22 +81,59 @@ def _fields(name: str, findings: list[Finding]) -> PersonFields:
                         email=first.get("email", ""), my_number=first.get("my_number", ""))
 
 
+def _tables_in_text(text: str, location: Location, out: _Collector) -> str:
+    """People tables written as text lines (fixed-width, tab-separated) → records; *text* without them.
+
+    A table that goes on over a page break repeats no header: a header-less table as wide as the last
+    header seen takes that header.
+    """
+    lines: list[str] | None = None
+    for found in find_text_tables(text):
+        line = (location.line or 1) + found.first
+        where = Location(sheet=location.sheet, page=location.page, part=location.part, line=line)
+        table = Table(found.rows, where)
+        layout = classify(table)
+        carried = 0
+        if layout.header_row is None and out.text_header and len(out.text_header) == table.width:
+            table = Table((out.text_header, *found.rows), where)
+            layout, carried = classify(table), 1
+        elif layout.header_row is not None:
+            out.text_header = tuple(found.rows[layout.header_row])
+        if not layout.people:
+            continue
+        records = table_people(table, layout, out.keymaker, out.scope, out.category).records
+        if not records:
+            continue
+        out.records.extend(records)
+        lines = lines if lines is not None else text.split("\n")
+        for i in range(found.first + max(0, layout.first_row - carried), found.last + 1):
+            lines[i] = ""  # read as a table: the rows are not prose any more (the title above still is)
+    return text if lines is None else "\n".join(lines)
+
+
 def _text(text: str, location: Location, out: _Collector) -> None:
     if location.part == "header":
         return  # a mail's envelope (From, To): the sender and recipients, not the content
+    text = _tables_in_text(text, location, out)
     lines = _line_findings(text, location)
     for f in (f for found in lines for f in found):
         out.category(f.category, f.confidence, f.value, f.location)
-    names = find_person_names(text)
-    for match in names:
-        out.category("name", match.confidence, match.name, location)
+    found_names = sorted(find_person_names(text), key=lambda m: m.start)
+    norm = nfkc(text)
+    readings = _readings(found_names, norm)
+    for k, match in enumerate(found_names):
+        out.category("name_kana" if k in readings else "name", match.confidence, match.name, location)
+        bracketed = _BRACKETED_READING.match(norm, match.end)
+        if k not in readings and bracketed and not is_kana_key(name_key(match.name)):
+            out.category("name_kana", match.confidence, bracketed.group(1), location)
+    # A reading beside a name (河合 利夫（カワイ トシオ）) is that person, not another one.
+    names = [m for k, m in enumerate(found_names) if k not in readings]
     everything = [f for found in lines for f in found]
     if len({m.name.replace(" ", "").replace("\u3000", "") for m in names}) == 1:
         # One person named in the block (a form, a letter): what the block says is about them.
         out.person(_fields(names[0].name, everything))
         return
     # Several people: a name takes what its own line says (a text table, a list in a letter).
-    norm = nfkc(text)
     by_line: dict[int, list[str]] = {}
     for match in names:
         by_line.setdefault(norm.count("\n", 0, match.start), []).append(match.name)
@@ -116,10 +157,31 @@ def _text(text: str, location: Location, out: _Collector) -> None:
                 out.person(PersonFields(my_number=f.value))
 
 
+_READING_GAP = re.compile(r"[\s(（:：、]*(?:フリガナ|ふりがな|カナ|かな|よみ|ヨミ)?[\s(（:：]*")
+_MAX_READING_GAP = 12
+#: 河合 利夫（カワイ トシオ）: a reading in brackets right after a name.
+_BRACKETED_READING = re.compile(r"[ 　]?[(（]([ァ-ヺー]+(?:[ 　・][ァ-ヺー]+)?)[)）]")
+
+
+def _readings(names: list[NameMatch], norm: str) -> set[int]:
+    """Indexes of the kana names that give the reading of the kanji name right before them."""
+    out: set[int] = set()
+    for k in range(1, len(names)):
+        before, match = names[k - 1], names[k]
+        gap = norm[before.end : match.start]
+        if (is_kana_key(name_key(match.name)) and not is_kana_key(name_key(before.name))
+                and len(gap) <= _MAX_READING_GAP and _READING_GAP.fullmatch(gap)):
+            out.add(k)
+    return out
+
+
 def analyze(document: Document, keymaker: KeyMaker, scope: str) -> Analysis:
     """Find personal data in *document*; *scope* (the item path) bounds name-only identities."""
     out = _Collector(keymaker, scope)
     for table in document.tables:
+        if is_form(table):
+            _text(form_text(table), table.location, out)
+            continue
         out.records.extend(table_people(table, classify(table), keymaker, scope, out.category).records)
     for block in document.blocks:
         _text(block.text, block.location, out)

@@ -91,6 +91,21 @@ _PHONE = re.compile(
 )
 
 
+#: Words before a number on its line that make it an office's number (a letter's footer, a section's line).
+_ORGANISATION = ("問い合わせ", "問合せ", "問合わせ", "役所", "役場", "支所", "出張所", "センター", "事務所", "事務局",
+                 "担当課", "担当係", "窓口", "代表", "直通", "内線", "課", "係")
+#: Words that make it a person's number even on such a line.
+_PERSONAL = ("携帯", "自宅", "本人", "緊急", "様", "さん", "氏名", "保護者", "家族")
+_LINE_WINDOW = 30
+
+
+def _organisation_line(text: str, start: int) -> bool:
+    """True when the words before *start* on its line say the number is an office's, not a person's."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - _LINE_WINDOW) : start]
+    return any(w in before for w in _ORGANISATION) and not any(w in before for w in _PERSONAL)
+
+
 class PhoneJp(PatternDetector):
     """Phone numbers, formatted or bare; a bare digit run needs a label to count as a phone."""
 
@@ -107,7 +122,7 @@ class PhoneJp(PatternDetector):
 
     def confidence(self, text: str, match: re.Match[str]) -> float | None:
         value = match.group("v")
-        if not self.validate(value):
+        if not self.validate(value) or _organisation_line(text, match.start()):
             return None
         labelled = self.has_context(text, match.start())
         if labelled:

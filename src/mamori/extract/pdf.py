@@ -8,6 +8,7 @@ owner password alone (printing/copy restrictions) does not stop reading.
 from __future__ import annotations
 
 import threading
+import unicodedata
 from typing import Any, BinaryIO, ClassVar
 
 import pypdfium2 as pdfium
@@ -22,6 +23,8 @@ SNIFF_WINDOW = 1024
 MAX_PAGES = 5_000
 #: Characters kept per page (a page of running text has a few thousand).
 MAX_PAGE_CHARS = 1_000_000
+#: A gap between two pieces of text on one line at least this many font sizes wide separates table cells.
+CELL_GAP_EM = 0.8
 
 # PDFium is not thread-safe: one document at a time per process.
 _LOCK = threading.Lock()
@@ -51,9 +54,57 @@ def _page_text(page: Any) -> str:
     try:
         count = min(textpage.count_chars(), MAX_PAGE_CHARS)
         text: str = textpage.get_text_range(0, count) if count > 0 else ""
+        if len(text) == count:  # one character per index (no surrogate pairs): cells can be told apart
+            text = _mark_cells(textpage, text)
     finally:
         textpage.close()
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def _mark_cells(textpage: Any, text: str) -> str:
+    """*text* laid out like the page: cells far apart on a line start at their column (spaces).
+
+    A table's cells are separate pieces of text with a wide gap between them; words of running text
+    are a normal space apart. Where PDFium inserted a space for a wide gap, spaces are put instead so
+    that the next cell starts at the display column (half an em each) of its place on the page, and a
+    line starts at the column of its first piece: ``detect.text_tables`` then reads the lines back as
+    rows, an empty cell staying empty instead of shifting the row.
+    """
+    n = len(text)
+    lefts = {i: textpage.get_charbox(i, loose=True)[0] for i in [0, *(k + 1 for k, ch in enumerate(text) if ch == "\n")]
+             if i < n and text[i] not in "\r\n"}
+    if not lefts:
+        return text
+    x0 = min(lefts.values())
+    out: list[str] = []
+    col = 0
+    for i, ch in enumerate(text):
+        if i in lefts:
+            lead = _columns(lefts[i] - x0, pdfium_c.FPDFText_GetFontSize(textpage, i))
+            if lead >= 2:
+                out.append(" " * lead)
+                col = lead
+        if ch == "\n":
+            out.append(ch)
+            col = 0
+            continue
+        if ch == " " and 0 < i < n - 1 and text[i + 1] not in "\r\n" and pdfium_c.FPDFText_IsGenerated(textpage, i):
+            size = pdfium_c.FPDFText_GetFontSize(textpage, i - 1)
+            _, bottom, right, top = textpage.get_charbox(i - 1, loose=True)
+            nleft, nbottom, _, ntop = textpage.get_charbox(i + 1, loose=True)
+            if min(top, ntop) > max(bottom, nbottom) and size > 0 and nleft - right >= CELL_GAP_EM * size:
+                pad = max(2, _columns(nleft - x0, size) - col)
+                out.append(" " * pad)
+                col += pad
+                continue
+        out.append(ch)
+        col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return "".join(out)
+
+
+def _columns(distance: float, size: float) -> int:
+    """Display columns (half an em of *size*) that *distance* points span."""
+    return round(distance / (size / 2)) if size > 0 else 0
 
 
 def _read_pages(doc: Any) -> tuple[list[TextBlock], list[Problem], int]:

@@ -12,7 +12,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from mamori.investigate.case import EvidenceSource
 from mamori.investigate.logimport import clean
 from mamori.investigate.store import CaseStore
 from mamori.models import ItemResult
-from mamori.scan.runner import inspect_file
+from mamori.scan.runner import inspect_file, worker_pool
 
 COMMIT_EVERY_S = 5.0
 
@@ -177,7 +176,8 @@ def inspect_contents(store: CaseStore, wanted: Iterable[EvidenceFile], roots: di
             if on_item:
                 on_item(ref.path)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Not plain fork: this process holds an open DuckDB connection and its threads.
+        with worker_pool(workers) as pool:
             futures = [(sha, ref, pool.submit(inspect_file, ref, limits, secret)) for sha, ref in refs]
             for sha, ref, future in futures:
                 _save(store, sha, future.result())

@@ -57,16 +57,14 @@ def _key_strings(frame: pl.DataFrame, scope: str) -> pl.DataFrame:
         kb=pl.when(has_k & has_b & ~has_n).then(pl.concat_str(col("k"), pl.lit("|"), col("b"))),
         _n=col("n"), _k=col("k"),
     )
-    anything = pl.any_horizontal(pl.col(c).is_not_null() for c in ("nb", "na", "mn", "np", "em", "kb"))
-    return keys.with_columns(
-        no=pl.when(~anything & ((col("_n") != "") | (col("_k") != "")))
-        .then(pl.concat_str(pl.lit(scope + "|"), pl.when(col("_n") != "").then(col("_n")).otherwise(col("_k")))),
-    ).drop("_n", "_k")
+    # Every named row gets the NAME key, last (see KeyMaker.keys).
+    return keys.with_columns(nm=pl.when(col("_n") != "").then(col("_n")).when(col("_k") != "").then(col("_k")),
+                             ).drop("_n", "_k")
 
 
 _KINDS = (("nb", KeyKind.NAME_BIRTH), ("na", KeyKind.NAME_ADDRESS), ("mn", KeyKind.MY_NUMBER),
           ("np", KeyKind.NAME_PHONE), ("em", KeyKind.EMAIL), ("kb", KeyKind.KANA_BIRTH),
-          ("no", KeyKind.NAME_ONLY))
+          ("nm", KeyKind.NAME))
 
 
 def key_strings(columns: Mapping[str, Sequence[str] | pl.Series], scope: str = "") -> pl.DataFrame:
@@ -78,19 +76,25 @@ def key_strings(columns: Mapping[str, Sequence[str] | pl.Series], scope: str = "
     return _key_strings(frame, scope).unique(maintain_order=True)
 
 
+def _macs(series: pl.Series, kind: KeyKind, keymaker: KeyMaker) -> list[bytes | None]:
+    """The key of each value of *series* (None where null); values that repeat (names) are hashed once."""
+    values = series.drop_nulls()
+    estimate: int = pl.select(pl.lit(values).approx_n_unique()).item()
+    if estimate * 2 <= len(values):
+        distinct = values.unique()
+        hashed = pl.Series(keymaker.mac_many(kind, distinct.cast(pl.Binary).to_list()), dtype=pl.Binary)
+        return series.replace_strict(distinct, hashed, return_dtype=pl.Binary).to_list()
+    encoded = values.cast(pl.Binary).to_list()
+    if len(values) == len(series):
+        return list(keymaker.mac_many(kind, encoded))
+    macs = iter(keymaker.mac_many(kind, encoded))
+    return [next(macs) if present else None for present in series.is_not_null().to_list()]
+
+
 def hash_records(keys: pl.DataFrame, keymaker: KeyMaker) -> list[tuple[bytes, ...]]:
-    """The identity records of *keys* (stage 2: one keyed hash per value)."""
-    hashed: list[list[bytes | None]] = []
-    for name, kind in _KINDS:
-        series = keys[name]
-        if series.null_count() == len(series):
-            continue
-        encoded = series.cast(pl.Binary).to_list()
-        if series.null_count():
-            macs = iter(keymaker.mac_many(kind, [v for v in encoded if v is not None]))
-            hashed.append([None if v is None else next(macs) for v in encoded])
-        else:
-            hashed.append(list(keymaker.mac_many(kind, encoded)))
+    """The identity records of *keys* (stage 2: one keyed hash per distinct value of each kind)."""
+    hashed = [_macs(keys[name], kind, keymaker) for name, kind in _KINDS
+              if name in keys.columns and keys[name].null_count() < len(keys)]
     if not hashed:
         return []
     rows = zip(*hashed, strict=True)

@@ -30,8 +30,9 @@ class KeyKind(IntEnum):
     NAME_PHONE = 3
     EMAIL = 4
     MY_NUMBER = 5
-    NAME_ONLY = 6  # valid only inside one item (scoped by its path)
+    NAME_ONLY = 6  # no longer made: a name was once valid only inside one item (scoped by its path)
     KANA_BIRTH = 7  # a reading and a birth date, for people known only by the reading
+    NAME = 8  # the normalised name (or reading) alone: links only where no conflict kind disagrees
 
 
 #: Kinds a person has only one value of: two records that differ in one of them are two people,
@@ -88,9 +89,11 @@ class KeyMaker:
         return out
 
     def keys(self, person: PersonFields, scope: str = "") -> tuple[bytes, ...]:
-        """Every identity key *person* supports (conflict kinds first).
+        """Every identity key *person* supports (conflict kinds first, the name last).
 
-        A person known by name alone gets a key valid only within *scope* (the item's path).
+        Every named person gets a NAME key; ``resolve`` lets it join records only where no conflict
+        kind disagrees (namesakes with different birth dates stay apart). *scope* (the item's path)
+        is kept for callers: a name is no longer scoped to one item.
         """
         out: list[bytes] = []
         name = name_key(person.name) if person.name else ""
@@ -114,7 +117,6 @@ class KeyMaker:
             out.append(self.mac(KeyKind.EMAIL, email))
         if kana and birth and not name:
             out.append(self.mac(KeyKind.KANA_BIRTH, f"{kana}|{birth}"))
-        if not out and (name or kana):
-            # A bare name identifies nobody across files; within one file it still separates rows.
-            out.append(self.mac(KeyKind.NAME_ONLY, f"{scope}|{name or kana}"))
+        if name or kana:
+            out.append(self.mac(KeyKind.NAME, name or kana))
         return tuple(out)

@@ -3,8 +3,14 @@
 Records that share a key are one person (union-find), with one exception that keeps namesakes
 apart: when the records sharing a key disagree on a *conflict* kind (two different name+birth keys,
 name+address keys or My Numbers), they are split by those values; a record that lacks the value
-joins the group of the lowest-numbered record that has it. :mod:`mamori.people.resolve_sql` is the
-same rule in SQL for record sets that do not fit in memory; both must give the same count.
+joins the group of the lowest-numbered record that has it.
+
+Every named record also has a NAME key (its normalised name). It resolves people known without a
+birth date, address or My Number (a staff list, minutes, an event list with phones): such a record
+is the keyed person of that name, or one of several namesakes (the lowest-numbered), so it adds
+nobody; without any keyed person of that name, those records are one person. Two keyed records are
+never joined by their name alone. :mod:`mamori.people.resolve_sql` is the same rule in SQL for
+record sets that do not fit in memory; both must give the same count.
 """
 
 from __future__ import annotations
@@ -13,10 +19,11 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
-from mamori.people.keys import CONFLICT_KINDS
+from mamori.people.keys import CONFLICT_KINDS, KeyKind
 
 Attrs = tuple[bytes | None, ...]
 _CONFLICT = tuple(int(k) for k in CONFLICT_KINDS)
+_NAME = int(KeyKind.NAME)
 _POLARS_FROM = 200_000
 
 
@@ -70,6 +77,17 @@ def _split(rids: list[int], attrs: list[Attrs]) -> list[list[int]]:
     return list(buckets.values())
 
 
+def _split_name(rids: list[int], attrs: list[Attrs]) -> list[list[int]]:
+    """*rids* sharing a NAME key: a person known with a birth date, address or My Number ("keyed") is
+    never joined to another keyed one by the name alone; the others (name only, or with a phone or an
+    e-mail) join the lowest-numbered keyed record, or one another when none is keyed."""
+    keyed = [r for r in rids if any(a is not None for a in attrs[r])]
+    if len(keyed) <= 1:
+        return [rids]
+    anchor = min(keyed)
+    return [[anchor, *(r for r in rids if not any(a is not None for a in attrs[r]))]]
+
+
 def count_people(records: Sequence[tuple[bytes, ...]]) -> int:
     """Distinct people among *records* (records without keys are not people).
 
@@ -105,12 +123,12 @@ def _resolve(records: list[tuple[bytes, ...]]) -> int:
                 members.append(rid)
     forest = _Forest(len(records))
     attrs: list[Attrs] | None = None
-    for rids in groups.values():
+    for key, rids in groups.items():
         if len(rids) < 2:
             continue
         if attrs is None:
             attrs = [_attrs(r) for r in records]
-        for group in _split(rids, attrs):
+        for group in (_split_name if key[0] == _NAME else _split)(rids, attrs):
             if len(group) > 1:
                 forest.union_all(group)
     return forest.roots

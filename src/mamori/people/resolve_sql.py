@@ -1,8 +1,9 @@
 """Distinct people among records spilled to Parquet files, counted by DuckDB (the rule of ``resolve``).
 
 The files hold one row per (record id, key). DuckDB groups the keys, splits keys whose records
-disagree on a conflict kind, and finds connected components by label propagation; it runs within
-a memory limit and spills to its own temporary directory, so ten million rows do not need RAM.
+disagree on a conflict kind (and NAME keys between keyed records, as ``resolve`` does), and finds
+connected components by label propagation; it runs within a memory limit and spills to its own
+temporary directory, so ten million rows do not need RAM.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 import duckdb
 
 from mamori.errors import MamoriError
-from mamori.people.keys import CONFLICT_KINDS
+from mamori.people.keys import CONFLICT_KINDS, KeyKind
 
 _NB, _NA, _MN = (int(k) for k in CONFLICT_KINDS)
+_NAME = int(KeyKind.NAME)
 _MAX_ROUNDS = 10_000
 
 _LOAD = "CREATE TEMP TABLE e AS SELECT DISTINCT rid, key, kind FROM read_parquet($files)"
@@ -25,13 +27,18 @@ CREATE TEMP TABLE attrs AS
   SELECT rid, min(key) FILTER (WHERE kind = {_NB}) AS nb, min(key) FILTER (WHERE kind = {_NA}) AS na,
          min(key) FILTER (WHERE kind = {_MN}) AS mn
   FROM e WHERE rid IN (SELECT rid FROM e SEMI JOIN shared USING (key)) GROUP BY rid;
-CREATE TEMP TABLE ge AS SELECT e.key, e.rid, a.nb, a.na, a.mn FROM e SEMI JOIN shared USING (key)
-  JOIN attrs a USING (rid);
+CREATE TEMP TABLE ge AS SELECT e.key, e.rid, e.kind, a.nb, a.na, a.mn,
+    (a.nb IS NOT NULL OR a.na IS NOT NULL OR a.mn IS NOT NULL) AS keyed
+  FROM e SEMI JOIN shared USING (key) JOIN attrs a USING (rid);
 CREATE TEMP TABLE gs AS
-  SELECT key, count(DISTINCT nb) > 1 AS anb, count(DISTINCT na) > 1 AS ana, count(DISTINCT mn) > 1 AS amn
+  SELECT key, bool_and(kind <> {_NAME}) AND count(DISTINCT nb) > 1 AS anb,
+         bool_and(kind <> {_NAME}) AND count(DISTINCT na) > 1 AS ana,
+         bool_and(kind <> {_NAME}) AND count(DISTINCT mn) > 1 AS amn,
+         bool_and(kind = {_NAME}) AND count(*) FILTER (WHERE keyed) > 1 AS akeyed,
+         min(rid) FILTER (WHERE keyed) AS kanchor
   FROM ge GROUP BY key;
 CREATE TEMP TABLE flagged AS
-  SELECT ge.*, gs.anb, gs.ana, gs.amn,
+  SELECT ge.*, gs.anb, gs.ana, gs.amn, gs.akeyed, gs.kanchor,
          (gs.anb AND ge.nb IS NULL) OR (gs.ana AND ge.na IS NULL) OR (gs.amn AND ge.mn IS NULL) AS partial
   FROM ge JOIN gs USING (key);
 CREATE TEMP TABLE anchor AS
@@ -42,7 +49,9 @@ CREATE TEMP TABLE edges AS
   SELECT f.rid, dense_rank() OVER (ORDER BY f.key,
            CASE WHEN f.anb THEN (CASE WHEN f.partial AND an.key IS NOT NULL THEN an.nb ELSE f.nb END) END,
            CASE WHEN f.ana THEN (CASE WHEN f.partial AND an.key IS NOT NULL THEN an.na ELSE f.na END) END,
-           CASE WHEN f.amn THEN (CASE WHEN f.partial AND an.key IS NOT NULL THEN an.mn ELSE f.mn END) END
+           CASE WHEN f.amn THEN (CASE WHEN f.partial AND an.key IS NOT NULL THEN an.mn ELSE f.mn END) END,
+           -- a NAME key never joins two keyed records: each keeps its own group, the rest join the lowest
+           CASE WHEN f.akeyed THEN (CASE WHEN f.keyed THEN f.rid ELSE f.kanchor END) END
          ) AS gid
   FROM flagged f LEFT JOIN anchor an USING (key);
 CREATE TEMP TABLE lbl AS SELECT DISTINCT rid, rid AS l FROM edges;

@@ -92,8 +92,13 @@ KANJI_NUMBER_RULES: tuple[Step, ...] = (
     sub_step(f"千({_D})", "00${1}", guard="千"), sub_step("千", "000", guard="千"),
 )
 
+#: An honorific after a name and a post before it (森本直人殿, 会長丸山稔): the cell, not the name.
+_NAME_HONORIFIC = "(?:様|殿|さま|さん|君|くん|ちゃん)$"
+_NAME_POST = "^(?:副?会長|代表者?|副?理事長|副?委員長|副?部長|副?課長|係長|所長|室長|事務局長|会計|監事|幹事)"
 NAME_RULES: tuple[Step, ...] = (
-    nfkc_step(), sub_step(SPACE_CLASS + "+"), map_step({**VARIANTS, **HIRAGANA_TO_KATAKANA}),
+    nfkc_step(), sub_step(SPACE_CLASS + "+"),
+    sub_step(_NAME_HONORIFIC, guard=_NAME_HONORIFIC), sub_step(_NAME_POST, guard=_NAME_POST),
+    map_step({**VARIANTS, **HIRAGANA_TO_KATAKANA}),
 )
 
 ADDRESS_RULES: tuple[Step, ...] = (

@@ -5,15 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, TextIO
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
 from mamori.report.base import StreamReport, headers, row_values, summary_rows
-
-
-def environment() -> Environment:
-    return Environment(loader=PackageLoader("mamori.report", "templates"), autoescape=select_autoescape())
+from mamori.report.templating import environment
 
 
 class HtmlReport(StreamReport):

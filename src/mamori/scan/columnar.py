@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from typing import IO
 
 import polars as pl
 
@@ -25,7 +26,8 @@ BIG_DELIMITED_BYTES = 8 * 1024 * 1024
 _SPARE_COLUMNS = 4
 
 
-def _width(lines: list[str], delimiter: str) -> int:
+def sample_width(lines: list[str], delimiter: str) -> int:
+    """The most fields any of *lines* splits into (0 when they do not parse)."""
     try:
         return max((len(r) for r in csv.reader(lines, delimiter=delimiter, strict=False)), default=0)
     except csv.Error:
@@ -45,7 +47,7 @@ def read_columnar(item: Item) -> Document | None:
         if found is None:
             return None
         delimiter = found[0]
-        width = _width(head, delimiter)
+        width = sample_width(head, delimiter)
         if width < 1:
             return None
         # Through a temporary UTF-8 file, so the text is never in memory twice (Polars maps the file).
@@ -54,24 +56,36 @@ def read_columnar(item: Item) -> Document | None:
             for chunk in chunks:
                 utf8.write(chunk.encode("utf-8", "surrogatepass"))
             utf8.flush()
-            frame = _read(utf8.name, delimiter, width + _SPARE_COLUMNS)
-    if frame is None:
+            series = parse_columns(utf8.name, delimiter, width)
+    if series is None:
         return None
-    columns = width + _SPARE_COLUMNS
-    if frame.height and frame[f"c{columns - 1}"].fill_null("").str.len_bytes().max():
-        return None  # some row is wider than the sample said: it may have been cut
-    used = [c for c in frame.columns if frame[c].fill_null("").str.len_bytes().max()]
-    keep = frame.columns[: max(width, int(used[-1][1:]) + 1 if used else 0)]
-    series = [frame[c].fill_null("") for c in keep]
-    table = Table(rows=ColumnRows(series, frame.height), location=Location())
-    return Document(format=FORMATS.get(delimiter, "dsv"), tables=(table,) if frame.height else (),
+    height = len(series[0]) if series else 0
+    table = Table(rows=ColumnRows(series, height), location=Location())
+    return Document(format=FORMATS.get(delimiter, "dsv"), tables=(table,) if height else (),
                     encoding=decoded.encoding, problems=tuple(decoded.problems))
 
 
-def _read(path: str, delimiter: str, columns: int) -> pl.DataFrame | None:
+def parse_columns(source: str | IO[bytes], delimiter: str, width: int) -> list[pl.Series] | None:
+    """UTF-8 delimited text as string columns (at least *width*; trailing empty ones dropped).
+
+    None when the fast reader might read it differently from the row-wise extractor: a row wider
+    than the sample said (it may have been cut), or a parse error.
+    """
+    columns = width + _SPARE_COLUMNS
+    frame = _read(source, delimiter, columns)
+    if frame is None:
+        return None
+    if frame.height and frame[f"c{columns - 1}"].fill_null("").str.len_bytes().max():
+        return None
+    used = [c for c in frame.columns if frame[c].fill_null("").str.len_bytes().max()]
+    keep = frame.columns[: max(width, int(used[-1][1:]) + 1 if used else 0)]
+    return [frame[c].fill_null("") for c in keep]
+
+
+def _read(source: str | IO[bytes], delimiter: str, columns: int) -> pl.DataFrame | None:
     try:
         return pl.read_csv(
-            path, has_header=False, separator=delimiter, quote_char='"',
+            source, has_header=False, separator=delimiter, quote_char='"',
             schema={f"c{i}": pl.String for i in range(columns)}, truncate_ragged_lines=True,
             empty_string_is_null=False, raise_if_empty=False, encoding="utf8-lossy", missing_columns="insert",
         )

@@ -10,8 +10,10 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from multiprocessing import forkserver
 from pathlib import Path
+from typing import Any
 
 from mamori.evidence.files import FileRef, load_file, walk
 from mamori.evidence.limits import Limits
@@ -19,6 +21,8 @@ from mamori.models import ItemResult, ScanSummary, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan.inspect import Inspector
+from mamori.scan.parts import PartResult, key_part, merge
+from mamori.scan.split import SplitPlan, plan_split
 
 ProgressCallback = Callable[[ItemResult], None]
 
@@ -38,12 +42,21 @@ def inspect_file(ref: FileRef, limits: Limits, secret: bytes) -> list[ItemResult
     return Inspector(limits, KeyMaker(secret)).inspect(item)
 
 
+@dataclass
+class _Pending:
+    """A file in flight: one task, or one task per part of a big delimited file (with its plan)."""
+
+    ref: FileRef
+    futures: list[Future[Any]]
+    plan: SplitPlan | None = None
+
+
 def _crashed(ref: FileRef) -> ItemResult:
     return ItemResult(path=ref.display_path, status=Status.ERROR, size=0, sha256="", pii=None,
                       reason="the process reading this file crashed twice (a fault in a native reader)")
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes started from a fork server that has imported the engine once.
 
     Not plain fork: a child forked from a process whose Polars/DuckDB thread pools have run may run
@@ -52,7 +65,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["mamori.scan.inspect", "mamori.scan.warm"])
+    context.set_forkserver_preload(["mamori.scan.inspect", "mamori.scan.parts", "mamori.scan.warm"])
+    # Started now, not at the first task: the server imports and warms while this process walks and plans.
+    forkserver.ensure_running()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
@@ -76,11 +91,11 @@ class Scan:
                 yield inspect_file(ref, opts.limits, opts.secret)
             return
         # A bounded window of work in flight keeps memory flat and output in walk order.
-        window: deque[tuple[FileRef, Future[list[ItemResult]]]] = deque()
-        pool = _pool(opts.workers)
+        window: deque[_Pending] = deque()
+        pool = worker_pool(opts.workers)
         try:
             for ref in refs:
-                window.append((ref, pool.submit(inspect_file, ref, opts.limits, opts.secret)))
+                window.append(self._submit(pool, ref))
                 while len(window) >= opts.workers * 4:
                     batch, pool = self._collect(window, pool)
                     yield batch
@@ -90,26 +105,53 @@ class Scan:
         finally:
             pool.shutdown(cancel_futures=True)
 
-    def _collect(self, window: deque[tuple[FileRef, Future[list[ItemResult]]]],
+    def _submit(self, pool: ProcessPoolExecutor, ref: FileRef) -> _Pending:
+        """*ref* sent to the workers: split over all of them when it is a big delimited file."""
+        opts = self.options
+        plan = plan_split(ref, opts.limits, opts.workers)
+        if plan is None:
+            return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret)])
+        return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret) for i in range(len(plan.ranges))], plan)
+
+    def _collect(self, window: deque[_Pending],
                  pool: ProcessPoolExecutor) -> tuple[list[ItemResult], ProcessPoolExecutor]:
         """The oldest result; if a worker died (a crash in a native library), retry that file alone once."""
         opts = self.options
-        ref, future = window.popleft()
+        pending = window.popleft()
+        ref = pending.ref
         try:
-            return future.result(), pool
+            if pending.plan is None:
+                return pending.futures[0].result(), pool
+            return self._merged(pending, pending.plan, pool), pool
         except BrokenProcessPool:
             pool.shutdown(cancel_futures=True)
-            pool = _pool(opts.workers)
+            pool = worker_pool(opts.workers)
             try:
                 batch = pool.submit(inspect_file, ref, opts.limits, opts.secret).result()
             except BrokenProcessPool:
                 pool.shutdown(cancel_futures=True)
-                pool = _pool(opts.workers)
+                pool = worker_pool(opts.workers)
                 batch = [_crashed(ref)]
             # Everything else in flight died with the pool: send it again.
-            for i, (other, _) in enumerate(window):
-                window[i] = (other, pool.submit(inspect_file, other, opts.limits, opts.secret))
+            for i, other in enumerate(window):
+                window[i] = self._submit(pool, other.ref)
             return batch, pool
+
+    def _merged(self, pending: _Pending, plan: SplitPlan, pool: ProcessPoolExecutor) -> list[ItemResult]:
+        """A split file's result from its parts, or from reading it whole when a part could not be read."""
+        opts = self.options
+        # Hashed here while the workers read the parts; never kept in memory whole.
+        item = load_file(pending.ref, replace(opts.limits, in_memory_bytes=0))
+        parts: list[PartResult] | None
+        try:
+            parts = [future.result() for future in pending.futures]
+        except BrokenProcessPool:
+            raise
+        except Exception:  # noqa: BLE001 - a part failed: the ordinary path reads the file and reports why
+            parts = None
+        if item.status is not None or parts is None or any(p.fallback for p in parts):
+            return pool.submit(inspect_file, pending.ref, opts.limits, opts.secret).result()
+        return [merge(item, plan, parts)]
 
     def results(self, on_result: ProgressCallback | None = None) -> Iterator[ItemResult]:
         """Each item's result in walk order (an archive before its members)."""

@@ -1,0 +1,145 @@
+"""``mamori investigate``: run the case, then write the reports beside ``findings.json`` and sum up."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mamori.cli.common import Lang
+from mamori.errors import ConfigError
+from mamori.i18n import t
+from mamori.investigate import Findings
+from mamori.investigate import investigate as run_investigation
+from mamori.investigate.case import load_case
+from mamori.logs.driver import resolve_timezone
+from mamori.report.case_reports import WrittenReports, write_reports
+
+EFFECTIVE_CASE = "CASE.effective.toml"
+_STAGES = ("importing", "matching", "inspecting", "attributing", "reports")
+
+
+@contextmanager
+def stage_progress(console: Console, lang: str) -> Iterator[Callable[[str], None]]:
+    """A live line per engine stage (on a terminal); yields the engine's progress callback."""
+    if not console.is_terminal:
+        yield lambda _message: None
+        return
+    bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[stage]}"), TextColumn("{task.description}"),
+                   TimeElapsedColumn(), console=console, transient=True)
+    task = bar.add_task("", stage="", total=None)
+
+    def note(message: str) -> None:
+        verb, _, rest = message.partition(" ")
+        stage = t(f"inv.stage.{verb}", lang) if verb in _STAGES else verb
+        bar.update(task, stage=stage, description=rest[-80:])
+
+    with bar:
+        yield note
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise ConfigError(f"case file value {value!r} cannot be carried over with --log-timezone")
+
+
+def effective_case(case_path: Path, timezone: str, out: Path) -> Path:
+    """A copy of the case file with ``[case] log_timezone`` set and every path absolute, written into *out*."""
+    import tomllib
+
+    resolve_timezone(timezone)
+    case = load_case(case_path)  # checks the original first: errors name the user's file
+    data: dict[str, Any] = tomllib.loads(case.case_path.read_text(encoding="utf-8"))
+    base = case.case_path.parent
+    data.setdefault("case", {}).setdefault("name", case.name)
+    data["case"]["log_timezone"] = timezone
+    for key in ("evidence", "server_log", "access_log"):
+        for entry in data.get(key, []):
+            entry["path"] = str(base / entry["path"])
+    for key, value in data.get("attribution", {}).items():
+        if isinstance(value, str):
+            data["attribution"][key] = str(base / value)
+    lines: list[str] = []
+    for key, value in data.items():
+        tables = value if isinstance(value, list) and all(isinstance(v, Mapping) for v in value) else None
+        for table in tables if tables is not None else [value] if isinstance(value, Mapping) else []:
+            lines.append(f"[[{key}]]" if tables is not None else f"[{key}]")
+            lines.extend(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in table.items())
+            lines.append("")
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = out / EFFECTIVE_CASE
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target
+
+
+def print_summary(console: Console, findings: Findings, written: WrittenReports, lang: str) -> None:
+    """The findings in a few lines, the time per stage, what was written and any warning."""
+    totals = findings.access_totals
+    table = Table(show_header=False, box=None)
+    verdict = {True: "true", False: "false"}.get(written.ppc_mandatory, "none")  # type: ignore[arg-type]
+    for key, value in (("case", findings.case_name), ("files", len(findings.server_files)),
+                       ("leaked", len(findings.leaked)), ("persons", f"{findings.unique_persons_leaked:,}"),
+                       ("accesses", f"{totals.get('external', 0)} / {totals.get('crawler', 0)} / "
+                                    f"{totals.get('owner', 0)}"),
+                       ("crawled", len(findings.crawled_only)), ("ppc", t(f"inv.ppc.{verdict}", lang))):
+        table.add_row(f"[bold]{t('inv.summary.' + key, lang)}[/bold]", str(value))
+    console.print(table)
+    timings = " ".join(f"{k} {v:.1f}" for k, v in findings.run.timings.items())
+    console.print(f"{t('inv.stages', lang)}: {timings}")
+    console.print(f"{t('inv.written', lang)}: " + ", ".join(p.name for p in written.paths))
+    for warning in written.warnings:
+        console.print(f"[yellow]{t('inv.warning', lang)}:[/yellow] {warning}", markup=True, highlight=False)
+
+
+def run_case(case_file: Path, out: Path, *, previous: Path | None, lang: str, notification_list: bool,
+             workers: int, log_timezone: str | None, pdf: bool = True,
+             console: Console | None = None) -> tuple[Findings, WrittenReports]:
+    """Investigate *case_file* into *out* and write the reports (the CLI's and the demo's shared path)."""
+    err = Console(stderr=True) if console is None else console
+    if previous is not None and not previous.is_file():
+        raise ConfigError(f"--previous {previous}: no such findings file")
+    case_path = effective_case(case_file, log_timezone, out) if log_timezone else case_file
+    case = load_case(case_path)
+    with stage_progress(err, lang) as note:
+        findings = run_investigation(case_path, out, previous=previous, workers=max(1, workers),
+                                     progress=note)
+        note("reports report.html …")
+        written = write_reports(findings, out, case, lang=lang, notification_list=notification_list, pdf=pdf)
+    return findings, written
+
+
+def investigate(
+    case_file: Annotated[Path, typer.Argument(help="The case file (CASE.toml).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the case store, findings.json and reports.")],
+    previous: Annotated[Path | None, typer.Option(help="An earlier findings.json: marks rows 新規/既報.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.ja,
+    notification_list: Annotated[bool, typer.Option(
+        "--notification-list", help="Also write notification_list.csv (names and addresses; mode 0600).")] = False,
+    workers: Annotated[int, typer.Option(help="Parallel processes for inspecting matched files.")] = 1,
+    log_timezone: Annotated[str | None, typer.Option(
+        help="Zone of log times that carry none (overrides [case] log_timezone), e.g. Asia/Tokyo.")] = None,
+    pdf: Annotated[bool, typer.Option(help="Write report.pdf (needs WeasyPrint).")] = True,
+) -> None:
+    """Investigate a leak: evidence + server logs + access logs → findings.json and the reports."""
+    findings, written = run_case(case_file, out, previous=previous, lang=lang.value,
+                                 notification_list=notification_list, workers=workers, log_timezone=log_timezone,
+                                 pdf=pdf)
+    console = Console(soft_wrap=True)
+    print_summary(console, findings, written, lang.value)
+    console.print(t("inv.done", lang.value, path=written.html))

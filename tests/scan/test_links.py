@@ -1,0 +1,49 @@
+"""Counting a split file's people from its parts' linking keys agrees with ``DistinctPeople`` on any records."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mamori.people.dedupe import DistinctPeople
+from mamori.people.keys import KEY_BYTES, KeyKind
+from mamori.scan.links import Record, count_records, link_frame
+
+
+# A few values per kind, so that records share keys often (namesakes, moves, the same row twice).
+def _records(kinds: list[int]) -> st.SearchStrategy[Record]:
+    key = st.builds(lambda kind, value: bytes((kind,)) + bytes((value,)) * (KEY_BYTES - 1),
+                    st.sampled_from(kinds), st.integers(0, 5))
+    return st.lists(key, min_size=1, max_size=4, unique=True).map(lambda keys: tuple(sorted(keys)))
+
+
+_ANY = _records([int(k) for k in KeyKind])
+# Mostly keyed records sharing names: the path that resolves only the few records that can join.
+_KEYED = _records([int(k) for k in KeyKind if k not in (KeyKind.NAME_ONLY, KeyKind.NAME_PHONE, KeyKind.EMAIL)])
+
+
+def _expected(records: list[Record]) -> tuple[list[Record], int]:
+    distinct = list(dict.fromkeys(records))
+    people = DistinctPeople()
+    people.add_all(distinct)
+    return distinct, people.count
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.lists(st.lists(_ANY, max_size=12), min_size=1, max_size=4),
+                 st.lists(st.lists(_KEYED, max_size=12), min_size=1, max_size=4)))
+def test_the_count_from_linking_keys_is_the_ordinary_count(parts: list[list[Record]]) -> None:
+    everything = [r for part in parts for r in part]
+    assert count_records(parts, [link_frame(p) for p in parts]) == _expected(everything)
+
+
+def test_keys_that_share_only_their_first_bytes_are_resolved_not_joined() -> None:
+    a = bytes((KeyKind.NAME_BIRTH,)) + b"\x01" * 7 + b"\x02" * 8
+    b = bytes((KeyKind.NAME_BIRTH,)) + b"\x01" * 7 + b"\x03" * 8
+    assert count_records([[(a,)], [(b,)]], [link_frame([(a,)]), link_frame([(b,)])]) == ([(a,), (b,)], 2)
+
+
+def test_records_of_unexpected_keys_are_resolved_the_ordinary_way() -> None:
+    odd = [(b"\x01short",), (b"\x01short",)]
+    assert link_frame(odd) is None
+    assert count_records([odd], [None]) == ([(b"\x01short",)], 1)
