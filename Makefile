@@ -38,8 +38,16 @@ test: setup lint
 	$(BIN)/python -m pytest -n 2 -q
 	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 -q -m "not slow" tests/guard
 
+# Every benchmark; figures go to BENCHMARKS.md by hand (ratios matter, absolute times on a shared machine do not).
 bench: setup
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/find_throughput.py
+	$(BIN)/python benchmarks/accuracy.py
+	$(BIN)/python benchmarks/names_ginza.py
+	$(BIN)/python benchmarks/logs.py
+	$(BIN)/python benchmarks/investigate.py
+	$(BIN)/python benchmarks/audit.py
+	$(BIN)/python benchmarks/guard.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
