@@ -18,6 +18,8 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from mamori.people.rules import VARIANTS
+
 SURNAME = 1
 GIVEN = 2
 COMMON = 4  # also an ordinary word or a place (not only a name)
@@ -25,25 +27,16 @@ FREQUENT_SURNAME = 8  # in the shipped list of common surnames
 FREQUENT_GIVEN = 16  # in the shipped list of given names
 PERSON = 32  # Sudachi 人名-一般: a person's name of unknown kind
 
-_CACHE_FORMAT = "5"
+_CACHE_FORMAT = "6"  # bump when the folding (people.rules.VARIANTS) or the entry layout changes
 
-# Variant (itaiji) kanji folded to the common form; a superset of people.normalize's table.
-_VARIANTS = {
-    "髙": "高", "﨑": "崎", "嵜": "崎", "𠮷": "吉", "德": "徳", "濵": "浜", "濱": "浜", "邊": "辺",
-    "邉": "辺", "齋": "斉", "齊": "斉", "斎": "斉", "澤": "沢", "櫻": "桜", "廣": "広", "國": "国",
-    "眞": "真", "嶋": "島", "嶌": "島", "槇": "槙", "冨": "富", "惠": "恵", "榮": "栄", "實": "実",
-    "壽": "寿", "藏": "蔵", "與": "与", "龍": "竜", "黑": "黒", "淺": "浅", "巖": "巌", "曽": "曾",
-    "舘": "館", "瀧": "滝", "澁": "渋", "渕": "淵", "邨": "村", "埜": "野", "舩": "船", "萬": "万",
-    "驒": "騨", "籠": "篭", "條": "条", "來": "来", "戶": "戸", "靜": "静", "步": "歩", "淸": "清",
-}
 # One translate table: variants, hiragana → katakana (U+3041..U+3096 → +0x60), old kana ヰ/ヱ → イ/エ.
-_FOLD = str.maketrans({**_VARIANTS, **{chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)},
+_FOLD = str.maketrans({**VARIANTS, **{chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)},
                        "ゐ": "イ", "ゑ": "エ", "ヰ": "イ", "ヱ": "エ"})
 _KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々〆ヶ]+")
 _NAME_CHARS = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ\U00020000-\U0002fa1f]+")
 
 
-_VARIANT_TABLE = str.maketrans(_VARIANTS)
+_VARIANT_TABLE = str.maketrans(VARIANTS)
 
 
 def fold_variants(text: str) -> str:
