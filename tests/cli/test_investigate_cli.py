@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 
-from mamori.cli.investigate_cmd import effective_case
-from mamori.investigate.case import load_case
 from mamori.synth.case import CaseTruth, write_case
 
 
@@ -71,15 +68,6 @@ def test_bad_input_is_one_line_and_exit_2(case: tuple[Path, CaseTruth], tmp_path
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mamori: ") and needle in lines[0], done.stderr
-
-
-def test_effective_case_keeps_everything_but_the_zone(case: tuple[Path, CaseTruth], tmp_path: Path) -> None:
-    written = effective_case(case[0], "UTC", tmp_path)
-    original, copy = load_case(case[0]), load_case(written)
-    assert copy.log_timezone == "UTC" and copy.name == original.name
-    assert copy.evidence == original.evidence and copy.web_root == original.web_root
-    assert [s.path for s in copy.access_logs] == [s.path for s in original.access_logs]
-    assert tomllib.loads(written.read_text(encoding="utf-8"))["case"]["log_timezone"] == "UTC"
 
 
 def test_demo_small_scale(tmp_path: Path) -> None:

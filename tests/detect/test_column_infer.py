@@ -80,3 +80,36 @@ def test_an_office_phone_in_a_letter_is_not_personal() -> None:
     text = "上原達郎 様\n介護保険料額決定通知書\n問い合わせ先　堺市役所 072-228-7907"
     analysis = analyze(Document("txt", blocks=(TextBlock(text),)), KM, "a")
     assert "phone" not in analysis.categories and analysis.persons == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "birth"),
+    [
+        # A list line of a PDF's text layer (single spaces): the date right after the name is a birth date.
+        ("1 田中陽子 1944年11月23日 590-0951 〒590-0951 大阪府堺市堺区市之町西５丁目２３番５号 072-238-0838", True),
+        ("2 奥村学 S58.1.22 東京都世田谷区鎌田４丁目１０番１号 080-4298-1926", True),
+        ("堺第188801号 本間健二 ほんま　けんじ 1982/10/20 堺市南区土佐屋台十四番十九号 聴覚障害 3級", True),  # reading between
+        # A date after a name with nothing else personal on the line, or a future date, is an event.
+        ("田中陽子 2023年4月1日 申請受付", False),
+        ("1 田中陽子 2099年11月23日 大阪府堺市堺区市之町西５丁目２３番５号", False),
+    ],
+)
+def test_a_date_right_after_a_listed_name(line: str, birth: bool) -> None:
+    text = "自治会 会員名簿\n" + line
+    analysis = analyze(Document("pdf", blocks=(TextBlock(text),)), KM, "a")
+    assert ("birth_date" in analysis.categories) is birth
+
+
+def test_an_email_alone_in_a_sparse_column() -> None:
+    # One member of three gave an address: too few to classify the column, still personal data.
+    rows = (("1", "石川", "博", "イシカワ ヒロシ", "昭和29年6月12日", "堺市中区田園1-10", "ishikawa977@docomo.ne.jp"),
+            ("2", "竹内", "恵美", "タケウチ エミ", "昭和57年10月25日", "堺市堺区中安井町3-17-21", ""),
+            ("3", "本田", "ミヨ", "ホンダ ミヨ", "昭和7年1月2日", "堺市堺区緑ヶ丘北町2-9-14", ""))
+    assert "email" in analyze(Document("csv", tables=(Table(rows),)), KM, "a").categories
+
+
+def test_an_email_run_together_with_a_phone() -> None:
+    # A fixed-width line whose e-mail column is off by one: the two cells are read as one.
+    rows = (("受付番号", "漢字氏名", "連絡先 メールアドレス"), ("0001", "高木　博", "(080)2184-4427"),
+            ("0004", "原　悦代", "(090)5900-1022 etsuyohara@docomo.ne.jp"), ("0005", "渡邉　幸雄", ""))
+    assert {"phone", "email"} <= set(analyze(Document("pdf", tables=(Table(rows),)), KM, "a").categories)

@@ -1,10 +1,11 @@
 import pytest
 
-from mamori.detect.bank_account import BankAccount, is_bank_account_value
+from mamori.detect.bank_account import BankAccount, is_bank_account_cell, is_bank_account_value
 from mamori.detect.insurance_number import (
     InsuranceNumber,
     insurer_check_digit,
     is_insurance_number_value,
+    is_symbol_number,
     is_valid_insurer_number,
 )
 from mamori.models import Location
@@ -36,6 +37,29 @@ def test_is_bank_account_value(value: str, ok: bool) -> None:
     assert is_bank_account_value(value) is ok
 
 
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("三井住友銀行 堺支店 普通 1234567", True),
+        ("大阪信用金庫　北花田支店　普通　７３１４９５０", True),  # full-width, as typed
+        ("ゆうちょ銀行 四〇八支店 普通 6879866", True),  # a branch named in kanji numerals
+        ("みずほ銀行 本店 当座 0012345", True),
+        ("JA堺市 本店 普通 1234567", True),
+        ("りそな銀行 123 普通 1234567", True),  # branch as its number
+        ("三井住友銀行堺支店 1234567 普通", True),  # type after the number
+        ("南海信用金庫 堺東支店 (普)7654321", True),
+        ("三井住友銀行 堺支店 普通 1234567 ﾔﾏﾀﾞ ﾀﾛｳ", True),  # with the holder's name as read
+        ("三井住友銀行 堺支店 普通 1234567 備考あり 要確認 済", False),
+        ("三井住友銀行 堺支店", False),  # no number
+        ("普通 1234567", False),  # no institution
+        ("大阪府堺市北区 普通 1234567", False),
+        ("三井住友銀行 堺支店 普通 123456", False),  # six digits
+    ],
+)
+def test_is_bank_account_cell(value: str, ok: bool) -> None:
+    assert is_bank_account_cell(nfkc(value)) is ok
+
+
 INSURER = "331200" + "1"
 INSURER += str(insurer_check_digit(INSURER))  # 33120015: the worked example of the 検証番号 rule
 
@@ -50,6 +74,9 @@ INSURER += str(insurer_check_digit(INSURER))  # 33120015: the worked example of 
         ("保険者番号 33120016", []),  # wrong 検証番号
         ("被保険者番号 1234567", []),
         ("番号 12345678", []),
+        ("国保記号番号：堺77-099349", [("堺77-099349", 0.9)]),  # 記号 with the city's kanji, then the number
+        ("保険証の記号・番号 北12・345678", [("北12・345678", 0.9)]),
+        ("記号番号 堺77-099349-1", []),
     ],
 )
 def test_insurance_number(text: str, expected: list[tuple[str, float]]) -> None:
@@ -59,3 +86,12 @@ def test_insurance_number(text: str, expected: list[tuple[str, float]]) -> None:
 def test_insurer_check_digit_example() -> None:
     assert INSURER == "33120015" and is_valid_insurer_number("33120015")
     assert is_insurance_number_value("12345678") and not is_insurance_number_value("1234")
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("堺77-099349", True), ("北12・345678", True), ("記号 堺77 番号 099349", True), ("記号：12 番号：3456789", True),
+     ("77-099349", False), ("堺市北区1-2", False), ("堺区1-23-4", False), ("0481-146639", False), ("", False)],
+)
+def test_is_symbol_number(value: str, ok: bool) -> None:
+    assert is_symbol_number(nfkc(value)) is ok

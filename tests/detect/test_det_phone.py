@@ -37,6 +37,10 @@ def found(text: str) -> list[tuple[str, float]]:
         ("課長 山田 様 携帯 090-1234-5678", [("090-1234-5678", 0.95)]),
         ("TEL:03-1234-5678/FAX:03-1234-5679", [("03-1234-5678", 0.95), ("03-1234-5679", 0.95)]),
         ("09012345678", []),  # a bare digit run without a label could be any ID
+        # 〓: the geta mark a failed conversion (EUC-JP, ISO-2022-JP) leaves where the dash was.
+        ("連絡先：０９０〓９４８２〓４２９６（本人）", [("090-9482-4296", 0.95)]),
+        ("０６〓６６２５〓６８０１", [("06-6625-6801", 0.7)]),
+        ("〓〓〓", []),
         ("090-1234-567", []),  # a digit short
         ("0721-234-567", []),  # area code + exchange must be 6 digits
         ("0130-12-3456", []),  # 0130: not an allocated area code
@@ -57,7 +61,8 @@ def test_phone_in_text(text: str, expected: list[tuple[str, float]]) -> None:
     ("value", "ok"),
     [("072-228-7907", True), ("０７２－２２８－７９０７", True), ("0722287907", True), ("090-1234-5678", True),
      ("TEL 03-1234-5678", True), ("0130-12-3456", False), ("12345", False), ("072-228-790", False),
-     ("", False), ("山田 太郎", False), ("0120-123-456", True), ("0120-1234-5678", False)],
+     ("", False), ("山田 太郎", False), ("0120-123-456", True), ("0120-1234-5678", False),
+     ("０６〓６６２５〓６８０１", True)],
 )
 def test_is_valid_phone(value: str, ok: bool) -> None:
     assert is_valid_phone(value) is ok

@@ -35,6 +35,14 @@ def _names(text: str) -> set[str]:
     ("世帯主 中村 トメ", {"中村トメ"}),
     ("○議長（藤田さやか君）　開会します。", {"藤田サヤカ"}),
     ("松本タマヱさん（91歳）", {"松本タマヱ"}),
+    # Sudachi reads 阿部隆 as one unknown 人名 token: a known surname and the rest are still a name.
+    ("○28番（阿部隆君）　高齢者の見守り施策についてお伺いします。", {"阿部隆"}),
+    ("阿部隆さんから電話があった", {"阿部隆"}),
+    # A hiragana given name Sudachi tags 人名 after a family name, in a list without honorifics.
+    ("出席者：会長 田中俊夫、副会長 高橋さやか、書記 松山拓海（敬称略）", {"田中俊夫", "高橋サヤカ", "松山拓海"}),
+    # 菅恵 read as one 名 token; 菅 and 林 are one-character surnames after a role.
+    ("会計 岡田慎一、書記 菅恵、班長 西村律子", {"岡田慎一", "菅恵", "西村律子"}),
+    ("会長 林 一郎、書記 菅恵子", {"林一郎", "菅恵子"}),
 ])
 def test_names_found(text: str, names: set[str]) -> None:
     assert _names(text) == names
@@ -54,6 +62,8 @@ def test_names_found(text: str, names: set[str]) -> None:
     "大阪府堺市堺区大和川通3丁目1番",
     "投票日当日に投票できない方は、期日前投票所で投票することができます。",
     "田中",  # a family name alone, no context
+    "会長の挨拶に続き、会計報告と書記より報告があった。理事会を開催し委員会で審議した。",  # roles, no names
+    "和子さん",  # a given name alone
     "問い合わせ先：建設局 道路部 道路計画課 072-228-7423",
 ])
 def test_no_names(text: str) -> None:

@@ -18,7 +18,14 @@ LIST = Table((("氏名", "生年月日", "住所"), ("山田　太郎", "昭和4
               ("佐藤　花子", "昭和50年1月2日", "大阪府堺市北区1-2-3")))
 
 
-@pytest.mark.parametrize(("table", "form"), [(LEGEND, True), (FORM, True), (LIST, False)])
+#: A staff list whose section cells read like labels (障害福祉課 holds 障害): a list, not a form.
+STAFF = Table((("所属", "職名", "氏名", "内線"), *(((s, "主事", n, str(4000 + i))) for i, (s, n) in enumerate(
+    zip(("障害福祉課", "障害福祉課", "総務課", "人事課", "市民課", "市民課", "学務課", "税務課", "会計室", "会計室"),
+        ("石井陽葵", "渡辺哲也", "吉田裕美", "河野雄一", "谷口愛", "中村昭", "藤岡智子", "岡崎祐介", "浅野浩之", "吉本愛美"),
+        strict=True)))))
+
+
+@pytest.mark.parametrize(("table", "form"), [(LEGEND, True), (FORM, True), (LIST, False), (STAFF, False)])
 def test_is_form(table: Table, form: bool) -> None:
     assert is_form(table) is form
 

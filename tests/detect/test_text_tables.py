@@ -46,6 +46,17 @@ def test_aligned_lines_keep_empty_cells_in_their_column() -> None:
     assert table.rows[4][5:] == ("", "")
 
 
+def test_a_column_most_rows_leave_empty_keeps_its_header() -> None:
+    # 住所 only on the household head's row: the header still says where the column starts.
+    rows = [("世帯番号", "氏名", "続柄", "生年月日", "住所")]
+    for n, (head, members) in enumerate((("中川敏子", ("中川正明", "中川勇気", "中川彩", "中川ウメ")),
+                                         ("荒木良子", ("荒木結愛", "荒木千秋", "荒木忠雄", "荒木トメ")))):
+        rows.append((f"{n:05d}", head, "世帯主", "3240403", f"堺市西区浜寺諏訪森町西{n + 1}丁目21番23号"))
+        rows.extend((f"{n:05d}", m, "家族", "3601101", "") for m in members)
+    (table,) = find_text_tables("\n".join(aligned_lines(rows)))
+    assert table.rows[0][-1] == "住所" and table.rows[1][-1].startswith("堺市") and table.rows[1][-2] == "3240403"
+
+
 @pytest.mark.parametrize(
     ("text", "tables"),
     [

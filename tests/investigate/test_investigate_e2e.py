@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import stat
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,25 @@ def test_incremental_access_log_arrives_later(case: tuple[Path, CaseTruth, Findi
     plain.unlink()
     fourth = investigate(toml, out)
     assert fourth.run.imported == () and fourth.contract() == one_shot.contract()
+
+
+def test_another_log_time_zone_reimports_and_shifts_every_time(
+        case: tuple[Path, CaseTruth, Findings, dict[str, Any]], tmp_path: Path) -> None:
+    case_dir, _, one_shot, _ = case
+    toml = _copy(case_dir, tmp_path / "c")
+    out = tmp_path / "out"
+    first = investigate(toml, out)
+    utc = investigate(toml, out, log_timezone="UTC")  # the server's clock turned out to be UTC, not JST
+    assert set(utc.run.imported) == set(first.run.imported) and utc.run.stages_run == ("files", "access")
+    # vsftpd writes local times without a zone (they move); the access log says +0900 itself (it does not)
+    uploads = sorted(datetime.fromisoformat(f.uploaded_at) for f in first.server_files if f.uploaded_at)
+    moved = sorted(datetime.fromisoformat(f.uploaded_at) for f in utc.server_files if f.uploaded_at)
+    assert [m - u for m, u in zip(moved, uploads, strict=True)] == [timedelta(hours=9)] * len(uploads)
+    assert sorted(a.first_us for a in utc.accesses if a.kind == "owner") == sorted(
+        a.first_us for a in first.accesses if a.kind == "owner")
+    assert investigate(toml, out, log_timezone="UTC").run.imported == ()
+    back = investigate(toml, out)
+    assert back.run.imported and back.contract() == one_shot.contract()
 
 
 def test_kill_midway_then_resume(case: tuple[Path, CaseTruth, Findings, dict[str, Any]], tmp_path: Path,

@@ -68,3 +68,12 @@ def test_kanji_house_numbers_become_digits(n: int) -> None:
 
     assert canonical_address(f"{kanji_number(n)}番地") == str(n)
     assert canonical_address(f"南瓦町{kanji_number(n)}番{kanji_number(n)}号") == f"南瓦町{n}-{n}"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=30), st.integers(2, 50))
+def test_a_column_of_one_value_gives_that_value_everywhere(cell: str, rows: int) -> None:
+    # A role the table has no column for arrives as one repeated value: looked up once, spread out.
+    for steps in RULES.values():
+        assert apply_distinct(steps, pl.Series([cell] * rows)).to_list() == [apply(steps, cell)] * rows
+        assert apply_distinct(steps, pl.Series([None] * rows, dtype=pl.String)).to_list() == [None] * rows

@@ -1,10 +1,11 @@
 from datetime import date
 
+import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mamori.people.wareki import parse_date, to_era
+from mamori.people.wareki import iso_dates, parse_cell_date, parse_date, to_era
 
 ERA_LETTER = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
 
@@ -72,3 +73,30 @@ def test_parse_date_never_raises(text: str) -> None:
 )
 def test_parse_date_municipal_forms(text: str, expected: date | None) -> None:
     assert parse_date(text) == expected
+
+
+ERAS = ["明治", "大正", "昭和", "平成", "令和"]
+# Era dates as lists write them, with the slips real files hold: 元年, 0 and leading zeros, days past a
+# month's end, years past an era's end, and now and then another form or a stray character.
+_plain = st.builds(lambda era, y, m, d, pad: f"{era}{y}年{m:0{pad}d}月{d:0{pad}d}日",
+                   st.sampled_from(ERAS), st.one_of(st.just("元"), st.integers(0, 70).map(str),
+                                                     st.integers(0, 9).map(lambda n: f"0{n}")),
+                   st.integers(0, 13), st.integers(0, 32), st.sampled_from([1, 2]))
+_cells = st.one_of(_plain, _plain.map(lambda s: s + "生"), _plain.map(lambda s: " " + s),
+                   st.text(alphabet="昭和平成元年月日0123456789０１２３/.-SH ", max_size=14))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_cells, st.none()), min_size=1, max_size=40))
+def test_column_dates_are_the_cell_dates(cells: list[str | None]) -> None:
+    expected = ["" if c is None or (d := parse_cell_date(c)) is None else d.isoformat() for c in cells]
+    assert iso_dates(pl.Series(cells, dtype=pl.String)).to_list() == expected
+
+
+@pytest.mark.parametrize("text", ["昭和64年1月7日", "昭和64年1月8日", "平成元年1月7日", "平成元年1月8日",
+                                  "明治元年1月24日", "明治元年1月25日", "大正元年7月29日", "大正元年7月30日",
+                                  "明治45年7月30日", "令和元年4月30日", "令和元年5月1日", "平成31年4月30日",
+                                  "平成31年5月1日", "平成4年2月29日", "平成2年2月29日", "昭和0年1月1日"])
+def test_column_dates_at_era_boundaries(text: str) -> None:
+    expected = parse_cell_date(text)
+    assert iso_dates(pl.Series([text])).to_list() == [expected.isoformat() if expected else ""]

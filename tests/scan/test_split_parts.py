@@ -210,3 +210,31 @@ def test_a_scan_with_workers_splits_and_counts_exactly(tmp_path: Path, voters: R
         _same(two[path], one[path])
     assert scans[0].summary is not None and scans[1].summary is not None
     assert scans[0].summary.unique_persons == scans[1].summary.unique_persons == len(voters) - 1
+    assert scans[0]._handoff is None  # the parts' hand-off directory is gone with the scan
+
+
+def test_parts_handed_off_through_files_give_what_inline_parts_give(tmp_path: Path, voters: Rows) -> None:
+    path = _write(tmp_path / "list.csv", _twice(voters))
+    plan = split.plan_split(FileRef(path, path.name), Limits(), 3)
+    assert plan is not None
+    handoff = tmp_path / "handoff"
+    handoff.mkdir()
+    inline = [key_part(plan, i, SECRET) for i in range(3)]
+    handed = [key_part(plan, i, SECRET, str(handoff)) for i in range(3)]
+    assert all(p.handed_off and not p.records and p.links is None for p in handed)
+    assert len(list(handoff.iterdir())) == 6  # keys and links of each part
+    item = load_file(FileRef(path, path.name), Limits())
+    # Some parts unpacked ahead (as the scanner does while other workers still run), some not.
+    _same(merge(item, plan, [handed[0].loaded(), handed[1], handed[2].loaded(unpack=False)]),
+          merge(item, plan, inline))
+    assert not list(handoff.iterdir())  # read once, then removed
+
+
+def test_discarded_parts_leave_no_files(tmp_path: Path, voters: Rows) -> None:
+    path = _write(tmp_path / "list.csv", voters)
+    plan = split.plan_split(FileRef(path, path.name), Limits(), 2)
+    assert plan is not None
+    part = key_part(plan, 1, SECRET, str(tmp_path))
+    assert len(list(tmp_path.glob("part-*"))) == 2
+    part.discard()
+    assert not list(tmp_path.glob("part-*"))

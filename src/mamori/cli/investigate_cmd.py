@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -19,10 +18,8 @@ from mamori.i18n import t
 from mamori.investigate import Findings
 from mamori.investigate import investigate as run_investigation
 from mamori.investigate.case import load_case
-from mamori.logs.driver import resolve_timezone
 from mamori.report.case_reports import WrittenReports, write_reports
 
-EFFECTIVE_CASE = "CASE.effective.toml"
 _STAGES = ("importing", "matching", "inspecting", "attributing", "reports")
 
 
@@ -43,49 +40,6 @@ def stage_progress(console: Console, lang: str) -> Iterator[Callable[[str], None
 
     with bar:
         yield note
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    raise ConfigError(f"case file value {value!r} cannot be carried over with --log-timezone")
-
-
-def effective_case(case_path: Path, timezone: str, out: Path) -> Path:
-    """A copy of the case file with ``[case] log_timezone`` set and every path absolute, written into *out*."""
-    import tomllib
-
-    resolve_timezone(timezone)
-    case = load_case(case_path)  # checks the original first: errors name the user's file
-    data: dict[str, Any] = tomllib.loads(case.case_path.read_text(encoding="utf-8"))
-    base = case.case_path.parent
-    data.setdefault("case", {}).setdefault("name", case.name)
-    data["case"]["log_timezone"] = timezone
-    for key in ("evidence", "server_log", "access_log"):
-        for entry in data.get(key, []):
-            entry["path"] = str(base / entry["path"])
-    for key, value in data.get("attribution", {}).items():
-        if isinstance(value, str):
-            data["attribution"][key] = str(base / value)
-    lines: list[str] = []
-    for key, value in data.items():
-        tables = value if isinstance(value, list) and all(isinstance(v, Mapping) for v in value) else None
-        for table in tables if tables is not None else [value] if isinstance(value, Mapping) else []:
-            lines.append(f"[[{key}]]" if tables is not None else f"[{key}]")
-            lines.extend(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in table.items())
-            lines.append("")
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = out / EFFECTIVE_CASE
-    target.write_text("\n".join(lines), encoding="utf-8")
-    return target
 
 
 def print_summary(console: Console, findings: Findings, written: WrittenReports, lang: str) -> None:
@@ -114,11 +68,10 @@ def run_case(case_file: Path, out: Path, *, previous: Path | None, lang: str, no
     err = Console(stderr=True) if console is None else console
     if previous is not None and not previous.is_file():
         raise ConfigError(f"--previous {previous}: no such findings file")
-    case_path = effective_case(case_file, log_timezone, out) if log_timezone else case_file
-    case = load_case(case_path)
+    case = load_case(case_file, log_timezone)
     with stage_progress(err, lang) as note:
-        findings = run_investigation(case_path, out, previous=previous, workers=max(1, workers),
-                                     progress=note)
+        findings = run_investigation(case_file, out, previous=previous, workers=max(1, workers),
+                                     log_timezone=log_timezone, progress=note)
         note("reports report.html …")
         written = write_reports(findings, out, case, lang=lang, notification_list=notification_list, pdf=pdf)
     return findings, written

@@ -12,11 +12,26 @@ from mamori.detect.base import PatternDetector
 _BANK_WORDS = ("銀行", "信用金庫", "信金", "信用組合", "労働金庫", "農協", "JA", "ゆうちょ", "支店", "金融機関",
                "店番", "支所", "出張所")
 _CELL = re.compile(r"\d{7}")
+_TYPE = r"(?:普通|当座|貯蓄|総合|[(](?:普|当)[)]|普|当)(?:預金)?"
+_INSTITUTION = r"(?:銀行|信用金庫|信金|信用組合|信組|労働金庫|労金|農協|農業協同組合|JA|漁協|ゆうちょ)"
+#: 「○○銀行 堺支店 普通 1234567」 in one cell: institution, branch, account type, number (any order of the
+#: last two); the branch may be written as a number (店番 123) or left out.
+_COMBINED = re.compile(
+    rf"\S{{0,20}}{_INSTITUTION}\S{{0,10}}?[\s・]*(?:\S{{0,15}}?(?:支店|本店|支所|出張所|営業部|店)|店番\s*\d{{3}}|\d{{3}})?"
+    rf"[\s/・,、]*(?:{_TYPE}[\s::/・,、]*(?:口座番号|No\.?)?[\s::]*\d{{7}}|\d{{7}}[\s/・,、]*{_TYPE})"
+    r"(?:[\s/・,、]+[ァ-ヺー()\u4e00-\u9fff]{1,12}(?:\s[ァ-ヺー]{1,12})?)?"  # the holder (ヤマダ タロウ)
+)
 
 
 def is_bank_account_value(value: str) -> bool:
     """Cell check: *value* is a seven-digit account number (as in a 口座番号 column)."""
     return bool(_CELL.fullmatch(value.strip()))
+
+
+def is_bank_account_cell(value: str) -> bool:
+    """Cell check: *value* is a whole account, institution to number (三井住友銀行 堺支店 普通 1234567)."""
+    v = value.strip()
+    return 0 < len(v) <= 60 and bool(_COMBINED.fullmatch(v))
 
 
 class BankAccount(PatternDetector):

@@ -54,6 +54,8 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
     ("年齢", "age"), ("性別", "gender"), ("男女", "gender"),
     ("電話", "phone"), ("携帯", "phone"), ("TEL", "phone"), ("PHONE", "phone"), ("連絡先", "phone"),
     ("FAX", OTHER), ("メール", "email"), ("E-MAIL", "email"), ("EMAIL", "email"), ("MAIL", "email"),
+    # After 住所/電話/メール: 代表者住所 is an address, 代表者名 a name.
+    ("代表者", "name"), ("会長名", "name"),
     ("要介護", "care_need"), ("介護度", "care_need"), ("要支援", "care_need"), ("認定区分", "care_need"),
     ("障害", "disability"), ("障がい", "disability"), ("手帳", "disability"), ("等級", "disability"),
     ("病名", "health"), ("傷病", "health"), ("診断", "health"), ("既往", "health"), ("健診", "health"),
@@ -68,7 +70,8 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
     ("給与", "salary"), ("給料", "salary"), ("基本給", "salary"), ("年収", "salary"), ("月給", "salary"),
     ("報酬月額", "salary"), ("俸給", "salary"), ("所得", "salary"),
     ("学校", "school"), ("学年", "school"), ("学歴", "school"), ("在籍", "school"), ("出身校", "school"),
-    ("所在地", OTHER), ("人口", OTHER), ("世帯数", OTHER), ("面積", OTHER), ("金額", OTHER), ("単価", OTHER),
+    ("所在地", OTHER), ("人数", OTHER), ("人口", OTHER), ("世帯数", OTHER), ("面積", OTHER), ("金額", OTHER),
+    ("単価", OTHER),
     ("数量", OTHER), ("品名", OTHER), ("品番", OTHER), ("商品", OTHER), ("会場", OTHER), ("場所", OTHER),
     ("施設", OTHER), ("件名", OTHER), ("事業", OTHER), ("所属", OTHER), ("部署", OTHER), ("役職", OTHER),
     ("課", OTHER), ("内容", OTHER), ("開催", EVENT_DATE), ("実施日", EVENT_DATE), ("受付日", EVENT_DATE),
@@ -85,6 +88,8 @@ _TITLE_ENDS = ("一覧", "一覧表", "名簿", "台帳", "リスト", "名簿�
 #: 氏名(姓) | 氏名(名), フリガナ(セイ): one half of a split name under a whole-name word.
 _NAME_PART = re.compile(r"(.{2,8})\((姓|氏|名|セイ|メイ)\)")
 _MAX_HEADER = 24
+#: Endings of an organisational unit (障害福祉課, 管理係, 事務局): a cell naming one is no column of personal data.
+_UNIT_ENDS = ("課", "係", "局", "センター", "事務所")
 
 
 def clean(cell: str) -> str:
@@ -100,6 +105,8 @@ def header_kind(cell: str) -> str:
         return ""  # 申込者一覧 is a title above a table, not a column's header
     if text in _EXACT:
         return _EXACT[text]
+    if text.endswith(_UNIT_ENDS):
+        return OTHER
     part = _NAME_PART.fullmatch(text)
     if part and header_kind(part.group(1)) in ("name", "name_kana"):
         kana = header_kind(part.group(1)) == "name_kana" or part.group(2) in ("セイ", "メイ")

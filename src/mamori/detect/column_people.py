@@ -15,13 +15,17 @@ from dataclasses import dataclass
 import polars as pl
 
 from mamori.detect.columns import FAMILY_KANA, FAMILY_NAME, GIVEN_KANA, GIVEN_NAME, TableLayout
-from mamori.detect.email_address import EmailAddress
+from mamori.detect.email_address import EmailAddress, is_email
+from mamori.detect.names.cell import ROLE_PATTERN, strip_role
 from mamori.detect.phone import PhoneJp
 from mamori.detect.postal_code import is_valid_postal_code
+from mamori.detect.row_dates import row_date_column
 from mamori.models import ColumnRows, Location, Table
-from mamori.people.frame import hash_records, key_strings
-from mamori.people.keys import KeyMaker, PersonFields
+from mamori.people.age import years_for
+from mamori.people.frame import TRAIT_ROLE, hash_records, key_strings
+from mamori.people.keys import TRAITS, KeyMaker, PersonFields
 from mamori.people.normalize import nfkc
+from mamori.people.traits import row_traits
 from mamori.people.wareki import parse_cell_date
 
 #: Tables with at least this many body rows are keyed column by column.
@@ -36,8 +40,10 @@ _RELATION_WORDS = ("世帯主", "保護者", "代理人", "配偶者", "親権�
 #: Person rows whose free-text cells (備考) and address cells are read for what they hold besides.
 CELL_SCAN_ROWS = 2000
 _POSTAL_PREFIX = re.compile(r"^〒?\s*(\d{3}-\d{4})")
-_FREE_TEXT = (PhoneJp(), EmailAddress())
-#: A note in words (不在時は長女（090-…）へ連絡), not a bare number in a column of its own.
+_EMAIL = EmailAddress()
+_FREE_TEXT = (PhoneJp(), _EMAIL)
+#: A note in words (不在時は長女（090-…）へ連絡), not a bare number in a column of its own; an e-mail address
+#: alone in a cell is one in any column (a column too sparse to be classified).
 _WORDS = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]")
 
 CategoryCallback = Callable[[str, float, str, Location], None]
@@ -80,7 +86,21 @@ def _roles(table: Table, layout: TableLayout) -> dict[str, list[int]]:
                        ("email", kinds.get("email", [])[:1]), ("my_number", kinds.get("my_number", [])[:1])):
         if cols:
             roles[role] = cols
+    if (name or kana) and kinds.get("age") and not kinds.get("birth_date"):
+        # An age tells namesakes apart only with the day it held: the row's own date (申込日).
+        on = row_date_column({c.index: _column_header(table, layout, c.index) for c in layout.columns if not c.kind})
+        if on is not None:
+            roles["age"], roles["on"] = kinds["age"][:1], [on]
+    if name or kana:
+        # What tells two rows of this list with the same name apart (45 and 72 years old).
+        roles.update({TRAIT_ROLE + t: kinds[t][:1] for t in TRAITS if kinds.get(t)})
     return roles
+
+
+def _listed_in(table: Table, scope: str) -> str:
+    """The list a table is, the same for every part of a split file (no row numbers)."""
+    where = table.location
+    return f"{scope}|{table.name or where.sheet or ''}|{where.page or ''}"
 
 
 def _column(table: Table, first: int, index: int) -> list[str]:
@@ -129,6 +149,8 @@ def table_people(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: s
         return cache[i]
 
     values = {role: _joined([col(i) for i in cols]) for role, cols in roles.items()}
+    if "name" in values:
+        values["name"] = [strip_role(v) for v in values["name"]]  # 会長　近藤正男: the person is 近藤正男
     people = _person_rows(values, _header_texts(table, layout))
     if not people:
         return TablePeople([])
@@ -141,6 +163,8 @@ def table_people(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: s
     _cells_besides(table, layout, people[:CELL_SCAN_ROWS], col, on_category)
     picked = {role: [vals[i] for i in people] for role, vals in values.items()}
     records = []
+    listed_in = _listed_in(table, scope)
+    traits = [t for t in TRAITS if TRAIT_ROLE + t in picked]
     for i in range(len(people)):
         fields = PersonFields(
             name=picked["name"][i] if "name" in picked else "",
@@ -150,6 +174,9 @@ def table_people(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: s
             phone=picked["phone"][i] if "phone" in picked else "",
             email=picked["email"][i] if "email" in picked else "",
             my_number=picked["my_number"][i] if "my_number" in picked else "",
+            birth_years=years_for(picked["age"][i], parse_cell_date(picked["on"][i])) if "age" in picked else (),
+            listed_in=listed_in,
+            traits=row_traits({t: picked[TRAIT_ROLE + t][i] for t in traits}),
         )
         keys = keymaker.keys(fields, scope)
         if keys:
@@ -175,12 +202,21 @@ def _cells_besides(table: Table, layout: TableLayout, people: list[int], col: Ca
             for detector in _FREE_TEXT:
                 if detector.category in kinds:
                     continue
-                hit = next(((i, f) for i in people if _WORDS.search(column[i])
+                hit = next(((i, f) for i in people if _WORDS.search(column[i]) or is_email(column[i])
                             for f in detector.find(nfkc(column[i]), Location())), None)
                 if hit is not None:
                     _report(table, layout, c.index, detector.category, hit[1].confidence, hit[0], hit[1].value,
                             on_category)
                     kinds.add(detector.category)
+    if "email" not in kinds:
+        # Two columns of a text table run together (090-1234-5678 taro@example.jp): the address is in there.
+        for c in layout.columns:
+            column = col(c.index)
+            hit = next(((i, f) for i in people if "@" in column[i] for f in _EMAIL.find(nfkc(column[i]), Location())),
+                       None)
+            if hit is not None:
+                _report(table, layout, c.index, "email", hit[1].confidence, hit[0], hit[1].value, on_category)
+                break
 
 
 def _series(table: Table, first: int, index: int) -> pl.Series:
@@ -196,11 +232,14 @@ def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str
                on_category: CategoryCallback) -> TablePeople:
     """The same as the row-by-row path, column by column in Polars."""
     first = layout.first_row
-    columns = {c.index: _series(table, first, c.index) for c in layout.columns if c.kind}
-    frame = pl.DataFrame({f"c{i}": s for i, s in columns.items()})
+    by_role = _roles(table, layout)
+    used = {c.index for c in layout.columns if c.kind} | {i for cols in by_role.values() for i in cols}
+    frame = pl.DataFrame({f"c{i}": _series(table, first, i) for i in sorted(used)})
     roles = {role: (pl.concat_str([pl.col(f"c{i}") for i in cols], separator=" ", ignore_nulls=True)
                     .str.strip_chars() if len(cols) > 1 else pl.col(f"c{cols[0]}"))
-             for role, cols in _roles(table, layout).items()}
+             for role, cols in by_role.items()}
+    if "name" in roles:
+        roles["name"] = roles["name"].str.replace(ROLE_PATTERN, "${1}")
     frame = frame.with_columns(**{f"r_{role}": e for role, e in roles.items()})
     skip = list(_header_texts(table, layout))
     if "name" in roles or "kana" in roles:
@@ -222,12 +261,14 @@ def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str
     records: list[tuple[bytes, ...]] = []
     # In slices, so memory stays flat; Polars normalises the next slice while this one is hashed.
     slices = [people.slice(start, CHUNK_ROWS) for start in range(0, people.height, CHUNK_ROWS)]
+    listed_in = _listed_in(table, scope)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(key_strings, {role: slices[0][f"r_{role}"] for role in roles}, scope)
+        ahead = pool.submit(key_strings, {role: slices[0][f"r_{role}"] for role in roles}, scope, listed_in)
         for i in range(len(slices)):
             keys = ahead.result()
             if i + 1 < len(slices):
-                ahead = pool.submit(key_strings, {role: slices[i + 1][f"r_{role}"] for role in roles}, scope)
+                ahead = pool.submit(key_strings, {role: slices[i + 1][f"r_{role}"] for role in roles}, scope,
+                                    listed_in)
             records.extend(hash_records(keys, keymaker))
     return TablePeople(records)
 

@@ -8,9 +8,11 @@ from collections.abc import Callable, Sequence
 
 from mamori.detect.address import looks_like_address
 from mamori.detect.age import is_age_value
+from mamori.detect.bank_account import is_bank_account_cell
 from mamori.detect.care_need import is_care_need_value
 from mamori.detect.corporate_number import is_valid_corporate_number
 from mamori.detect.credit_card import is_valid_credit_card
+from mamori.detect.criminal_record import is_criminal_record_value
 from mamori.detect.disability import is_disability_value
 from mamori.detect.email_address import is_email
 from mamori.detect.gender import is_gender_value
@@ -26,6 +28,8 @@ from mamori.people.wareki import parse_cell_date
 DATE = "date"
 CORPORATE = "corporate_number"
 MIN_VALUES = 3
+#: A two-row list (a register with two entries) is judged too, but every value must pass.
+SMALL_VALUES = 2
 
 _KANA_NAME = re.compile(r"[ァ-ヺーぁ-ゖ]{1,12}[ 　]?[ァ-ヺーぁ-ゖ]{1,12}")
 _AGE_MARK = re.compile(r"[歳才]")
@@ -60,6 +64,8 @@ CHECKS: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("care_need", is_care_need_value, 0.6),
     ("disability", is_disability_value, 0.6),
     ("health", is_health_term, 0.6),
+    ("criminal_record", is_criminal_record_value, 0.8),
+    ("bank_account", is_bank_account_cell, 0.8),  # 三井住友銀行 堺支店 普通 1234567
     ("school", is_school_value, 0.8),  # 堺市立浜寺中学校 starts like an address
     ("address", lambda v: looks_like_address(v) >= 0.6, 0.7),
     ("name_kana", _kana_name, 0.8),
@@ -72,9 +78,10 @@ _BY_KIND["birth_date"] = _date
 def value_kind(values: Sequence[str]) -> tuple[str, float]:
     """The kind most of *values* have (by shape and checks), with the share that passed."""
     sample = [v.strip() for v in values if v.strip()]
-    if len(sample) < MIN_VALUES:
+    if len(sample) < SMALL_VALUES:
         return "", 0.0
-    for kind, check, needed in CHECKS:
+    for kind, check, share_needed in CHECKS:
+        needed = share_needed if len(sample) >= MIN_VALUES else 1.0
         passed = 0
         for i, v in enumerate(sample):
             passed += check(v)

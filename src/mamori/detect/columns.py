@@ -28,6 +28,7 @@ from mamori.detect.column_headers import (
 )
 from mamori.detect.column_infer import infer
 from mamori.detect.column_values import DATE, value_kind, value_share
+from mamori.detect.names.cell import name_score
 from mamori.models import Table
 from mamori.people.wareki import parse_cell_date
 
@@ -46,10 +47,13 @@ _IDENTIFYING = ("email", "my_number", "resident_code", "drivers_license", "passp
                 "pension_number", "credit_card")
 _COMPANIONS = ("address", "birth_date", "phone", "email", "my_number", "gender", "age", "postal_code")
 _DATA_CELL = re.compile(r"^[\d\s\-‐－ー./:()（）〒+,年月日時分]+$|@")
+_LONG_NUMBER = re.compile(r"\d{5,}")
 _BIRTH_SPREAD_YEARS = 10
 #: Confidence of a name column by values (0.5 + share / 3) that stands without a header or companions.
 _SURE_NAMES = 0.75
 _OLDEST = 115
+#: A table this wide whose first rows hold one cell each starts with its title (平成27年度 選挙人名簿).
+_MIN_TITLED_WIDTH = 3
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,10 @@ class TableLayout:
 
 
 def _is_data_cell(cell: str) -> bool:
+    """A cell no header holds: numbers, a date (平成27年2月18日), a long number (堺第259638号), long text."""
     text = unicodedata.normalize("NFKC", cell).strip()
-    return bool(_DATA_CELL.search(text)) or len(text) > 30
+    return (bool(_DATA_CELL.search(text)) or len(text) > 30 or bool(_LONG_NUMBER.search(text))
+            or (len(text) <= 24 and parse_cell_date(text) is not None))
 
 
 def _row_score(row: Sequence[str]) -> tuple[int, int]:
@@ -188,7 +194,7 @@ def _is_birth_spread(values: Sequence[str], today: date) -> bool:
 
 def _all_different(values: Sequence[str]) -> bool:
     """Dates of a header-less column that are nearly all different (a class's birthdays, not 申込日)."""
-    return len(values) >= 3 and len(set(values)) >= 0.9 * len(values)
+    return len(values) >= 2 and len(set(values)) >= 0.9 * len(values)
 
 
 def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: bool) -> tuple[list[ColumnType], bool]:
@@ -224,13 +230,25 @@ def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: boo
     return out, people
 
 
+def _first_data_row(rows: Sequence[Sequence[str]], width: int) -> int:
+    """The first row of a header-less table's body: a title and blank rows above it are not rows
+    (a row holding only a name is: a person with nothing else filled in)."""
+    if width < _MIN_TITLED_WIDTH:
+        return 0
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        filled = [c for c in row if c.strip()]
+        if len(filled) >= 2 or (filled and name_score(filled[0]) >= _SURE_NAMES):
+            return i
+    return 0
+
+
 def classify(table: Table, sample_rows: int = SAMPLE_ROWS) -> TableLayout:
     """Header row(s) and column kinds of *table*, and whether its rows are people."""
     rows = table.rows
     width = table.width
     header = find_header(rows)
     two = header is not None and _second_header_row(rows, header)
-    first = (header + (2 if two else 1)) if header is not None else 0
+    first = (header + (2 if two else 1)) if header is not None else _first_data_row(rows, width)
     body = rows[first : first + sample_rows]
     texts = _header_texts(rows, header, two, width) if header is not None else [("", "")] * width
     header_cells = {clean(t + b) for t, b in texts}

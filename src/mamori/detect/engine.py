@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from mamori.detect.base import Finding
+from mamori.detect.birth_date import BirthDate, birth_date_value
 from mamori.detect.categories import BY_ID
 from mamori.detect.column_people import table_people
 from mamori.detect.columns import classify
@@ -116,10 +117,11 @@ def _text(text: str, location: Location, out: _Collector) -> None:
         return  # a mail's envelope (From, To): the sender and recipients, not the content
     text = _tables_in_text(text, location, out)
     lines = _line_findings(text, location)
-    for f in (f for found in lines for f in found):
-        out.category(f.category, f.confidence, f.value, f.location)
     found_names = sorted(find_person_names(text), key=lambda m: m.start)
     norm = nfkc(text)
+    _listed_births(norm, found_names, lines, location)
+    for f in (f for found in lines for f in found):
+        out.category(f.category, f.confidence, f.value, f.location)
     readings = _readings(found_names, norm)
     for k, match in enumerate(found_names):
         out.category("name_kana" if k in readings else "name", match.confidence, match.name, location)
@@ -155,6 +157,37 @@ def _text(text: str, location: Location, out: _Collector) -> None:
                 out.person(PersonFields(email=f.value))
             elif f.category == "my_number":
                 out.person(PersonFields(my_number=f.value))
+
+
+#: A date right after a name (``1 田中陽子 1944年11月23日 〒590-…``), or after the name's reading
+#: (``本間健二 ほんま　けんじ 1982/10/20``): the gap allowed between them.
+_KANA_WORD = r"[ぁ-ゖァ-ヺー]{1,12}"
+_DATE_AFTER_NAME = re.compile(rf"[ 　\t,、:：]{{0,3}}(?:{_KANA_WORD}(?:[ 　]{_KANA_WORD})?[ 　\t,、:：]{{1,3}})?")
+#: What else a list line must say for the date after its name to be that person's birth date.
+_LISTED_WITH = frozenset({"address", "postal_code", "phone"})
+
+
+def _listed_births(norm: str, names: list[NameMatch], lines: list[list[Finding]], location: Location) -> None:
+    """Birth dates of list lines written as text with single spaces (a PDF's text layer): a plausible
+    birth date right after the line's one name, on a line that also gives an address or a phone."""
+    by_line: dict[int, list[NameMatch]] = {}
+    for match in names:
+        by_line.setdefault(norm.count("\n", 0, match.start), []).append(match)
+    for number, matches in by_line.items():
+        # One person on the line: one name, perhaps with its reading (a kana-only match) beside it.
+        own = [m for m in matches if not is_kana_key(name_key(m.name))]
+        if number >= len(lines) or len(own) != 1:
+            continue
+        found = lines[number]
+        if any(f.category == "birth_date" for f in found) or not _LISTED_WITH & {f.category for f in found}:
+            continue
+        gap = _DATE_AFTER_NAME.match(norm, own[0].end)
+        at = gap.end() if gap else own[0].end
+        for pattern in BirthDate.patterns:
+            m = pattern.match(norm, at)
+            if m and birth_date_value(m.group(0)) is not None:
+                found.append(Finding("birth_date", m.group(0), location, 0.7, BirthDate.name))
+                break
 
 
 _READING_GAP = re.compile(r"[\s(（:：、]*(?:フリガナ|ふりがな|カナ|かな|よみ|ヨミ)?[\s(（:：]*")

@@ -13,6 +13,10 @@ from mamori.detect.base import PatternDetector
 from mamori.people.normalize import digits
 
 _CELL = re.compile(r"\d{6}|\d{8}|\d{10}")
+#: 国保 被保険者証の記号・番号 as one value: a 記号 that starts with the municipality's kanji, then the
+#: number (堺77-099349, 北12・345678), or both labelled (記号 堺77 番号 099349).
+_SYMBOL_NUMBER = r"[\u4e00-\u9fff]{1,4}\d{1,4}\s?[-‐・]\s?\d{4,8}"
+_SYMBOL_CELL = re.compile(rf"{_SYMBOL_NUMBER}|記号[\s::]*[\u4e00-\u9fff\d]{{1,8}}[\s,、]*番号[\s::]*\d{{4,8}}")
 
 
 def insurer_check_digit(base: str) -> int:
@@ -30,6 +34,12 @@ def is_valid_insurer_number(value: str) -> bool:
     return len(d) in (6, 8) and len(value.strip()) <= 10 and insurer_check_digit(d[:-1]) == int(d[-1])
 
 
+def is_symbol_number(value: str) -> bool:
+    """Cell check: *value* is a 記号・番号 pair with a kanji 記号 (堺77-099349, 記号 堺77 番号 099349)."""
+    v = value.strip()
+    return 0 < len(v) <= 30 and bool(_SYMBOL_CELL.fullmatch(v))
+
+
 def is_insurance_number_value(value: str) -> bool:
     """Cell check: *value* has the shape of a 被保険者番号 (8 or 10 digits) or 保険者番号 (6 digits)."""
     return bool(_CELL.fullmatch(value.strip()))
@@ -43,6 +53,7 @@ class InsuranceNumber(PatternDetector):
     patterns = (
         re.compile(r"(?:被保険者番号|被保番号|被保険者証番号|保険証番号|介護保険番号|記号番号)[\s::]*"
                    r"(?P<v>\d{8}|\d{10})(?![\d-])"),
+        re.compile(rf"(?:記号番号|記号・番号|記号及び番号|保険証番号)[\s::]*(?P<v>{_SYMBOL_NUMBER})(?![\d-])"),
         re.compile(r"(?<!被)(?P<insurer>保険者番号)[\s::]*(?P<v>\d{8}|\d{6})(?![\d-])"),
     )
     base_confidence = 0.9

@@ -80,14 +80,16 @@ is_plausible_jp_number = is_allocated_jp_number
 
 _WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "－": "-", "ー": "-", "‐": "-",
                         "−": "-", "―": "-", "‑": "-", "–": "-", "—": "-", "（": "(", "）": ")", "＋": "+",
-                        "\u3000": " "})
+                        "\u3000": " ", "〓": "-"})
 _WHOLE = re.compile(r"(?:TEL|Tel|tel|電話)?[:: ]*\+?[\d() -]{9,20}")
 
+#: Group separators: a space, a hyphen, or 〓 — the geta mark a failed conversion leaves for a dash.
+_SEP = r"[ \-〓]"
 _PHONE = re.compile(
-    r"(?<![\d+\-.,/])"
-    r"(?P<v>(?:\+81[ -]?(?:\(0\)[ -]?)?\d{1,4}|\(0\d{0,4}\)|0\d{1,4})"
-    r"(?:[ -]|\)[ -]?|[ -]?\()?\d{1,4}(?:[ -]|\)[ -]?)?\d{3,4})"
-    r"(?![\d\-]|\.\d|,\d{3})"
+    r"(?<![\d+\-.,/〓])"
+    rf"(?P<v>(?:\+81[ -]?(?:\(0\)[ -]?)?\d{{1,4}}|\(0\d{{0,4}}\)|0\d{{1,4}})"
+    rf"(?:{_SEP}|\){_SEP}?|{_SEP}?\()?\d{{1,4}}(?:{_SEP}|\){_SEP}?)?\d{{3,4}})"
+    r"(?![\d\-〓]|\.\d|,\d{3})"
 )
 
 
@@ -118,6 +120,7 @@ class PhoneJp(PatternDetector):
     base_confidence = 0.7
 
     def validate(self, candidate: str) -> bool:
+        candidate = candidate.replace("〓", "-")
         return is_allocated_jp_number(candidate) and _grouping_ok(candidate)
 
     def confidence(self, text: str, match: re.Match[str]) -> float | None:

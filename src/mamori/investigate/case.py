@@ -80,8 +80,9 @@ class Case:
     crawler_ranges: Path | None = None
 
 
-def load_case(path: str | Path) -> Case:
-    """Read and check *path*; ConfigError saying what is wrong and where."""
+def load_case(path: str | Path, log_timezone: str | None = None) -> Case:
+    """Read and check *path*; ConfigError saying what is wrong and where. *log_timezone* overrides
+    ``[case] log_timezone`` (a log's own ``timezone`` still wins)."""
     case_path = Path(path).resolve()
     try:
         data = tomllib.loads(case_path.read_text(encoding="utf-8"))
@@ -91,15 +92,15 @@ def load_case(path: str | Path) -> Case:
         raise ConfigError(f"cannot read case file {case_path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"case file {case_path.name} is not valid TOML: {exc}") from exc
-    return parse_case(data, case_path)
+    return parse_case(data, case_path, log_timezone)
 
 
-def parse_case(data: Mapping[str, Any], case_path: Path) -> Case:
+def parse_case(data: Mapping[str, Any], case_path: Path, log_timezone: str | None = None) -> Case:
     """A Case from already-parsed TOML; relative paths are taken from *case_path*'s folder."""
     base = case_path.parent
     case = _table(data, "case")
     name = _text(case, "name", "[case]", default=case_path.stem)
-    tz = _text(case, "log_timezone", "[case]", default=DEFAULT_TIMEZONE)
+    tz = log_timezone or _text(case, "log_timezone", "[case]", default=DEFAULT_TIMEZONE)
     resolve_timezone(tz)
     evidence = tuple(_evidence(e, i, base) for i, e in enumerate(_array(data, "evidence")))
     names = [e.name for e in evidence]

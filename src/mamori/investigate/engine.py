@@ -45,9 +45,12 @@ FINDINGS_NAME = "findings.json"
 
 
 def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | Path | None = None,
-                workers: int = 1, progress: Callable[[str], None] | None = None) -> Findings:
-    """Run (or continue) the investigation of *case_path* in *out_dir*; writes ``out_dir/findings.json``."""
-    case = load_case(case_path)
+                workers: int = 1, log_timezone: str | None = None,
+                progress: Callable[[str], None] | None = None) -> Findings:
+    """Run (or continue) the investigation of *case_path* in *out_dir*; writes ``out_dir/findings.json``.
+
+    *log_timezone* overrides the case file's zone for log times that carry none."""
+    case = load_case(case_path, log_timezone)
     out = Path(out_dir)
     note = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -129,9 +132,10 @@ def _digest(*parts: str) -> str:
 
 
 def _sources_fp(store: CaseStore, kind: str) -> str:
-    rows = store.con.execute("SELECT content_sha256 FROM sources WHERE kind = ? ORDER BY content_sha256",
+    # The reading spec too: the same bytes read in another time zone are other events.
+    rows = store.con.execute("SELECT content_sha256, spec FROM sources WHERE kind = ? ORDER BY ALL",
                              [kind]).fetchall()
-    return ",".join(r[0] for r in rows)
+    return ",".join(f"{r[0]}:{hashlib.sha256(str(r[1]).encode()).hexdigest()[:16]}" for r in rows)
 
 
 def _file_fp(path: Path | None) -> str:

@@ -79,24 +79,25 @@ def import_logs(store: CaseStore, kind: str, sources: Sequence[LogSource],
                 on_file: Callable[[str], None] | None = None) -> ImportReport:
     """Bring the store's *kind* ("server" / "access") events in line with *sources*."""
     known = {row[0]: row for row in store.con.execute(
-        "SELECT path, id, size, mtime, content_sha256 FROM sources WHERE kind = ?", [kind]).fetchall()}
-    by_content = {row[4]: row[1] for row in known.values()}
+        "SELECT path, id, size, mtime, content_sha256, spec FROM sources WHERE kind = ?", [kind]).fetchall()}
+    by_content = {(row[4], row[5]): row[1] for row in known.values()}
     seen_ids: set[int] = set()
     imported: list[str] = []
     unchanged: list[str] = []
     problems: list[str] = []
     events = 0
     for source in sources:
+        spec = reading_spec(source)
         for path in expand_log_paths(source.path):
             name = str(path)
             stat = path.stat()
             row = known.get(name)
-            if row is not None and row[2] == stat.st_size and row[3] == stat.st_mtime:
+            if row is not None and row[2] == stat.st_size and row[3] == stat.st_mtime and row[5] == spec:
                 seen_ids.add(row[1])
                 unchanged.append(name)
                 continue
             sha, content = content_hashes(path)
-            same = by_content.get(content)
+            same = by_content.get((content, spec))
             if same is not None and same not in seen_ids:
                 # the same content under a new path (rotated, compressed): note the path, import nothing
                 store.con.execute("UPDATE sources SET path = ?, size = ?, mtime = ?, sha256 = ? WHERE id = ?",
@@ -109,7 +110,7 @@ def import_logs(store: CaseStore, kind: str, sources: Sequence[LogSource],
             replace = row[1] if row is not None and row[1] not in seen_ids else None
             new_id, count, file_problems = _import_file(store, kind, source, path, sha, content, stat, replace)
             seen_ids.add(new_id)
-            by_content[content] = new_id
+            by_content[(content, spec)] = new_id
             imported.append(name)
             events += count
             problems.extend(file_problems)
@@ -118,6 +119,12 @@ def import_logs(store: CaseStore, kind: str, sources: Sequence[LogSource],
         with store.transaction() as con:
             _delete_source(con, kind, row[1])
     return ImportReport(tuple(imported), tuple(unchanged), tuple(r[0] for r in stale), events, tuple(problems))
+
+
+def reading_spec(source: LogSource) -> str:
+    """How *source* is read (format, zone, year, mapping): a file read another way is imported again."""
+    return json.dumps({"path": source.path, "format": source.format, "timezone": source.timezone,
+                       "year": source.year, "mapping": dict(source.mapping)}, ensure_ascii=False, sort_keys=True)
 
 
 def _delete_source(con: Any, kind: str, source_id: int) -> None:
@@ -155,7 +162,7 @@ def _import_file(store: CaseStore, kind: str, source: LogSource, path: Path, sha
         con.execute(
             "INSERT INTO sources (id, kind, spec, path, size, mtime, sha256, content_sha256, format, lines, events,"
             " bad, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [source_id, kind, source.path, str(path), stat.st_size, stat.st_mtime, sha, content, fmt_name,
+            [source_id, kind, reading_spec(source), str(path), stat.st_size, stat.st_mtime, sha, content, fmt_name,
              counts.lines, counts.events, counts.bad, json.dumps(problems[:100], ensure_ascii=False)])
     return source_id, counts.events, problems
 

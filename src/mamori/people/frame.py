@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from mamori.people.keys import KeyKind, KeyMaker
+from mamori.people.age import SLACK_YEARS, years_for
+from mamori.people.keys import KEY_BYTES, TRAIT_FIELD, TRAITS, KeyKind, KeyMaker
 from mamori.people.rules import (
     ADDRESS_KEY_RULES,
     ADDRESS_RULES,
@@ -20,26 +21,55 @@ from mamori.people.rules import (
     NAME_RULES,
     PHONE_RULES,
 )
+from mamori.people.traits import trait_value
 from mamori.people.vector import apply_distinct, apply_series
-from mamori.people.wareki import parse_cell_date
+from mamori.people.wareki import iso_dates, parse_cell_date
 
-#: The roles a table column can play for identity, in PersonFields terms.
-ROLES = ("name", "kana", "birth", "address", "phone", "email", "my_number")
+#: The roles a table column can play for identity, in PersonFields terms (and a stated age with its row's day).
+ROLES = ("name", "kana", "birth", "address", "phone", "email", "my_number", "age", "on")
+#: Birth years a stated age gives at most (``people.age.birth_years``).
+_AGE_YEARS = 2 + 2 * SLACK_YEARS
+#: Columns named this plus a trait of ``TRAITS`` hold what tells two rows of one list apart.
+TRAIT_ROLE = "trait:"
 _KANA_ONLY = r"^[ァ-ヺー]+$"
 
 
-def _birth_iso(values: pl.Series) -> pl.Series:
-    distinct = values.unique().drop_nulls().to_list()
-    mapping = {v: (d.isoformat() if (d := parse_cell_date(v)) else "") for v in distinct}
-    return values.replace_strict(mapping, default="", return_dtype=pl.String)
+def _stated_years(age: pl.Series, on: pl.Series) -> pl.Series | None:
+    """The birth years each row's age allows on its row's day (a list per row), or None without ages."""
+    if not (age != "").any():
+        return None
+    pair = age + "\x1f" + on
+    distinct = pair.unique().to_list()
+    mapping = {p: list(years_for(a, parse_cell_date(o))) for p in distinct for a, _, o in [p.partition("\x1f")]}
+    return pair.replace_strict(mapping, return_dtype=pl.List(pl.Int32))
 
 
-def _key_strings(frame: pl.DataFrame, scope: str) -> pl.DataFrame:
+def _per_value(cells: pl.Series, trait: str) -> pl.Series:
+    """``trait_value`` of each cell, worked out once per distinct value."""
+    mapping = {v: trait_value(trait, v) for v in cells.unique().to_list()}
+    return cells.replace_strict(mapping, return_dtype=pl.String)
+
+
+def _trait_strings(frame: pl.DataFrame, keys: pl.DataFrame, listed_in: str) -> pl.DataFrame:
+    """The list-and-name (``ls``) and trait values (``tv:age`` …) of the name-only rows that have traits."""
+    col = pl.col
+    loose = col("nm").is_not_null() & (col("_b") == "") & (col("_a") == "") & (col("mn").is_null())
+    values = {t: _per_value(frame[TRAIT_ROLE + t], t) for t in sorted(TRAITS) if TRAIT_ROLE + t in frame.columns}
+    if not values:
+        return keys
+    traits = keys.with_columns(**{f"_v{t}": v for t, v in values.items()}).select(
+        pl.when(loose & (col(f"_v{t}") != "")).then(pl.concat_str(pl.lit(f"{t}|"), col(f"_v{t}"))).alias(f"tv:{t}")
+        for t in values)
+    some = pl.any_horizontal(traits[c].is_not_null() for c in traits.columns)
+    return keys.with_columns(traits).with_columns(ls=pl.when(some).then(pl.lit(f"{listed_in}|") + col("nm")))
+
+
+def _key_strings(frame: pl.DataFrame, scope: str, listed_in: str = "") -> pl.DataFrame:
     """One column of key values per kind (null where the row has no such key)."""
     col = pl.col
     named = frame.with_columns(
         n0=apply_distinct(NAME_RULES, frame["name"]), k0=apply_distinct(NAME_RULES, frame["kana"]),
-        b=_birth_iso(frame["birth"]), a=apply_series(ADDRESS_RULES + ADDRESS_KEY_RULES, frame["address"]),
+        b=iso_dates(frame["birth"]), a=apply_series(ADDRESS_RULES + ADDRESS_KEY_RULES, frame["address"]),
         p=apply_distinct(PHONE_RULES, frame["phone"]), e=apply_distinct(EMAIL_RULES, frame["email"]),
         m=apply_distinct(DIGIT_RULES, frame["my_number"]),
     ).with_columns(is_kana=(col("n0") != "") & col("n0").str.contains(_KANA_ONLY))
@@ -55,52 +85,88 @@ def _key_strings(frame: pl.DataFrame, scope: str) -> pl.DataFrame:
         np=pl.when(has_n & (col("p").str.len_chars() >= 10)).then(pl.concat_str(col("n"), pl.lit("|"), col("p"))),
         em=pl.when(col("e").str.contains("@", literal=True)).then(col("e")),
         kb=pl.when(has_k & has_b & ~has_n).then(pl.concat_str(col("k"), pl.lit("|"), col("b"))),
-        _n=col("n"), _k=col("k"),
+        _n=col("n"), _k=col("k"), _b=col("b"), _a=col("a"),
     )
-    # Every named row gets the NAME key, last (see KeyMaker.keys).
-    return keys.with_columns(nm=pl.when(col("_n") != "").then(col("_n")).when(col("_k") != "").then(col("_k")),
-                             ).drop("_n", "_k")
+    stated = _stated_years(frame["age"], frame["on"])
+    # Every named row gets the NAME key after the others, then its birth year (see KeyMaker.keys).
+    name = pl.when(col("_n") != "").then(col("_n")).when(col("_k") != "").then(col("_k"))
+    year = pl.when(col("_b") != "").then(pl.concat_str(name, pl.lit("|"), col("_b").str.head(4)))
+    keys = keys.with_columns(nm=name, ny=year)
+    if stated is not None:  # without a birth date: the years a stated age allows, in order
+        allowed = keys.with_columns(_y=stated).select(
+            pl.when((col("_b") == "") & col("_y").list.len().gt(j)).then(
+                pl.concat_str(col("nm"), pl.lit("|"), col("_y").list.get(j, null_on_oob=True).cast(pl.String)
+                              .str.zfill(4))).alias(f"a{j}") for j in range(_AGE_YEARS))
+        keys = keys.with_columns(allowed)
+    if listed_in:
+        keys = _trait_strings(frame, keys, listed_in)
+    return keys.drop("_n", "_k", "_b", "_a")
 
 
-_KINDS = (("nb", KeyKind.NAME_BIRTH), ("na", KeyKind.NAME_ADDRESS), ("mn", KeyKind.MY_NUMBER),
-          ("np", KeyKind.NAME_PHONE), ("em", KeyKind.EMAIL), ("kb", KeyKind.KANA_BIRTH),
-          ("nm", KeyKind.NAME))
+# (column, kind hashed, kind marked): stated ages are NAME_YEAR values marked NAME_AGE (KeyMaker.keys).
+_KINDS = (("nb", KeyKind.NAME_BIRTH, None), ("na", KeyKind.NAME_ADDRESS, None), ("mn", KeyKind.MY_NUMBER, None),
+          ("np", KeyKind.NAME_PHONE, None), ("em", KeyKind.EMAIL, None), ("kb", KeyKind.KANA_BIRTH, None),
+          ("nm", KeyKind.NAME, None), ("ny", KeyKind.NAME_YEAR, None),
+          *((f"a{j}", KeyKind.NAME_YEAR, KeyKind.NAME_AGE) for j in range(_AGE_YEARS)))
 
 
-def key_strings(columns: Mapping[str, Sequence[str] | pl.Series], scope: str = "") -> pl.DataFrame:
-    """The normalised key values of each distinct row (stage 1, all in Polars: releases the GIL)."""
+def key_strings(columns: Mapping[str, Sequence[str] | pl.Series], scope: str = "",
+                listed_in: str = "") -> pl.DataFrame:
+    """The normalised key values of each distinct row (stage 1, all in Polars: releases the GIL).
+
+    *listed_in* names the list the rows stand in: their traits (``TRAIT_ROLE`` columns) count there.
+    """
     height = max((len(v) for v in columns.values()), default=0)
+    roles = [*ROLES, *(c for c in columns if c.startswith(TRAIT_ROLE))]
     frame = pl.DataFrame({role: (pl.Series(role, columns[role], dtype=pl.String) if role in columns
                                  else pl.repeat("", height, eager=True, dtype=pl.String).alias(role))
-                          for role in ROLES}).fill_null("")
-    return _key_strings(frame, scope).unique(maintain_order=True)
+                          for role in roles}).fill_null("")
+    return _key_strings(frame, scope, listed_in).unique(maintain_order=True)
 
 
-def _macs(series: pl.Series, kind: KeyKind, keymaker: KeyMaker) -> list[bytes | None]:
+def _macs(series: pl.Series, kind: KeyKind, keymaker: KeyMaker, tag: KeyKind | None) -> list[bytes | None]:
     """The key of each value of *series* (None where null); values that repeat (names) are hashed once."""
     values = series.drop_nulls()
     estimate: int = pl.select(pl.lit(values).approx_n_unique()).item()
     if estimate * 2 <= len(values):
         distinct = values.unique()
-        hashed = pl.Series(keymaker.mac_many(kind, distinct.cast(pl.Binary).to_list()), dtype=pl.Binary)
+        hashed = pl.Series(keymaker.mac_many(kind, distinct.cast(pl.Binary).to_list(), tag), dtype=pl.Binary)
         return series.replace_strict(distinct, hashed, return_dtype=pl.Binary).to_list()
     encoded = values.cast(pl.Binary).to_list()
     if len(values) == len(series):
-        return list(keymaker.mac_many(kind, encoded))
-    macs = iter(keymaker.mac_many(kind, encoded))
+        return list(keymaker.mac_many(kind, encoded, tag))
+    macs = iter(keymaker.mac_many(kind, encoded, tag))
     return [next(macs) if present else None for present in series.is_not_null().to_list()]
 
 
 def hash_records(keys: pl.DataFrame, keymaker: KeyMaker) -> list[tuple[bytes, ...]]:
     """The identity records of *keys* (stage 2: one keyed hash per distinct value of each kind)."""
-    hashed = [_macs(keys[name], kind, keymaker) for name, kind in _KINDS
-              if name in keys.columns and keys[name].null_count() < len(keys)]
+    names = [name for name, _, _ in _KINDS if name in keys.columns and keys[name].null_count() < len(keys)]
+    hashed = [_macs(keys[name], kind, keymaker, tag) for name, kind, tag in _KINDS if name in names]
     if not hashed:
         return []
-    rows = zip(*hashed, strict=True)
-    if all(None not in column for column in hashed):
-        return list(rows)
-    return [record for row in rows if (record := tuple(k for k in row if k is not None))]
+    rows = list(zip(*hashed, strict=True))
+    # Only the rows missing a kind are rebuilt (a few, usually): a Python pass over all rows costs more
+    # than the hashing of one kind.
+    gaps = keys.select(pl.any_horizontal(pl.col(name).is_null() for name in names)).to_series().arg_true()
+    for i in gaps.to_list():
+        rows[i] = tuple(k for k in rows[i] if k is not None)
+    if "ls" in keys.columns:
+        _add_traits(keys, keymaker, rows)
+    return [row for row in rows if row] if len(gaps) else rows
+
+
+def _add_traits(keys: pl.DataFrame, keymaker: KeyMaker, rows: list[tuple[bytes | None, ...]]) -> None:
+    """Append each name-only row's LIST_TRAIT keys (as ``KeyMaker.trait_keys`` makes them) in place."""
+    mark = bytes((KeyKind.LIST_TRAIT,))
+    scopes = _macs(keys["ls"], KeyKind.LIST_TRAIT, keymaker, None)
+    columns = [(bytes((TRAITS.index(c[3:]) + 1,)), _macs(keys[c], KeyKind.LIST_TRAIT, keymaker, None))
+               for c in keys.columns if c.startswith("tv:")]
+    for i, scope in enumerate(scopes):
+        if scope is not None:
+            head = mark + scope[1:TRAIT_FIELD - 1]
+            rows[i] = (*rows[i], *(head + number + value[1:KEY_BYTES - TRAIT_FIELD + 1]
+                                   for number, values in columns if (value := values[i]) is not None))
 
 
 def person_records(columns: Mapping[str, Sequence[str] | pl.Series], keymaker: KeyMaker,

@@ -33,11 +33,27 @@ class KeyKind(IntEnum):
     NAME_ONLY = 6  # no longer made: a name was once valid only inside one item (scoped by its path)
     KANA_BIRTH = 7  # a reading and a birth date, for people known only by the reading
     NAME = 8  # the normalised name (or reading) alone: links only where no conflict kind disagrees
+    NAME_YEAR = 9  # the name and the birth year: never links, tells namesakes apart from a stated age
+    NAME_AGE = 10  # a birth year a stated age allows (a NAME_YEAR value under another kind byte)
+    LIST_TRAIT = 11  # a trait (age, sex, a licence number) of a name-only row, scoped to its list: never links
 
 
 #: Kinds a person has only one value of: two records that differ in one of them are two people,
 #: even when another key links them (namesakes born the same day, at different addresses).
 CONFLICT_KINDS: tuple[KeyKind, ...] = (KeyKind.NAME_BIRTH, KeyKind.NAME_ADDRESS, KeyKind.MY_NUMBER)
+
+#: Kinds that say which birth years a record allows (``resolve`` compares them under a NAME key).
+YEAR_KINDS: tuple[KeyKind, ...] = (KeyKind.NAME_YEAR, KeyKind.NAME_AGE)
+#: Kinds that never link two records: attributes ``resolve`` compares (birth years, traits in a list).
+ATTRIBUTE_KINDS: tuple[KeyKind, ...] = (*YEAR_KINDS, KeyKind.LIST_TRAIT)
+#: Traits that tell two name-only rows of one list apart (the same name, 45 and 72 years old).
+#: (Phones and e-mails too: one person entered twice in one list gives the same contact far more often
+#: than two namesakes share one.)
+TRAITS: tuple[str, ...] = ("age", "gender", "drivers_license", "passport", "insurance_number", "pension_number",
+                           "resident_code", "bank_account", "credit_card", "phone", "email")
+#: A LIST_TRAIT key: kind, 8 bytes of the list and name, the trait's number (its first 10 bytes: the
+#: field), then 6 bytes of the value.
+TRAIT_FIELD = 10
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,9 @@ class PersonFields:
     email: str = ""
     my_number: str = ""
     kana: str = ""
+    birth_years: tuple[int, ...] = ()  # without a birth date: the years a stated age allows (people.age)
+    listed_in: str = ""  # the list (item and table) a row of a table stands in
+    traits: tuple[tuple[str, str], ...] = ()  # (trait of TRAITS, normalised value) of that row
 
 
 def kind_of(key: bytes) -> int:
@@ -68,32 +87,32 @@ class KeyMaker:
     def __reduce__(self) -> tuple[type[KeyMaker], tuple[bytes]]:
         return (KeyMaker, (self._secret,))
 
-    def mac(self, kind: KeyKind, value: str) -> bytes:
-        """The key of one normalised *value* of *kind*."""
+    def mac(self, kind: KeyKind, value: str, tag: KeyKind | None = None) -> bytes:
+        """The key of one normalised *value* of *kind* (marked as *tag* when given: NAME_AGE)."""
         h = self._base.copy()
         h.update(bytes((kind,)) + value.encode("utf-8", "surrogatepass"))
-        return bytes((kind,)) + h.digest()
+        return bytes((kind if tag is None else tag,)) + h.digest()
 
-    def mac_many(self, kind: KeyKind, values: Iterable[bytes]) -> list[bytes]:
+    def mac_many(self, kind: KeyKind, values: Iterable[bytes], tag: KeyKind | None = None) -> list[bytes]:
         """Keys of many UTF-8 encoded values of one kind (the vectorised path's per-value step)."""
-        tag = bytes((kind,))
         base = self._base.copy()
-        base.update(tag)
+        base.update(bytes((kind,)))
+        mark = bytes((kind if tag is None else tag,))
         copy = base.copy
         out: list[bytes] = []
         append = out.append
         for value in values:
             h = copy()
             h.update(value)
-            append(tag + h.digest())
+            append(mark + h.digest())
         return out
 
     def keys(self, person: PersonFields, scope: str = "") -> tuple[bytes, ...]:
-        """Every identity key *person* supports (conflict kinds first, the name last).
+        """Every identity key *person* supports (conflict kinds first, then the name, then birth years).
 
         Every named person gets a NAME key; ``resolve`` lets it join records only where no conflict
-        kind disagrees (namesakes with different birth dates stay apart). *scope* (the item's path)
-        is kept for callers: a name is no longer scoped to one item.
+        kind disagrees (namesakes with different birth dates stay apart) and the birth years fit.
+        *scope* (the item's path) is kept for callers: a name is no longer scoped to one item.
         """
         out: list[bytes] = []
         name = name_key(person.name) if person.name else ""
@@ -119,4 +138,19 @@ class KeyMaker:
             out.append(self.mac(KeyKind.KANA_BIRTH, f"{kana}|{birth}"))
         if name or kana:
             out.append(self.mac(KeyKind.NAME, name or kana))
+            if birth:
+                out.append(self.mac(KeyKind.NAME_YEAR, f"{name or kana}|{birth[:4]}"))
+            else:
+                # NAME_YEAR values under their own kind: resolve compares what follows the kind byte.
+                out.extend(self.mac(KeyKind.NAME_YEAR, f"{name or kana}|{year:04d}", KeyKind.NAME_AGE)
+                           for year in sorted(set(person.birth_years)))
+            if person.listed_in and person.traits and not (birth or address or len(number) == 12):
+                out.extend(self.trait_keys(person.listed_in, name or kana, person.traits))
         return tuple(out)
+
+    def trait_keys(self, listed_in: str, name: str, traits: Iterable[tuple[str, str]]) -> list[bytes]:
+        """LIST_TRAIT keys of a name-only row: two rows of one list whose traits differ are two people."""
+        scope = self.mac(KeyKind.LIST_TRAIT, f"{listed_in}|{name}")[1:TRAIT_FIELD - 1]
+        return [bytes((KeyKind.LIST_TRAIT,)) + scope + bytes((TRAITS.index(trait) + 1,))
+                + self.mac(KeyKind.LIST_TRAIT, f"{trait}|{value}")[1:KEY_BYTES - TRAIT_FIELD + 1]
+                for trait, value in sorted(traits) if value]

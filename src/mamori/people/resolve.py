@@ -9,8 +9,11 @@ Every named record also has a NAME key (its normalised name). It resolves people
 birth date, address or My Number (a staff list, minutes, an event list with phones): such a record
 is the keyed person of that name, or one of several namesakes (the lowest-numbered), so it adds
 nobody; without any keyed person of that name, those records are one person. Two keyed records are
-never joined by their name alone. :mod:`mamori.people.resolve_sql` is the same rule in SQL for
-record sets that do not fit in memory; both must give the same count.
+never joined by their name alone. Two kinds of attribute keys, which never link records, narrow
+this (``name_groups``): birth years (a birth date's year, or the years an age stated on a dated row
+allows) must meet, and two rows of one list with the same name whose traits differ (45 and 72 years
+old, two licence numbers) stay two people. :mod:`mamori.people.resolve_sql` applies the same rule
+to record sets that do not fit in memory; both must give the same count.
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
-from mamori.people.keys import CONFLICT_KINDS, KeyKind
+from mamori.people.keys import ATTRIBUTE_KINDS, CONFLICT_KINDS, TRAIT_FIELD, YEAR_KINDS, KeyKind
 
 Attrs = tuple[bytes | None, ...]
 _CONFLICT = tuple(int(k) for k in CONFLICT_KINDS)
 _NAME = int(KeyKind.NAME)
+_YEARS = frozenset(int(k) for k in YEAR_KINDS)
+_ATTRIBUTES = frozenset(int(k) for k in ATTRIBUTE_KINDS)
+_TRAIT = int(KeyKind.LIST_TRAIT)
 _POLARS_FROM = 200_000
 
 
@@ -77,15 +83,57 @@ def _split(rids: list[int], attrs: list[Attrs]) -> list[list[int]]:
     return list(buckets.values())
 
 
-def _split_name(rids: list[int], attrs: list[Attrs]) -> list[list[int]]:
-    """*rids* sharing a NAME key: a person known with a birth date, address or My Number ("keyed") is
-    never joined to another keyed one by the name alone; the others (name only, or with a phone or an
-    e-mail) join the lowest-numbered keyed record, or one another when none is keyed."""
-    keyed = [r for r in rids if any(a is not None for a in attrs[r])]
-    if len(keyed) <= 1:
-        return [rids]
-    anchor = min(keyed)
-    return [[anchor, *(r for r in rids if not any(a is not None for a in attrs[r]))]]
+def _years(keys: Sequence[bytes]) -> frozenset[bytes]:
+    """The birth years *keys* allow (the payloads of their year keys; empty: unknown)."""
+    return frozenset(key[1:] for key in keys if key[0] in _YEARS)
+
+
+def _traits(keys: Sequence[bytes]) -> dict[bytes, bytes]:
+    """A name-only row's traits in its list: field (list, name, trait) → value."""
+    return {key[:TRAIT_FIELD]: key[TRAIT_FIELD:] for key in keys if key[0] == _TRAIT}
+
+
+def _clash(traits: dict[bytes, bytes], others: Sequence[dict[bytes, bytes]]) -> bool:
+    return any(other.get(field, value) != value for other in others for field, value in traits.items())
+
+
+class _Mention:
+    """One record under a NAME key, as the name rule sees it."""
+
+    __slots__ = ("rid", "traits", "years")
+
+    def __init__(self, rid: int, marks: Sequence[bytes]) -> None:
+        self.rid, self.years, self.traits = rid, _years(marks), _traits(marks)
+
+
+def name_groups(rids: Sequence[int], keyed: Sequence[bool], marks: Sequence[Sequence[bytes]]) -> list[list[int]]:
+    """Records sharing one NAME key (in rid order, with whether each is keyed and its attribute keys) as
+    the groups to join: a keyed record is never joined to another by the name alone; each other record
+    joins the lowest keyed one whose birth years fit and that holds no row of its list with other
+    traits; those none fits join the first fitting group of their own, or start one."""
+    loose = [_Mention(r, m) for r, k, m in zip(rids, keyed, marks, strict=True) if not k]
+    if not loose:
+        return []
+    anchors = [_Mention(r, m) for r, k, m in zip(rids, keyed, marks, strict=True) if k]
+    joined: dict[int, list[_Mention]] = {}
+    pool: list[tuple[list[_Mention], frozenset[bytes]]] = []
+    for mention in loose:
+        years, traits = mention.years, mention.traits
+        fit = next((a for a in anchors if (not years or not a.years or years & a.years)
+                    and not (traits and _clash(traits, [m.traits for m in joined.get(a.rid, ())]))), None)
+        if fit is not None:
+            joined.setdefault(fit.rid, []).append(mention)
+            continue
+        for i, (members, allowed) in enumerate(pool):
+            if (not years or not allowed or years & allowed) and not _clash(traits, [m.traits for m in members]):
+                members.append(mention)
+                pool[i] = (members, (years & allowed if years and allowed else years or allowed))
+                break
+        else:
+            pool.append(([mention], years))
+    groups = [[rid, *(m.rid for m in members)] for rid, members in joined.items()]
+    groups.extend([m.rid for m in members] for members, _ in pool)
+    return groups
 
 
 def count_people(records: Sequence[tuple[bytes, ...]]) -> int:
@@ -128,7 +176,15 @@ def _resolve(records: list[tuple[bytes, ...]]) -> int:
             continue
         if attrs is None:
             attrs = [_attrs(r) for r in records]
-        for group in (_split_name if key[0] == _NAME else _split)(rids, attrs):
+        kind = key[0]
+        if kind in _ATTRIBUTES:
+            continue
+        if kind == _NAME:
+            split = name_groups(rids, [any(a is not None for a in attrs[r]) for r in rids],
+                                [[k for k in records[r] if k[0] in _ATTRIBUTES] for r in rids])
+        else:
+            split = _split(rids, attrs)
+        for group in split:
             if len(group) > 1:
                 forest.union_all(group)
     return forest.roots

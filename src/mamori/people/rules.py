@@ -54,7 +54,7 @@ def rstrip_step(chars: str) -> Step:
 
 
 # Characters NFKC leaves alone that mean the same thing in identity values.
-DASHES = "‐‑‒–—―−ー－ｰ─━"
+DASHES = "‐‑‒–—―−ー－ｰ─━〓"  # 〓: what legacy encoders write for a dash they cannot map
 #: Spaces and separators dropped from names and addresses (NFKC has already made U+3000 a space).
 SPACE_CLASS = r"[ \t\n\r\f\v\u00a0\u3000\u2028\u2029\u200b・=]"
 #: Variant (itaiji) forms folded to their common form so 髙橋 and 高橋 match.

@@ -59,4 +59,6 @@ def apply_distinct(steps: Sequence[Step], values: pl.Series) -> pl.Series:
     distinct = values.unique()
     if len(distinct) * 2 > len(values):
         return apply_series(steps, values)
+    if len(distinct) == 1:  # a column the table does not have (all ""): nothing to look up
+        return apply_series(steps, distinct).new_from_index(0, len(values)).alias(values.name)
     return values.replace_strict(distinct, apply_series(steps, distinct), return_dtype=pl.String)

@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
+import polars as pl
+
 # (era names and abbreviations, first day). Meiji is counted from 1868-01-25, the common table.
 ERAS: tuple[tuple[tuple[str, ...], date], ...] = (
     (("令和", "令", "R"), date(2019, 5, 1)),
@@ -112,6 +114,49 @@ def parse_cell_date(text: str) -> date | None:
     if m:
         return era_to_date(_ERA_CODES[m.group(1)], int(m.group(2)), int(m.group(3)), int(m.group(4)))
     return parse_date(norm)
+
+
+#: The form voter and resident lists use (昭和45年3月2日), already NFKC-stable: read column-wise.
+_PLAIN_ERA_DATE = r"^(明治|大正|昭和|平成|令和)([0-9]{1,2}|元)年([0-9]{1,2})月([0-9]{1,2})日$"
+
+
+def _plain_era_iso(values: pl.Series) -> pl.Series:
+    """ISO dates of values in the plain era form (null where not that form, "" where no such date).
+
+    The same arithmetic as :func:`era_to_date`: year 1 is 元年, the date must exist, and it must fall
+    on or after its era's first day and before the next era's.
+    """
+    eras = [(names[0], start) for names, start in ERAS]  # newest first
+    nexts = {name: eras[i - 1][1] if i else None for i, (name, _) in enumerate(eras)}
+    starts = {name: start for name, start in eras}
+    parts = values.str.extract_groups(_PLAIN_ERA_DATE).struct.rename_fields(["era", "y", "m", "d"]).struct.unnest()
+    col = pl.col
+    era_year = pl.when(col("y") == "元").then(pl.lit(1)).otherwise(col("y").cast(pl.Int32, strict=False))
+    start = col("era").replace_strict(starts, default=None, return_dtype=pl.Date)
+    end = col("era").replace_strict(nexts, default=None, return_dtype=pl.Date)
+    year = start.dt.year().cast(pl.Int32) + era_year - 1
+    text = pl.concat_str(year.cast(pl.String).str.zfill(4), pl.lit("-"), col("m").str.zfill(2), pl.lit("-"),
+                         col("d").str.zfill(2))
+    day = text.str.to_date("%Y-%m-%d", strict=False)
+    fits = (era_year >= 1) & day.is_not_null() & (day >= start) & (end.is_null() | (day < end))
+    out = parts.select(pl.when(col("era").is_null()).then(pl.lit(None, pl.String))
+                       .when(fits).then(day.dt.to_string("%Y-%m-%d")).otherwise(pl.lit("")))
+    return out.to_series()
+
+
+def iso_dates(values: pl.Series) -> pl.Series:
+    """``parse_cell_date(v).isoformat()`` of each value ("" where none), each distinct value once.
+
+    The plain era form is read column-wise; any other form goes through :func:`parse_cell_date`.
+    """
+    distinct = values.unique().drop_nulls()
+    iso = _plain_era_iso(distinct)
+    others = iso.is_null()
+    if others.any():
+        rest = distinct.filter(others).to_list()
+        parsed = pl.Series([(d.isoformat() if (d := parse_cell_date(v)) else "") for v in rest], dtype=pl.String)
+        iso = iso.scatter(others.arg_true(), parsed)
+    return values.replace_strict(distinct, iso, default="", return_dtype=pl.String)
 
 
 def to_era(d: date) -> tuple[str, int]:

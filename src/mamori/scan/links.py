@@ -2,12 +2,13 @@
 
 A record that shares no key with any other is one person (``people.resolve``), and so is one whose
 only shared keys are NAME keys held by *keyed* records alone (records with a name+birth, name+address
-or My Number key): namesakes are never joined by the name alone (``resolve._split_name``). Each
-worker lists the first 8 bytes of its keys with their record numbers (``link_frame``); the main
-process finds the repeats among all parts at once and resolves only the records that can join
-another, the ordinary way and in their order (``count_records``). A repeat of 8 bytes between two
-different keys is harmless: one more record to resolve. Anything unexpected (a key of another
-length) means resolving everything.
+or My Number key): namesakes are never joined by the name alone (``resolve._split_name``). Year keys
+(``YEAR_KINDS``) never link records by themselves, so they are left out: a record whose only repeats
+are birth years joins nobody. Each worker lists the first 8 bytes of its other keys with their record
+numbers, sorted (``link_frame``); the main process merges the parts' sorted lists in one pass, takes
+the repeats and resolves only the records that can join another, the ordinary way and in their order
+(``count_records``). A repeat of 8 bytes between two different keys is harmless: one more record to
+resolve. Anything unexpected (a key of another length) means resolving everything.
 """
 
 from __future__ import annotations
@@ -18,42 +19,66 @@ from itertools import chain
 import polars as pl
 
 from mamori.people.dedupe import DistinctPeople
-from mamori.people.keys import CONFLICT_KINDS, KEY_BYTES, KeyKind
+from mamori.people.keys import CONFLICT_KINDS, KEY_BYTES, YEAR_KINDS, KeyKind
 
 Record = tuple[bytes, ...]
 
 
 def link_frame(records: Sequence[Record]) -> pl.DataFrame | None:
-    """Per key: its first 8 bytes ``w``, its record ``rid``, and ``soft`` (a keyed record's NAME key)."""
+    """Per linking key, sorted by ``w``: its first 8 bytes ``w``, its record ``rid``, and ``soft`` (a keyed
+    record's NAME key)."""
     keys = pl.Series(list(chain.from_iterable(records)), dtype=pl.Binary)
     lengths = pl.Series(list(map(len, records)), dtype=pl.UInt32)
     sizes = keys.bin.size()
     if len(keys) and (sizes.min() != KEY_BYTES or sizes.max() != KEY_BYTES or lengths.min() == 0):
         return None
-    frame = pl.DataFrame({
-        "w": keys.bin.slice(0, 8).bin.reinterpret(dtype=pl.UInt64, endianness="little"),
-        "rid": pl.int_range(len(records), dtype=pl.UInt32, eager=True).repeat_by(lengths).explode(),
-    })
+    if len(records) and lengths.min() == lengths.max():  # every record has as many keys (a table's rows)
+        rid = pl.int_range(len(keys), dtype=pl.UInt32, eager=True) // len(records[0])
+    else:
+        rid = pl.int_range(len(records), dtype=pl.UInt32, eager=True).repeat_by(lengths).explode()
+    frame = pl.DataFrame({"w": keys.bin.slice(0, 8).bin.reinterpret(dtype=pl.UInt64, endianness="little"),
+                          "rid": rid})
     kind = pl.col("w") % 256  # the key's first byte
     # Conflict keys up to the end of each record, minus those up to the end of the one before.
     conflicts = frame.select(kind.is_in([int(k) for k in CONFLICT_KINDS]).cast(pl.UInt32).cum_sum())["w"]
     upto = conflicts.gather(lengths.cum_sum() - 1)
     keyed = (upto - upto.shift(1, fill_value=0)) > 0
-    return frame.with_columns(soft=(kind == int(KeyKind.NAME)) & keyed.repeat_by(lengths).explode())
+    frame = frame.with_columns(soft=(kind == int(KeyKind.NAME)) & keyed.gather(rid))
+    # Year keys never link by themselves: left out. Sorted here, in the worker, so the main process
+    # finds repeats by merging sorted lists instead of hashing them all.
+    return frame.filter(~kind.is_in([int(k) for k in YEAR_KINDS])).sort("w")
+
+
+def joinable(links: Sequence[pl.DataFrame | None], sizes: Sequence[int]) -> list[int] | None:
+    """Record numbers (over all parts, in order) that share a linking key with another record that can
+    join them; None when a part has no link frame (resolve everything). *sizes*: records per part."""
+    frames: list[pl.DataFrame] = []
+    offset = 0
+    for frame, size in zip(links, sizes, strict=True):
+        if frame is None:
+            return None
+        frames.append(frame.with_columns(pl.col("rid") + offset) if offset else frame)
+        offset += size
+    if not frames:
+        return []
+    every = frames[0]
+    for frame in frames[1:]:
+        every = every.merge_sorted(frame, "w")
+    w = pl.col("w")
+    repeated = every.filter((w == w.shift(1)) | (w == w.shift(-1)))
+    return repeated.filter(~pl.col("soft").all().over("w"))["rid"].unique().sort().to_list()
 
 
 def count_records(parts: Sequence[Sequence[Record]], links: Sequence[pl.DataFrame | None]) -> tuple[list[Record], int]:
     """(distinct records in order, distinct people) of the parts' records: what ``DistinctPeople`` counts."""
+    return resolve_parts(parts, joinable(links, [len(part) for part in parts]))
+
+
+def resolve_parts(parts: Sequence[Sequence[Record]], rids: list[int] | None) -> tuple[list[Record], int]:
+    """``count_records`` given the record numbers ``joinable`` found (None: resolve every record)."""
     records = [r for part in parts for r in part]
-    if any(frame is None for frame in links):
+    if rids is None:
         return _resolved(records)
-    offsets = [0]
-    for part in parts:
-        offsets.append(offsets[-1] + len(part))
-    every = pl.concat([frame.with_columns(pl.col("rid") + offset) for frame, offset in zip(links, offsets, strict=False)
-                       if frame is not None])
-    repeated = every.filter(pl.col("w").is_duplicated())
-    rids = repeated.filter(~pl.col("soft").all().over("w"))["rid"].unique().sort().to_list()
     if not rids:
         return records, len(records)
     first: dict[Record, int] = {}

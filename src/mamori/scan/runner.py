@@ -5,10 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
+import shutil
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import forkserver
@@ -25,6 +27,8 @@ from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.split import SplitPlan, plan_split
 
 ProgressCallback = Callable[[ItemResult], None]
+_POLARS_THREADS = "POLARS_MAX_THREADS"
+_SHM = Path("/dev/shm")  # memory-backed where there is one: parts hand their keys over through it
 
 
 @dataclass(frozen=True)
@@ -61,13 +65,25 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 
     Not plain fork: a child forked from a process whose Polars/DuckDB thread pools have run may run
     them single-threaded or hang; the fork server never runs them, and forking from it is cheap.
+    The detectors' data (lexicon, gazetteer, postal codes) is not loaded in the server: a worker
+    loads it when it first needs it, in parallel with the others, and a worker keying a part of a
+    big table (``parts.key_part``) never needs it, so it starts as soon as the imports are done.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["mamori.scan.inspect", "mamori.scan.parts", "mamori.scan.warm"])
-    # Started now, not at the first task: the server imports and warms while this process walks and plans.
-    forkserver.ensure_running()
+    context.set_forkserver_preload(["mamori.scan.inspect", "mamori.scan.parts"])
+    # Each worker gets its share of the cores for Polars' thread pool (read when the server imports
+    # Polars): more threads than cores only spin, and that CPU is taken from the other workers.
+    share = os.environ.get(_POLARS_THREADS) or str(max(1, (os.cpu_count() or 1) // workers))
+    before = os.environ.get(_POLARS_THREADS)
+    os.environ[_POLARS_THREADS] = share
+    try:
+        # Started now, not at the first task: the server imports while this process walks and plans.
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ[_POLARS_THREADS]
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
@@ -82,6 +98,16 @@ class Scan:
         self.paths = list(paths)
         self.options = options or ScanOptions()
         self.summary: ScanSummary | None = None
+        self._handoff: str | None = None  # a private directory the workers write parts' keys to
+
+    def _handoff_dir(self) -> str | None:
+        if self._handoff is None:
+            parent = _SHM if _SHM.is_dir() and os.access(_SHM, os.W_OK) else None
+            try:
+                self._handoff = tempfile.mkdtemp(prefix="mamori-parts-", dir=parent)
+            except OSError:
+                return None  # the parts come back through the pipe instead
+        return self._handoff
 
     def _batches(self) -> Iterator[list[ItemResult]]:
         opts = self.options
@@ -104,6 +130,9 @@ class Scan:
                 yield batch
         finally:
             pool.shutdown(cancel_futures=True)
+            if self._handoff is not None:
+                shutil.rmtree(self._handoff, ignore_errors=True)
+                self._handoff = None
 
     def _submit(self, pool: ProcessPoolExecutor, ref: FileRef) -> _Pending:
         """*ref* sent to the workers: split over all of them when it is a big delimited file."""
@@ -111,7 +140,9 @@ class Scan:
         plan = plan_split(ref, opts.limits, opts.workers)
         if plan is None:
             return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret)])
-        return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret) for i in range(len(plan.ranges))], plan)
+        handoff = self._handoff_dir()
+        return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret, handoff) for i in range(len(plan.ranges))],
+                        plan)
 
     def _collect(self, window: deque[_Pending],
                  pool: ProcessPoolExecutor) -> tuple[list[ItemResult], ProcessPoolExecutor]:
@@ -144,14 +175,29 @@ class Scan:
         item = load_file(pending.ref, replace(opts.limits, in_memory_bytes=0))
         parts: list[PartResult] | None
         try:
-            parts = [future.result() for future in pending.futures]
+            parts = self._parts(pending.futures)
         except BrokenProcessPool:
             raise
         except Exception:  # noqa: BLE001 - a part failed: the ordinary path reads the file and reports why
             parts = None
         if item.status is not None or parts is None or any(p.fallback for p in parts):
+            for part in parts or []:
+                part.discard()
             return pool.submit(inspect_file, pending.ref, opts.limits, opts.secret).result()
         return [merge(item, plan, parts)]
+
+    @staticmethod
+    def _parts(futures: list[Future[Any]]) -> list[PartResult]:
+        """The parts' results in order; each unpacked as it arrives, while the other workers still run
+        (the last is left to ``merge``, which unpacks it while Polars links the keys)."""
+        index = {future: i for i, future in enumerate(futures)}
+        parts: list[PartResult | None] = [None] * len(futures)
+        left = len(futures)
+        for future in as_completed(futures):
+            left -= 1
+            part: PartResult = future.result()
+            parts[index[future]] = part.loaded(unpack=left > 0)
+        return [part for part in parts if part is not None]
 
     def results(self, on_result: ProgressCallback | None = None) -> Iterator[ItemResult]:
         """Each item's result in walk order (an archive before its members)."""

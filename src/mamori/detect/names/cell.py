@@ -37,6 +37,12 @@ _NOT_PERSON_END = (
     "担当", "職員", "店", "社", "庁", "署", "団", "会", "線", "号", "通り", "ホール", "プラザ", "株式",
     "市", "区", "郡", "県", "府", "都", "町", "村",
 )
+_ROLES = (r"副?(?:会長|代表者?|代表理事|理事長|組合長|委員長|支部長|班長|町会長|自治会長|事務局長|部長|社長|園長|校長|"
+          r"施設長|院長|所長|世話人|幹事|役員|担当者?|責任者)")
+#: Roles written before a representative's name in one cell (会長　近藤正男, 代表者：小野明), then a space or a
+#: colon; group 1 is the name's first character. Plain syntax, so Polars (Rust regex) runs the same pattern.
+ROLE_PATTERN = rf"^{_ROLES}(?:[ \u3000]+[:：]?[ \u3000]*|[:：][ \u3000]*)(\S)"
+_ROLE = re.compile(ROLE_PATTERN)
 # A given name the lexicon lacks never ends in one of these (南瓦町 is not 南 + 瓦町).
 _NOT_GIVEN_CHAR = frozenset("町村市区郡県府都道丁目番号課係局部室店館社署庁園院寺駅橋会長員事")
 
@@ -79,9 +85,16 @@ def _pair(words: dict[str, int], family: str, given: str, spaced: bool) -> float
     return 0.3 + 0.65 * f * g + (0.05 if spaced else 0.0) if g else 0.0
 
 
+def strip_role(cell: str) -> str:
+    """*cell* without a role written before the name (会長　近藤正男 → 近藤正男); unchanged otherwise."""
+    text = cell.strip()
+    m = _ROLE.match(text)
+    return text[m.start(1) :] if m else text
+
+
 @lru_cache(maxsize=1 << 16)
 def _analyse(cell: str) -> tuple[float, tuple[str, str] | None]:
-    text = fold(cell).strip()
+    text = strip_role(fold(cell))
     if " " in text or "\t" in text:
         text = _SPACES.sub(" ", text)
     honorific = False

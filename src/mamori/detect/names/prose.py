@@ -42,6 +42,8 @@ _BEFORE = (
     "氏名", "名前", "相談者", "申込者", "申請者", "対象者", "本人", "世帯主", "被保険者", "利用者", "患者",
     "児童", "生徒", "届出人", "代理人", "保護者", "宛名", "受給者", "請求者", "契約者", "入居者", "同居人",
     "長男", "長女", "次男", "次女", "妻", "夫", "父", "母", "祖父", "祖母", "故",
+    # Roles before a name in a list of officers or attendees (会長 山田太郎、書記 菅恵子).
+    "会長", "副会長", "会計", "書記", "班長", "幹事", "監事", "理事", "代表者", "出席者", "欠席者", "委員",
 )
 # Words right after a name that make it a thing: facilities, companies, places, prizes.
 _THING = (
@@ -112,8 +114,11 @@ def _given_score(given: str, sudachi_agrees: bool) -> float:
         return 0.0
     flags = lexicon().words.get(fold(given), 0)
     if _HIRAGANA.fullmatch(given):
-        # Hiragana is mostly grammar (さんと, ことが): shipped names count, others only before an honorific.
-        return 1.0 if flags & FREQUENT_GIVEN else (0.5 if 2 <= len(given) <= 4 else 0.0)
+        # Hiragana is mostly grammar (さんと, ことが): shipped names and names Sudachi tags 人名 after a
+        # family name count (高橋 さやか); others only before an honorific.
+        if flags & FREQUENT_GIVEN or (sudachi_agrees and 2 <= len(given) <= 4):
+            return 1.0
+        return 0.5 if 2 <= len(given) <= 4 else 0.0
     if flags & FREQUENT_GIVEN or (sudachi_agrees and flags & (GIVEN | PERSON_FLAG)):
         return 1.0
     if flags & (GIVEN | PERSON_FLAG):
@@ -155,8 +160,32 @@ def _given_after(window: str, pos: int, toks: list[Token]) -> tuple[int, float]:
     return best_end, best
 
 
+def _split_whole_names(toks: list[Token]) -> list[Token]:
+    """A whole name Sudachi read as one token split into a known surname and the rest: an unknown 人名
+    (阿部隆), or a 名 token standing alone that is no known given name but a surname and one (菅恵)."""
+    out: list[Token] = []
+    words = lexicon().words
+    for k, tok in enumerate(toks):
+        surface = tok.surface
+        flags = words.get(fold(surface), 0)
+        whole = tok.kind == PERSON and 3 <= len(surface) <= 6 and not flags & SURNAME
+        alone = (tok.kind == MEI and 2 <= len(surface) <= 4 and not flags & FREQUENT_GIVEN
+                 and not (k and toks[k - 1].kind == SEI and toks[k - 1].end == tok.begin))
+        if (whole or alone) and _KANJI_ONLY.fullmatch(surface):
+            cut = next((n for n in (3, 2, 1) if n < len(surface) and len(surface) - n <= 3
+                        and words.get(fold(surface[:n]), 0) & FREQUENT_SURNAME
+                        and (whole or words.get(fold(surface[n:]), 0) & FREQUENT_GIVEN)), 0)
+            if cut:
+                out.append(Token(surface[:cut], tok.begin, tok.begin + cut, SEI, tok.oov))
+                out.append(Token(surface[cut:], tok.begin + cut, tok.end, MEI, tok.oov))
+                continue
+        out.append(tok)
+    return out
+
+
 def _names_in(toks: list[Token], window: str, offset: int, text: str) -> list[NameMatch]:
     out: list[NameMatch] = []
+    toks = _split_whole_names(toks)
     for i, tok in enumerate(toks):
         if not _family_at(tok):
             continue
