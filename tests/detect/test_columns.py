@@ -164,3 +164,52 @@ def test_corporate_number_is_not_personal_data() -> None:
     doc = Document("txt", blocks=(TextBlock("法人番号 7000012050002 の株式会社から請求がありました。"),))
     result = analyze(doc, KM, "invoice.txt")
     assert "corporate_number" not in result.categories and result.persons == 0
+
+
+def _both_paths(rows: tuple[tuple[str, ...], ...], name: str = "x.xlsx") -> tuple[int, int]:
+    """Persons by the row-by-row path and by the column-wise (big table) path."""
+    from mamori.detect import column_people
+
+    doc = Document("xlsx", tables=(Table(rows=rows),))
+    small = analyze(doc, KM, name)
+    old = column_people.VECTOR_ROWS
+    column_people.VECTOR_ROWS = 1
+    try:
+        big = analyze(doc, KM, name)
+    finally:
+        column_people.VECTOR_ROWS = old
+    assert set(big.person_keys) == set(small.person_keys)
+    return small.persons, big.persons
+
+
+@pytest.mark.parametrize(
+    ("rows", "persons"),
+    [
+        # 健診: the same name at 45 and at 72 in one list is two people; the same row twice is one.
+        ((("受診番号", "氏名", "年齢", "性別", "所見"), ("K001", "山田 太郎", "45", "男", "異常なし"),
+          ("K002", "山田　太郎", "72歳", "男", "高血圧症"), ("K003", "佐藤 花子", "50", "女", "貧血"),
+          ("K004", "山田 太郎", "45", "男性", "異常なし")), 3),
+        # 申込: two rows of one name with other phones are two applicants; a blank phone is no difference.
+        ((("受付番号", "申込日", "氏名", "連絡先"), ("1", "2015/04/17", "馬場 哲也", "090-1673-3167"),
+          ("2", "2015/04/18", "馬場 哲也", "090-7706-6323"), ("3", "2015/04/18", "馬場 哲也", "")), 2),
+        # A list without traits: the name alone cannot tell two rows apart.
+        ((("氏名", "所属"), ("山田 太郎", "総務課"), ("山田 太郎", "税務課")), 1),
+    ],
+)
+def test_rows_of_one_list_with_other_traits_are_other_people(rows: tuple[tuple[str, ...], ...], persons: int) -> None:
+    assert _both_paths(rows) == (persons, persons)
+
+
+def test_an_age_on_a_dated_row_keeps_a_namesake_voter_apart() -> None:
+    voters = (("氏名", "生年月日", "住所"), ("遠藤 豊", "昭和7年12月18日", "大阪府堺市堺区南瓦町3-1"))
+    bookings = (("受付番号", "申込日", "氏名", "年齢", "連絡先"), ("0001", "2015/04/17", "遠藤 豊", "62", "090-7185-0349"))
+    same = (("受付番号", "申込日", "氏名", "年齢", "連絡先"), ("0001", "2015/04/17", "遠藤 豊", "82", "090-7185-0349"))
+    undated = (("氏名", "年齢", "連絡先"), ("遠藤 豊", "62", "090-7185-0349"))
+
+    def together(*tables: tuple[tuple[str, ...], ...]) -> int:
+        return analyze(Document("xlsx", tables=tuple(Table(rows=t, name=str(i)) for i, t in enumerate(tables))),
+                       KM, "x.xlsx").persons
+
+    assert together(voters, bookings) == 2  # 62 in 2015 is not someone born in 1932
+    assert together(voters, same) == 1  # 82 in 2015 is
+    assert together(voters, undated) == 1  # without the row's day an age says nothing
