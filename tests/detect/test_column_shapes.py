@@ -4,12 +4,16 @@ the rows, two-row registers and representatives written with their role."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from mamori.detect.columns import classify
-from mamori.detect.engine import analyze
+from mamori.detect.engine import Analysis, analyze
 from mamori.models import Document, Table
 from mamori.people.keys import KeyMaker
+
+BothPaths = Callable[[Document, str], tuple[Analysis, Analysis]]  # the both_paths fixture (conftest)
 
 KM = KeyMaker(b"s" * 32)
 NAMES = ("中村　杏", "青木　俊介", "杉山　豊", "三浦　祐介", "井上　浩", "清水　和樹")
@@ -166,18 +170,9 @@ def test_a_first_row_holding_only_a_name_is_a_person() -> None:
     assert classify(Table(rows)).first_row == 0
 
 
-def test_roles_are_stripped_the_same_in_big_tables() -> None:
-    from mamori.detect import column_people
-
+def test_roles_are_stripped_the_same_in_big_tables(both_paths: BothPaths) -> None:
     rows = (("No", "団体名", "代表者名", "代表者住所"), ("1", "檜尾防犯協会支部", "会長　近藤正男", "大阪府堺市南区檜尾379番地"),
             ("2", "石津北老人クラブ", "代表：小野明", "大阪府堺市堺区石津北町1073番地"),
             ("3", "永代自治会", "大塚正雄", "大阪府堺市堺区永代町6丁目14番3号"))
-    doc = Document("csv", tables=(Table(rows),))
-    small = analyze(doc, KM, "a.csv")
-    old = column_people.VECTOR_ROWS
-    column_people.VECTOR_ROWS = 1
-    try:
-        big = analyze(doc, KM, "a.csv")
-    finally:
-        column_people.VECTOR_ROWS = old
-    assert small.persons == big.persons == 3 and set(small.person_keys) == set(big.person_keys)
+    small, big = both_paths(Document("csv", tables=(Table(rows),)), "a.csv")
+    assert small.persons == big.persons == 3

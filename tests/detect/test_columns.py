@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from mamori.detect.column_headers import EVENT_DATE, OTHER
 from mamori.detect.columns import FAMILY_KANA, FAMILY_NAME, GIVEN_KANA, GIVEN_NAME, classify, header_kind
-from mamori.detect.engine import analyze
+from mamori.detect.engine import Analysis, analyze
 from mamori.models import ColumnRows, Document, Table, TextBlock
 from mamori.people.keys import KeyMaker
+
+BothPaths = Callable[[Document, str], tuple[Analysis, Analysis]]  # the both_paths fixture (conftest)
 
 KM = KeyMaker(b"s" * 32)
 ADDRESSES = ("大阪府堺市堺区南瓦町3番1号", "大阪府堺市北区百舌鳥梅町1丁2番3号", "大阪府堺市西区鳳東町25番地3",
@@ -138,21 +142,10 @@ def test_facility_list_is_not_personal() -> None:
     assert _analyze(*rows) == (0, set())
 
 
-def test_big_table_keys_equal_small_table_keys() -> None:
-    from mamori.detect import column_people
-
-    rows = (("氏名", "生年月日", "住所", "電話"), *_people(5)) * 1
-    doc = Document("csv", tables=(Table(rows=rows),))
-    small = analyze(doc, KM, "x.csv")
-    old = column_people.VECTOR_ROWS
-    column_people.VECTOR_ROWS = 1
-    try:
-        big = analyze(doc, KM, "x.csv")
-    finally:
-        column_people.VECTOR_ROWS = old
+def test_big_table_keys_equal_small_table_keys(both_paths: BothPaths) -> None:
+    rows = (("氏名", "生年月日", "住所", "電話"), *_people(5))
+    small, big = both_paths(Document("csv", tables=(Table(rows=rows),)), "x.csv")
     assert big.persons == small.persons == 5
-    assert set(big.person_keys) == set(small.person_keys)
-    assert big.categories == small.categories
 
 
 def test_prose_names_with_honorifics() -> None:
@@ -164,22 +157,6 @@ def test_corporate_number_is_not_personal_data() -> None:
     doc = Document("txt", blocks=(TextBlock("法人番号 7000012050002 の株式会社から請求がありました。"),))
     result = analyze(doc, KM, "invoice.txt")
     assert "corporate_number" not in result.categories and result.persons == 0
-
-
-def _both_paths(rows: tuple[tuple[str, ...], ...], name: str = "x.xlsx") -> tuple[int, int]:
-    """Persons by the row-by-row path and by the column-wise (big table) path."""
-    from mamori.detect import column_people
-
-    doc = Document("xlsx", tables=(Table(rows=rows),))
-    small = analyze(doc, KM, name)
-    old = column_people.VECTOR_ROWS
-    column_people.VECTOR_ROWS = 1
-    try:
-        big = analyze(doc, KM, name)
-    finally:
-        column_people.VECTOR_ROWS = old
-    assert set(big.person_keys) == set(small.person_keys)
-    return small.persons, big.persons
 
 
 @pytest.mark.parametrize(
@@ -196,8 +173,10 @@ def _both_paths(rows: tuple[tuple[str, ...], ...], name: str = "x.xlsx") -> tupl
         ((("氏名", "所属"), ("山田 太郎", "総務課"), ("山田 太郎", "税務課")), 1),
     ],
 )
-def test_rows_of_one_list_with_other_traits_are_other_people(rows: tuple[tuple[str, ...], ...], persons: int) -> None:
-    assert _both_paths(rows) == (persons, persons)
+def test_rows_of_one_list_with_other_traits_are_other_people(both_paths: BothPaths, rows: tuple[tuple[str, ...], ...],
+                                                               persons: int) -> None:
+    small, big = both_paths(Document("xlsx", tables=(Table(rows=rows),)), "x.xlsx")
+    assert small.persons == big.persons == persons
 
 
 def test_an_age_on_a_dated_row_keeps_a_namesake_voter_apart() -> None:
