@@ -49,3 +49,14 @@ def test_records_of_unexpected_keys_are_resolved_the_ordinary_way() -> None:
     odd = [(b"\x01short",), (b"\x01short",)]
     assert link_frame(odd) is None
     assert count_records([odd], [None]) == ([(b"\x01short",)], 1)
+
+
+def test_attribute_keys_do_not_link_but_twins_of_attributes_alone_are_one_record() -> None:
+    year = bytes((KeyKind.NAME_YEAR,)) + b"\x07" * (KEY_BYTES - 1)
+    a = (bytes((KeyKind.NAME_BIRTH,)) + b"\x01" * (KEY_BYTES - 1), year)
+    b = (bytes((KeyKind.NAME_BIRTH,)) + b"\x02" * (KEY_BYTES - 1), year)
+    frames = [link_frame([a]), link_frame([b])]
+    assert all(f is not None and KeyKind.NAME_YEAR not in set((f["w"] % 256).to_list()) for f in frames)
+    assert count_records([[a], [b]], frames) == ([a, b], 2)  # a shared birth year joins nobody
+    trait = (bytes((KeyKind.LIST_TRAIT,)) + b"\x03" * (KEY_BYTES - 1),)
+    assert count_records([[trait], [trait]], [link_frame([trait]), link_frame([trait])]) == ([trait], 1)

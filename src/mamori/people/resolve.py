@@ -180,8 +180,10 @@ def _resolve(records: list[tuple[bytes, ...]]) -> int:
         if kind in _ATTRIBUTES:
             continue
         if kind == _NAME:
-            split = name_groups(rids, [any(a is not None for a in attrs[r]) for r in rids],
-                                [[k for k in records[r] if k[0] in _ATTRIBUTES] for r in rids])
+            keyed = [any(a is not None for a in attrs[r]) for r in rids]
+            if all(keyed):
+                continue  # namesakes, each known by a birth date, address or My Number
+            split = name_groups(rids, keyed, [[k for k in records[r] if k[0] in _ATTRIBUTES] for r in rids])
         else:
             split = _split(rids, attrs)
         for group in split:

@@ -2,13 +2,14 @@
 
 A record that shares no key with any other is one person (``people.resolve``), and so is one whose
 only shared keys are NAME keys held by *keyed* records alone (records with a name+birth, name+address
-or My Number key): namesakes are never joined by the name alone (``resolve._split_name``). Year keys
-(``YEAR_KINDS``) never link records by themselves, so they are left out: a record whose only repeats
-are birth years joins nobody. Each worker lists the first 8 bytes of its other keys with their record
-numbers, sorted (``link_frame``); the main process merges the parts' sorted lists in one pass, takes
-the repeats and resolves only the records that can join another, the ordinary way and in their order
-(``count_records``). A repeat of 8 bytes between two different keys is harmless: one more record to
-resolve. Anything unexpected (a key of another length) means resolving everything.
+or My Number key): namesakes are never joined by the name alone (``resolve.name_groups``). Attribute
+keys (``ATTRIBUTE_KINDS``: birth years, list traits) never link records by themselves, so they are
+left out: a record whose only repeats are attributes joins nobody. Each worker lists the first 8
+bytes of its other keys with their record numbers, sorted (``link_frame``); the main process merges
+the parts' sorted lists in one pass, takes the repeats and resolves only the records that can join
+another, the ordinary way and in their order (``count_records``). A repeat of 8 bytes between two
+different keys is harmless: one more record to resolve. Anything unexpected (a key of another
+length) means resolving everything.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from itertools import chain
 import polars as pl
 
 from mamori.people.dedupe import DistinctPeople
-from mamori.people.keys import CONFLICT_KINDS, KEY_BYTES, YEAR_KINDS, KeyKind
+from mamori.people.keys import ATTRIBUTE_KINDS, CONFLICT_KINDS, KEY_BYTES, KeyKind
 
 Record = tuple[bytes, ...]
 
@@ -39,14 +40,20 @@ def link_frame(records: Sequence[Record]) -> pl.DataFrame | None:
     frame = pl.DataFrame({"w": keys.bin.slice(0, 8).bin.reinterpret(dtype=pl.UInt64, endianness="little"),
                           "rid": rid})
     kind = pl.col("w") % 256  # the key's first byte
-    # Conflict keys up to the end of each record, minus those up to the end of the one before.
-    conflicts = frame.select(kind.is_in([int(k) for k in CONFLICT_KINDS]).cast(pl.UInt32).cum_sum())["w"]
-    upto = conflicts.gather(lengths.cum_sum() - 1)
-    keyed = (upto - upto.shift(1, fill_value=0)) > 0
-    frame = frame.with_columns(soft=(kind == int(KeyKind.NAME)) & keyed.gather(rid))
-    # Year keys never link by themselves: left out. Sorted here, in the worker, so the main process
-    # finds repeats by merging sorted lists instead of hashing them all.
-    return frame.filter(~kind.is_in([int(k) for k in YEAR_KINDS])).sort("w")
+    ends = lengths.cum_sum() - 1
+
+    def any_per_record(flag: pl.Expr) -> pl.Series:
+        # Flagged keys up to the end of each record, minus those up to the end of the one before.
+        upto = frame.select(flag.cast(pl.UInt32).cum_sum())["w"].gather(ends)
+        return ((upto - upto.shift(1, fill_value=0)) > 0).gather(rid)
+
+    attribute = kind.is_in([int(k) for k in ATTRIBUTE_KINDS])
+    frame = frame.with_columns(soft=(kind == int(KeyKind.NAME)) & any_per_record(kind.is_in(
+        [int(k) for k in CONFLICT_KINDS])), linkable=any_per_record(~attribute))
+    # Attribute keys never link by themselves: left out (but for a record of nothing else, which only
+    # its twin shares). Sorted here, in the worker, so the main process finds repeats by merging
+    # sorted lists instead of hashing them all.
+    return frame.filter(~attribute | ~pl.col("linkable")).drop("linkable").sort("w")
 
 
 def joinable(links: Sequence[pl.DataFrame | None], sizes: Sequence[int]) -> list[int] | None:

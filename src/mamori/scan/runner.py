@@ -126,7 +126,7 @@ class Scan:
                     batch, pool = self._collect(window, pool)
                     yield batch
             while window:
-                batch, pool = self._collect(window, pool)
+                batch, pool = self._collect(window, pool, last=len(window) == 1)
                 yield batch
         finally:
             pool.shutdown(cancel_futures=True)
@@ -144,16 +144,19 @@ class Scan:
         return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret, handoff) for i in range(len(plan.ranges))],
                         plan)
 
-    def _collect(self, window: deque[_Pending],
-                 pool: ProcessPoolExecutor) -> tuple[list[ItemResult], ProcessPoolExecutor]:
-        """The oldest result; if a worker died (a crash in a native library), retry that file alone once."""
+    def _collect(self, window: deque[_Pending], pool: ProcessPoolExecutor,
+                 last: bool = False) -> tuple[list[ItemResult], ProcessPoolExecutor]:
+        """The oldest result; if a worker died (a crash in a native library), retry that file alone once.
+
+        *last*: nothing else will be sent to the workers once this result is in.
+        """
         opts = self.options
         pending = window.popleft()
         ref = pending.ref
         try:
             if pending.plan is None:
                 return pending.futures[0].result(), pool
-            return self._merged(pending, pending.plan, pool), pool
+            return self._merged(pending, pending.plan, pool, last), pool
         except BrokenProcessPool:
             pool.shutdown(cancel_futures=True)
             pool = worker_pool(opts.workers)
@@ -168,7 +171,8 @@ class Scan:
                 window[i] = self._submit(pool, other.ref)
             return batch, pool
 
-    def _merged(self, pending: _Pending, plan: SplitPlan, pool: ProcessPoolExecutor) -> list[ItemResult]:
+    def _merged(self, pending: _Pending, plan: SplitPlan, pool: ProcessPoolExecutor,
+                last: bool = False) -> list[ItemResult]:
         """A split file's result from its parts, or from reading it whole when a part could not be read."""
         opts = self.options
         # Hashed here while the workers read the parts; never kept in memory whole.
@@ -184,6 +188,8 @@ class Scan:
             for part in parts or []:
                 part.discard()
             return pool.submit(inspect_file, pending.ref, opts.limits, opts.secret).result()
+        if last:  # the workers exit (freeing their memory) while this process merges
+            pool.shutdown(wait=False)
         return [merge(item, plan, parts)]
 
     @staticmethod
