@@ -35,7 +35,8 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the generated case.")] = 2015,
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.ja,
     pdf: Annotated[bool, typer.Option(help="Write report.pdf (needs WeasyPrint).")] = True,
-    workers: Annotated[int, typer.Option(help="Parallel processes for inspecting matched files.")] = 1,
+    workers: Annotated[int, typer.Option(
+        help="Parallel processes for inspecting matched files (default: CPU count).")] = 0,
 ) -> None:
     """Generate a case like Sakai 2015 (evidence, FTP and access logs), investigate it and write the reports."""
     from mamori.synth.case import FULL_SCALE, write_case

@@ -19,6 +19,7 @@ from mamori.investigate import Findings
 from mamori.investigate import investigate as run_investigation
 from mamori.investigate.case import load_case
 from mamori.report.case_reports import WrittenReports, write_reports
+from mamori.scan.runner import default_workers
 
 _STAGES = ("importing", "matching", "inspecting", "attributing", "reports")
 
@@ -70,7 +71,7 @@ def run_case(case_file: Path, out: Path, *, previous: Path | None, lang: str, no
         raise ConfigError(f"--previous {previous}: no such findings file")
     case = load_case(case_file, log_timezone)
     with stage_progress(err, lang) as note:
-        findings = run_investigation(case_file, out, previous=previous, workers=max(1, workers),
+        findings = run_investigation(case_file, out, previous=previous, workers=workers or default_workers(),
                                      log_timezone=log_timezone, progress=note)
         note("reports report.html …")
         written = write_reports(findings, out, case, lang=lang, notification_list=notification_list, pdf=pdf)
@@ -84,7 +85,8 @@ def investigate(
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.ja,
     notification_list: Annotated[bool, typer.Option(
         "--notification-list", help="Also write notification_list.csv (names and addresses; mode 0600).")] = False,
-    workers: Annotated[int, typer.Option(help="Parallel processes for inspecting matched files.")] = 1,
+    workers: Annotated[int, typer.Option(
+        help="Parallel processes for inspecting matched files (default: CPU count).")] = 0,
     log_timezone: Annotated[str | None, typer.Option(
         help="Zone of log times that carry none (overrides [case] log_timezone), e.g. Asia/Tokyo.")] = None,
     pdf: Annotated[bool, typer.Option(help="Write report.pdf (needs WeasyPrint).")] = True,

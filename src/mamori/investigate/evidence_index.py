@@ -23,7 +23,7 @@ from mamori.investigate.case import EvidenceSource
 from mamori.investigate.logimport import clean
 from mamori.investigate.store import CaseStore
 from mamori.models import ItemResult
-from mamori.scan.runner import inspect_file, worker_pool
+from mamori.scan.runner import Scan, ScanOptions
 
 COMMIT_EVERY_S = 5.0
 
@@ -170,19 +170,13 @@ def inspect_contents(store: CaseStore, wanted: Iterable[EvidenceFile], roots: di
     limits = limits or Limits()
     secret = store.secret()
     refs = [(sha, FileRef(roots[f.evidence] / f.rel_path, f.label)) for sha, f in sorted(todo.items())]
-    if workers <= 1 or len(refs) < 4:
-        for sha, ref in refs:
-            _save(store, sha, inspect_file(ref, limits, secret))
-            if on_item:
-                on_item(ref.path)
-    else:
-        # Not plain fork: this process holds an open DuckDB connection and its threads.
-        with worker_pool(workers) as pool:
-            futures = [(sha, ref, pool.submit(inspect_file, ref, limits, secret)) for sha, ref in refs]
-            for sha, ref, future in futures:
-                _save(store, sha, future.result())
-                if on_item:
-                    on_item(ref.path)
+    # find's own runner: a big list is split over the workers (its forkserver pool is safe beside the
+    # open DuckDB connection and its threads); results come back file by file, in order.
+    scan = Scan([], ScanOptions(workers=max(1, workers), limits=limits, secret=secret), refs=[r for _, r in refs])
+    for (sha, ref), results in zip(refs, scan.batches(), strict=True):
+        _save(store, sha, results)
+        if on_item:
+            on_item(ref.path)
     return len(refs)
 
 

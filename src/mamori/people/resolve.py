@@ -139,10 +139,18 @@ def name_groups(rids: Sequence[int], keyed: Sequence[bool], marks: Sequence[Sequ
 def count_people(records: Sequence[tuple[bytes, ...]]) -> int:
     """Distinct people among *records* (records without keys are not people).
 
-    Records that share no key with any other are one person each; only the rest are resolved.
+    Only records that can join another are resolved: one whose keys are its own, or attribute keys,
+    or NAME keys that only keyed records hold (namesakes in a voter list) is one person as it is.
     """
     records = [r for r in records if r]
     shared = shared_keys(records)
+    if shared:
+        shared = {k for k in shared if k[0] not in _ATTRIBUTES}
+    names = {k for k in shared if k[0] == _NAME}
+    if names:
+        # A shared NAME key links only when some holder is known by nothing but name (and phone or e-mail).
+        loose = {k for r in records if not any(key[0] in _CONFLICT for key in r) for k in r if k in names}
+        shared -= names - loose
     if not shared:
         return len(records)
     linked = [r for r in records if not shared.isdisjoint(r)]

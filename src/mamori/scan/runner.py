@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -94,8 +94,11 @@ def default_workers() -> int:
 class Scan:
     """Iterate over ``results()``; afterwards ``summary`` holds the totals."""
 
-    def __init__(self, paths: Sequence[str | Path], options: ScanOptions | None = None) -> None:
+    def __init__(self, paths: Sequence[str | Path], options: ScanOptions | None = None,
+                 refs: Iterable[FileRef] | None = None) -> None:
+        """Scan what is below *paths*, or exactly the files *refs* (a case's evidence, in that order)."""
         self.paths = list(paths)
+        self.refs = refs
         self.options = options or ScanOptions()
         self.summary: ScanSummary | None = None
         self._handoff: str | None = None  # a private directory the workers write parts' keys to
@@ -109,9 +112,10 @@ class Scan:
                 return None  # the parts come back through the pipe instead
         return self._handoff
 
-    def _batches(self) -> Iterator[list[ItemResult]]:
+    def batches(self) -> Iterator[list[ItemResult]]:
+        """Each file's results (the file, then what is inside it), file by file in order."""
         opts = self.options
-        refs = walk(self.paths)
+        refs = walk(self.paths) if self.refs is None else self.refs
         if opts.workers <= 1:
             for ref in refs:
                 yield inspect_file(ref, opts.limits, opts.secret)
@@ -210,7 +214,7 @@ class Scan:
         started = time.perf_counter()
         people = DistinctPeople()
         items = pii_items = not_inspected = total_bytes = 0
-        for batch in self._batches():
+        for batch in self.batches():
             for result in batch:
                 items += 1
                 pii_items += result.pii is True
