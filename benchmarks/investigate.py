@@ -33,6 +33,7 @@ from mamori.investigate import investigate
 from mamori.investigate.case import load_case
 from mamori.investigate.store import STORE_NAME
 from mamori.report.case_reports import write_reports
+from mamori.scan.runner import default_workers
 from mamori.synth.case import write_case
 
 CHUNK = 1 << 20
@@ -106,7 +107,7 @@ def main() -> None:
     parser.add_argument("--scale", default="full", help="voters: 'full' (682,524) or a number")
     parser.add_argument("--noise", type=int, default=100_000, help="evidence files never on the server")
     parser.add_argument("--lines", type=int, default=1_000_000, help="access-log lines")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=0, help="inspecting processes (default: CPU count, as the CLI)")
     parser.add_argument("--no-pdf", action="store_true")
     parser.add_argument("--drop-caches", action="store_true", help="drop the page cache before the run (root)")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
@@ -122,7 +123,7 @@ def main() -> None:
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
     start = time.perf_counter()
-    findings = investigate(case_file, out, workers=args.workers)
+    findings = investigate(case_file, out, workers=args.workers or default_workers())
     wall = time.perf_counter() - start
     case = load_case(case_file)
     start = time.perf_counter()
