@@ -50,8 +50,10 @@ class DistinctPeople:
         """Add many records at once (an item's ``person_keys``); *known*: how many people they are."""
         self._blocks.append(known)
         before = len(self._records)
-        if isinstance(records, (list, tuple)) and all(type(r) is tuple for r in records):
-            self._records.extend(records)  # the common case (an item's person_keys): no copying
+        if type(records) is tuple or (isinstance(records, list) and all(type(r) is tuple for r in records)):
+            # The common case, an item's person_keys (a tuple of tuples by its type): no copying, no
+            # look at each of 680,000 records.
+            self._records.extend(records)
         else:
             self._records.extend(tuple(r) for r in records)
         if len(self._records) != before:

@@ -53,10 +53,11 @@ def _per_value(cells: pl.Series, trait: str) -> pl.Series:
 def _trait_strings(frame: pl.DataFrame, keys: pl.DataFrame, listed_in: str) -> pl.DataFrame:
     """The list-and-name (``ls``) and trait values (``tv:age`` …) of the name-only rows that have traits."""
     col = pl.col
+    present = [t for t in sorted(TRAITS) if TRAIT_ROLE + t in frame.columns]
     loose = col("nm").is_not_null() & (col("_b") == "") & (col("_a") == "") & (col("mn").is_null())
-    values = {t: _per_value(frame[TRAIT_ROLE + t], t) for t in sorted(TRAITS) if TRAIT_ROLE + t in frame.columns}
-    if not values:
-        return keys
+    if not present or not keys.select(loose.any()).item():
+        return keys  # a voter list: every row is known by birth date or address
+    values = {t: _per_value(frame[TRAIT_ROLE + t], t) for t in present}
     traits = keys.with_columns(**{f"_v{t}": v for t, v in values.items()}).select(
         pl.when(loose & (col(f"_v{t}") != "")).then(pl.concat_str(pl.lit(f"{t}|"), col(f"_v{t}"))).alias(f"tv:{t}")
         for t in values)
