@@ -103,9 +103,11 @@ NAME_RULES: tuple[Step, ...] = (
     map_step({**VARIANTS, **HIRAGANA_TO_KATAKANA}),
 )
 
+# Guards name what a step needs to find (most addresses have no space, no dash before a word, no
+# building): a guarded step reads only the values that have it.
 ADDRESS_RULES: tuple[Step, ...] = (
     nfkc_step(),
-    sub_step(SPACE_CLASS + "+"),
+    sub_step(SPACE_CLASS + "+", guard=SPACE_CLASS),
     map_step({**VARIANTS, **{d: "-" for d in DASHES}, "ヶ": "ケ", "ヵ": "ケ"}),
     sub_step(f"^(?:(?:〒|郵便番号:?)?{_D}{{3}}-?{_D}{{4}}|〒)"),
     sub_step("^(?:" + "|".join(PREFECTURES) + ")"),
@@ -114,7 +116,7 @@ ADDRESS_RULES: tuple[Step, ...] = (
     replace_step([("大字", ""), ("丁目", "-"), ("丁", "-"), ("番地の", "-"), ("番地ノ", "-"), ("番地", "-"),
                   ("番の", "-"), ("番ノ", "-"), ("番", "-"), ("号", "-")]),
     sub_step("--+", "-", guard="--"),
-    sub_step(f"({_D})-([^0-9])", "${1}${2}"),
+    sub_step(f"({_D})-([^0-9])", "${1}${2}", guard="-[^0-9]"),
     rstrip_step("-"),
 )
 #: The address *key* ends with the house number: the first number of two or more parts (3-12-5), or a
@@ -123,7 +125,7 @@ ADDRESS_RULES: tuple[Step, ...] = (
 _BUILDING_START = "(?:[ァ-ヺー]|ビル|マンション|荘|寮|団地|住宅|アパート|コーポ|ハイツ|ハイム|レジデンス|号室|室|階|F)"
 ADDRESS_KEY_RULES: tuple[Step, ...] = (
     sub_step(f"({_D}+(?:-{_D}+)+).*$", "${1}"),
-    sub_step(f"({_D}){_BUILDING_START}.*$", "${1}"),
+    sub_step(f"({_D}){_BUILDING_START}.*$", "${1}", guard=_BUILDING_START),
 )
 
 PHONE_RULES: tuple[Step, ...] = (
