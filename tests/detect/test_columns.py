@@ -192,3 +192,10 @@ def test_an_age_on_a_dated_row_keeps_a_namesake_voter_apart() -> None:
     assert together(voters, bookings) == 2  # 62 in 2015 is not someone born in 1932
     assert together(voters, same) == 1  # 82 in 2015 is
     assert together(voters, undated) == 1  # without the row's day an age says nothing
+
+
+def test_a_participant_a_year_older_on_a_later_date_is_the_same_person(both_paths: BothPaths) -> None:
+    rows = (("参加日", "氏名", "年齢", "連絡先"), ("2014/08/02", "山田 太郎", "45", "090-1234-5678"),
+            ("2015/08/01", "山田 太郎", "46", ""), ("2015/08/01", "山田 太郎", "72", "072-228-7411"))
+    small, big = both_paths(Document("xlsx", tables=(Table(rows=rows),)), "log.xlsx")
+    assert small.persons == big.persons == 2  # 45 then 46 is one man; 72 in 2015 is another

@@ -92,8 +92,10 @@ def _roles(table: Table, layout: TableLayout) -> dict[str, list[int]]:
         if on is not None:
             roles["age"], roles["on"] = kinds["age"][:1], [on]
     if name or kana:
-        # What tells two rows of this list with the same name apart (45 and 72 years old).
-        roles.update({TRAIT_ROLE + t: kinds[t][:1] for t in TRAITS if kinds.get(t)})
+        # What tells two rows of this list with the same name apart (45 and 72 years old). An age on a
+        # dated row is a birth year already: 45 in 2014 and 46 in 2015 may well be one person.
+        dated = "on" in roles
+        roles.update({TRAIT_ROLE + t: kinds[t][:1] for t in TRAITS if kinds.get(t) and not (t == "age" and dated)})
     return roles
 
 
