@@ -199,3 +199,12 @@ def test_a_participant_a_year_older_on_a_later_date_is_the_same_person(both_path
             ("2015/08/01", "山田 太郎", "46", ""), ("2015/08/01", "山田 太郎", "72", "072-228-7411"))
     small, big = both_paths(Document("xlsx", tables=(Table(rows=rows),)), "log.xlsx")
     assert small.persons == big.persons == 2  # 45 then 46 is one man; 72 in 2015 is another
+
+
+def test_traits_count_inside_one_table_not_across_the_tables_of_a_document() -> None:
+    header = ("氏名", "年齢", "性別")
+    doc = Document("docx", tables=(Table(rows=(header, ("山田 太郎", "45", "男")), name="table 1"),
+                                   Table(rows=(header, ("山田 太郎", "46", "男")), name="table 2")))
+    assert analyze(doc, KM, "参加者_2014_2015.docx").persons == 1  # last year's list and this year's
+    one = Document("docx", tables=(Table(rows=(header, ("山田 太郎", "45", "男"), ("山田 太郎", "72", "男")), name="t"),))
+    assert analyze(one, KM, "健診.docx").persons == 2

@@ -102,7 +102,7 @@ def _roles(table: Table, layout: TableLayout) -> dict[str, list[int]]:
 def _listed_in(table: Table, scope: str) -> str:
     """The list a table is, the same for every part of a split file (no row numbers)."""
     where = table.location
-    return f"{scope}|{table.name or where.sheet or ''}|{where.page or ''}"
+    return f"{scope}|{table.name or where.sheet or ''}|{where.page or ''}|{where.part or ''}|{where.line or ''}"
 
 
 def _column(table: Table, first: int, index: int) -> list[str]:
