@@ -159,3 +159,26 @@ def test_decode_arbitrary_bytes_raises_only_mamori_errors(data: bytes, hint: str
     with contextlib.suppress(MamoriError):
         stream = TextStream(io.BytesIO(data), hint, head_size=16, chunk_size=5)
         assert isinstance("".join(stream.lines()), str)
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        # CP932 bytes that are also valid UTF-8 by chance (山﨑 → ED 95 8E 52 reads as 핎R): Japanese wins.
+        (",﨑山\r\n".encode("cp932"), ",﨑山\r\n"),
+        ('"",﨑山\r\n'.encode("cp932"), '"",﨑山\r\n'),
+        # UTF-8 that CP932 would also read, as half-width kana and rare kanji: UTF-8 stays.
+        ("Größe,1\n".encode(), "Größe,1\n"),
+        ("Café crème,1\n".encode(), "Café crème,1\n"),
+        ("김민수,1\n".encode(), "김민수,1\n"),
+        ("山田,1\n".encode(), "山田,1\n"),
+    ],
+)
+def test_short_text_valid_in_both_utf8_and_cp932(data: bytes, text: str) -> None:
+    assert decode(data).text == text
+
+
+@given(st.lists(st.sampled_from(list("山田髙﨑太郎花子佐藤鈴木高橋渡辺伊藤")), min_size=1, max_size=6).map("".join))
+def test_short_japanese_names_in_cp932_round_trip(name: str) -> None:
+    data = f"{name},1\r\n".encode("cp932")
+    assert decode(data).text == f"{name},1\r\n"

@@ -42,6 +42,11 @@ _ALIASES = {
 }
 #: Control bytes that never occur in text (TAB, LF, FF, CR, SO/SI and ESC are allowed).
 _CP932_PRIOR = 0.1
+#: Non-ASCII characters up to which valid UTF-8 may still be CP932 by chance, and the margin by which
+#: the CP932 reading must then look more Japanese (a full-width kanji or kana pair, not half-width kana).
+_SHORT_NON_ASCII = 16
+_CLEARLY_JAPANESE = 1.0
+_COMMON_JAPANESE = 0.6  # per character: level-1 kanji score 0.75, kana 0.8–1.0, half-width kana 0.35
 _EUC_KANA = re.compile(rb"\x8e[\xa1-\xdf]")
 _BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 14, 15, 27)) + b"\x7f"
 
@@ -106,8 +111,9 @@ def _detect(data: bytes, hint: str | None, final: bool) -> tuple[str, float, str
         return wanted, 0.95, None
     if data.isascii():
         return "utf-8", 1.0, None
-    if _strict(data, "utf-8", final) is not None:
-        return "utf-8", 0.99, None
+    utf8 = _strict(data, "utf-8", final)
+    if utf8 is not None:
+        return _utf8_or_cp932(data, utf8, final)
     sjis = _strict(data, "cp932", final)
     euc = _euc(data, final)
     if sjis is not None and euc is not None:
@@ -131,6 +137,22 @@ def _detect(data: bytes, hint: str | None, final: bool) -> tuple[str, float, str
     if binary_share(data[:_CN_SAMPLE]) > 0.1:
         raise DecodingError("the content looks binary and decodes in no text encoding")
     return "replace:" + _least_damaged(data), 0.1, None
+
+
+def _utf8_or_cp932(data: bytes, utf8: str, final: bool) -> tuple[str, float, str | None]:
+    """UTF-8, unless the text is so short that CP932 bytes pass for UTF-8 by chance (山﨑 written
+    ED 95 8E 52 reads as 핎R) and the CP932 reading is clearly Japanese where the UTF-8 one is not."""
+    if sum(1 for ch in utf8 if ch >= "\x80") > _SHORT_NON_ASCII:
+        return "utf-8", 0.99, None  # a long run of valid UTF-8 is never chance
+    sjis = _strict(data, "cp932", final)
+    if sjis is not None:
+        cp932_score, utf8_score = plausibility(sjis), plausibility(utf8)
+        wide = sum(1 for ch in sjis if ch >= "\x80")
+        # Kanji and kana of the common kind, not the half-width kana and rare kanji that Größe turns into.
+        if (cp932_score >= _CLEARLY_JAPANESE and cp932_score > utf8_score + _CLEARLY_JAPANESE
+                and cp932_score >= _COMMON_JAPANESE * wide):
+            return "cp932", 0.6, "both UTF-8 and CP932 decode; CP932 reads as Japanese"
+    return "utf-8", 0.99, None
 
 
 def _least_damaged(data: bytes) -> str:

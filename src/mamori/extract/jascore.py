@@ -31,7 +31,7 @@ def _weight(ch: str, prev: str) -> float:
         return 1.0
     if 0x30A1 <= o <= 0x30FE:
         return 0.8
-    if 0x4E00 <= o <= 0x9FFF:
+    if 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF:  # the second: compatibility forms (﨑 U+FA11)
         return _kanji_weight(ch)
     if 0xFF66 <= o <= 0xFF9D:
         return 0.35
