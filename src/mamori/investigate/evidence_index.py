@@ -21,7 +21,7 @@ from mamori.evidence.files import FileRef, walk
 from mamori.evidence.limits import Limits
 from mamori.investigate.case import EvidenceSource
 from mamori.investigate.logimport import clean
-from mamori.investigate.store import CaseStore
+from mamori.investigate.store import CaseStore, key_records
 from mamori.models import ItemResult
 from mamori.scan.runner import Scan, ScanOptions
 
@@ -209,9 +209,6 @@ def load_contents(store: CaseStore, shas: Iterable[str]) -> dict[str, Content]:
     return {r[0]: Content(r[0], r[1], r[2], tuple(json.loads(r[3])), int(r[4]), bool(r[5]), r[6]) for r in rows}
 
 
-def person_key_records(store: CaseStore, shas: Iterable[str]) -> list[list[bytes]]:
+def person_key_records(store: CaseStore, shas: Iterable[str]) -> list[tuple[bytes, ...]]:
     """The identity-key sets of every person record in the given contents."""
-    rows = store.con.execute(
-        "SELECT sha256, person, list(key) FROM person_keys WHERE list_contains(?, sha256) GROUP BY ALL "
-        "ORDER BY sha256, person", [sorted(set(shas))]).fetchall()
-    return [list(r[2]) for r in rows]
+    return key_records(store.con, shas)

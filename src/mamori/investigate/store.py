@@ -13,8 +13,10 @@ import json
 import os
 import secrets
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +150,13 @@ class CaseStore:
         with self.transaction() as con:
             con.execute("DELETE FROM stages WHERE name = ?", [name])
             con.execute("INSERT INTO stages (name, fingerprint, payload) VALUES (?, ?, ?)", [name, fingerprint, text])
+
+
+def key_records(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> list[tuple[bytes, ...]]:
+    """The identity keys of every person record in the contents *shas*, one tuple per record.
+
+    Flat rows grouped here: DuckDB's ``list(key) GROUP BY`` costs twice as much for 680,000 records.
+    """
+    rows = con.execute("SELECT sha256, person, key FROM person_keys WHERE list_contains(?, sha256) "
+                       "ORDER BY sha256, person", [sorted(set(shas))]).fetchall()
+    return [tuple(r[2] for r in group) for _, group in groupby(rows, key=itemgetter(0, 1))]

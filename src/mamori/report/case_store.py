@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from mamori.investigate.findings import Findings, ServerFile
-from mamori.investigate.store import STORE_NAME
+from mamori.investigate.store import STORE_NAME, key_records
 from mamori.people.dedupe import DistinctPeople
 
 
@@ -113,12 +113,11 @@ def distinct_persons(out_dir: Path, shas: Iterable[str]) -> int | None:
     if con is None:
         return None
     try:
-        rows = con.execute("SELECT sha256, person, list(key) FROM person_keys WHERE list_contains(?, sha256) "
-                           "GROUP BY ALL ORDER BY sha256, person", [wanted]).fetchall()
+        records = key_records(con, wanted)
     except duckdb.Error:
         return None
     finally:
         con.close()
     people = DistinctPeople()
-    people.add_all([tuple(r[2]) for r in rows])
+    people.add_all(records)
     return people.count
