@@ -29,13 +29,14 @@ def trait_value(trait: str, text: str) -> str:
         age = parse_age(norm)
         return "" if age is None else str(age)
     if trait == "gender":
-        upper = norm.upper()
+        upper = unicodedata.normalize("NFKC", norm.upper())
         return _GENDERS.get(upper, upper)
     if trait == "phone":
         return phone_key(norm)
     if trait == "email":
-        return email_key(norm)
-    return _NOISE.sub("", norm).upper()
+        return unicodedata.normalize("NFKC", email_key(norm))
+    # Upper case can decompose a letter (ǰ → J̌): normalised again so a value read twice stays the same.
+    return unicodedata.normalize("NFKC", _NOISE.sub("", norm).upper())
 
 
 def row_traits(cells: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
