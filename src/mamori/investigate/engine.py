@@ -30,14 +30,13 @@ from mamori.investigate.evidence_index import (
     listing_fingerprint,
     load_contents,
     load_listing,
-    person_key_records,
     sync_listing,
 )
 from mamori.investigate.findings import Findings, RunInfo, assemble
 from mamori.investigate.history import History, Segment, ServerEvent, Version, build_history
 from mamori.investigate.logimport import import_logs
 from mamori.investigate.matching import EvidenceIndex, Match, match_version, recover_real_paths
-from mamori.investigate.store import CaseStore
+from mamori.investigate.store import CaseStore, key_records
 from mamori.logs.driver import resolve_timezone
 from mamori.people.dedupe import DistinctPeople
 
@@ -108,7 +107,7 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
 
         def unique(shas: Iterable[str]) -> int:
             people = DistinctPeople()
-            people.add_all(person_key_records(store, shas))
+            people.add_all(key_records(store.con, shas))
             return people.count
 
         findings = assemble(case.name, history.versions, matches, real_paths, contents, accesses, owner_ips,

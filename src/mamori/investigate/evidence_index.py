@@ -21,7 +21,7 @@ from mamori.evidence.files import FileRef, walk
 from mamori.evidence.limits import Limits
 from mamori.investigate.case import EvidenceSource
 from mamori.investigate.logimport import clean
-from mamori.investigate.store import CaseStore, key_records
+from mamori.investigate.store import CaseStore
 from mamori.models import ItemResult
 from mamori.scan.runner import Scan, ScanOptions
 
@@ -208,7 +208,3 @@ def load_contents(store: CaseStore, shas: Iterable[str]) -> dict[str, Content]:
         "WHERE list_contains(?, sha256)", [wanted]).fetchall()
     return {r[0]: Content(r[0], r[1], r[2], tuple(json.loads(r[3])), int(r[4]), bool(r[5]), r[6]) for r in rows}
 
-
-def person_key_records(store: CaseStore, shas: Iterable[str]) -> list[tuple[bytes, ...]]:
-    """The identity-key sets of every person record in the given contents."""
-    return key_records(store.con, shas)

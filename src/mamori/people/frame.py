@@ -7,12 +7,13 @@ distinct value, and only the final keyed hash is per value.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import polars as pl
 
 from mamori.people.age import SLACK_YEARS, years_for
-from mamori.people.keys import KEY_BYTES, TRAIT_FIELD, TRAITS, KeyKind, KeyMaker
+from mamori.people.keys import TRAITS, KeyKind, KeyMaker, trait_key
 from mamori.people.rules import (
     ADDRESS_KEY_RULES,
     ADDRESS_RULES,
@@ -34,20 +35,21 @@ TRAIT_ROLE = "trait:"
 _KANA_ONLY = r"^[ァ-ヺー]+$"
 
 
+def _per_distinct(cells: pl.Series, value: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
+    """*value* of each cell, worked out once per distinct cell."""
+    return cells.replace_strict({c: value(c) for c in cells.unique().to_list()}, return_dtype=dtype)
+
+
+def _years_of(pair: str) -> list[int]:
+    age, _, on = pair.partition("\x1f")
+    return list(years_for(age, parse_cell_date(on)))
+
+
 def _stated_years(age: pl.Series, on: pl.Series) -> pl.Series | None:
     """The birth years each row's age allows on its row's day (a list per row), or None without ages."""
     if not (age != "").any():
         return None
-    pair = age + "\x1f" + on
-    distinct = pair.unique().to_list()
-    mapping = {p: list(years_for(a, parse_cell_date(o))) for p in distinct for a, _, o in [p.partition("\x1f")]}
-    return pair.replace_strict(mapping, return_dtype=pl.List(pl.Int32))
-
-
-def _per_value(cells: pl.Series, trait: str) -> pl.Series:
-    """``trait_value`` of each cell, worked out once per distinct value."""
-    mapping = {v: trait_value(trait, v) for v in cells.unique().to_list()}
-    return cells.replace_strict(mapping, return_dtype=pl.String)
+    return _per_distinct(age + "\x1f" + on, _years_of, pl.List(pl.Int32))
 
 
 def _trait_strings(frame: pl.DataFrame, keys: pl.DataFrame, listed_in: str) -> pl.DataFrame:
@@ -57,7 +59,7 @@ def _trait_strings(frame: pl.DataFrame, keys: pl.DataFrame, listed_in: str) -> p
     loose = col("nm").is_not_null() & (col("_b") == "") & (col("_a") == "") & (col("mn").is_null())
     if not present or not keys.select(loose.any()).item():
         return keys  # a voter list: every row is known by birth date or address
-    values = {t: _per_value(frame[TRAIT_ROLE + t], t) for t in present}
+    values = {t: _per_distinct(frame[TRAIT_ROLE + t], partial(trait_value, t), pl.String()) for t in present}
     traits = keys.with_columns(**{f"_v{t}": v for t, v in values.items()}).select(
         pl.when(loose & (col(f"_v{t}") != "")).then(pl.concat_str(pl.lit(f"{t}|"), col(f"_v{t}"))).alias(f"tv:{t}")
         for t in values)
@@ -159,15 +161,12 @@ def hash_records(keys: pl.DataFrame, keymaker: KeyMaker) -> list[tuple[bytes, ..
 
 def _add_traits(keys: pl.DataFrame, keymaker: KeyMaker, rows: list[tuple[bytes | None, ...]]) -> None:
     """Append each name-only row's LIST_TRAIT keys (as ``KeyMaker.trait_keys`` makes them) in place."""
-    mark = bytes((KeyKind.LIST_TRAIT,))
     scopes = _macs(keys["ls"], KeyKind.LIST_TRAIT, keymaker, None)
-    columns = [(bytes((TRAITS.index(c[3:]) + 1,)), _macs(keys[c], KeyKind.LIST_TRAIT, keymaker, None))
-               for c in keys.columns if c.startswith("tv:")]
+    columns = [(c[3:], _macs(keys[c], KeyKind.LIST_TRAIT, keymaker, None)) for c in keys.columns if c.startswith("tv:")]
     for i, scope in enumerate(scopes):
         if scope is not None:
-            head = mark + scope[1:TRAIT_FIELD - 1]
-            rows[i] = (*rows[i], *(head + number + value[1:KEY_BYTES - TRAIT_FIELD + 1]
-                                   for number, values in columns if (value := values[i]) is not None))
+            rows[i] = (*rows[i], *(trait_key(scope, trait, value)
+                                   for trait, values in columns if (value := values[i]) is not None))
 
 
 def person_records(columns: Mapping[str, Sequence[str] | pl.Series], keymaker: KeyMaker,

@@ -150,7 +150,12 @@ class KeyMaker:
 
     def trait_keys(self, listed_in: str, name: str, traits: Iterable[tuple[str, str]]) -> list[bytes]:
         """LIST_TRAIT keys of a name-only row: two rows of one list whose traits differ are two people."""
-        scope = self.mac(KeyKind.LIST_TRAIT, f"{listed_in}|{name}")[1:TRAIT_FIELD - 1]
-        return [bytes((KeyKind.LIST_TRAIT,)) + scope + bytes((TRAITS.index(trait) + 1,))
-                + self.mac(KeyKind.LIST_TRAIT, f"{trait}|{value}")[1:KEY_BYTES - TRAIT_FIELD + 1]
+        scope = self.mac(KeyKind.LIST_TRAIT, f"{listed_in}|{name}")
+        return [trait_key(scope, trait, self.mac(KeyKind.LIST_TRAIT, f"{trait}|{value}"))
                 for trait, value in sorted(traits) if value]
+
+
+def trait_key(scope: bytes, trait: str, value: bytes) -> bytes:
+    """A LIST_TRAIT key from the keys of its list and name (*scope*) and of ``trait|value`` (*value*)."""
+    return (bytes((KeyKind.LIST_TRAIT,)) + scope[1:TRAIT_FIELD - 1] + bytes((TRAITS.index(trait) + 1,))
+            + value[1:KEY_BYTES - TRAIT_FIELD + 1])
