@@ -251,13 +251,18 @@ def test_odp_slides_are_read() -> None:
         '<draw:page><draw:frame><draw:text-box><text:p>二枚目<text:s text:c="2"/>①</text:p></draw:text-box>'
         "</draw:frame></draw:page></office:presentation></office:body></office:document-content>"
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("mimetype", "application/vnd.oasis.opendocument.presentation")
-        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    doc = _extract("odt", out.getvalue())
+    doc = _extract("odt", _odf("application/vnd.oasis.opendocument.presentation", content))
     assert doc.format == "odp"
     assert [(b.location.page, b.text) for b in doc.blocks] == [(1, "一枚目 髙橋　﨑子"), (2, "二枚目  ①")]
+
+
+def _odf(mimetype: str, content: str) -> bytes:
+    """An OpenDocument package of *mimetype* holding *content* as its content.xml."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("mimetype", mimetype)
+        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 ODT_CELLS = [
@@ -281,10 +286,6 @@ def test_odt_cells(cell: str, text: str) -> None:
         "<table:covered-table-cell/><table:table-cell><text:p>端</text:p></table:table-cell>"
         "</table:table-row></table:table></office:text></office:body></office:document-content>"
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    doc = _extract("odt", out.getvalue())
+    doc = _extract("odt", _odf("application/vnd.oasis.opendocument.text", content))
     assert doc.tables[0].name == "表"
     assert doc.tables[0].rows == ((text, text, "", "端"),)

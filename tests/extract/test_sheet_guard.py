@@ -38,6 +38,11 @@ def ods(rows: int, cols: int, *, empty: bool = False) -> zipfile.ZipFile:
         f'<table:table-row table:number-rows-repeated="{rows}">{cell}</table:table-row></table:table>'
         "</office:document-content>"
     )
+    return ods_archive(content)
+
+
+def ods_archive(content: str) -> zipfile.ZipFile:
+    """An ODS package holding *content* as its content.xml."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("mimetype", MIMETYPE)
@@ -165,12 +170,8 @@ def test_ods_repeats_in_either_quotes(quote: str) -> None:
         f"<table:table-cell office:value-type={quote}string{quote} table:number-columns-repeated={quote}1000{quote}>"
         "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", MIMETYPE)
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     with pytest.raises(TooLarge):
-        check_grid_sizes(zipfile.ZipFile(io.BytesIO(out.getvalue())), "ods")
+        check_grid_sizes(ods_archive(content), "ods")
 
 
 def test_ods_markup_in_values_is_read_as_xml() -> None:
@@ -179,12 +180,8 @@ def test_ods_markup_in_values_is_read_as_xml() -> None:
         '<table:table-cell text:x="> table:number-columns-repeated=\'1\'" table:number-columns-repeated="1000" '
         'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>'
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", MIMETYPE)
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     with pytest.raises(TooLarge):
-        check_grid_sizes(zipfile.ZipFile(io.BytesIO(out.getvalue())), "ods")
+        check_grid_sizes(ods_archive(content), "ods")
 
 
 def test_a_megabyte_long_tag_is_refused_not_skipped() -> None:
