@@ -9,15 +9,13 @@ of a municipality (市/区/町/村/郡) as its cheap anchor.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from mamori.cache import cache_file, package_version
+from mamori.cache import cache_file, package_version, write_atomic
 
 PREFECTURES: tuple[str, ...] = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
@@ -110,13 +108,7 @@ def _save(path: Path, municipalities: frozenset[str], towns: frozenset[str]) -> 
     if not municipalities or not towns or any(_SEP in n or "\n" in n for n in municipalities | towns):
         return  # nothing worth caching, or names the format cannot hold: build each time
     body = "\n".join((_SEP.join(sorted(municipalities)), _SEP.join(sorted(towns))))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
-            tmp.write(hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body)
-        os.replace(tmp.name, path)  # atomic: parallel processes never read half a file
-    except OSError:
-        pass  # read-only home: build next time, still correct
+    write_atomic(path, (hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body).encode("utf-8"))
 
 
 @lru_cache(maxsize=1)

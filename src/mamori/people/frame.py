@@ -67,11 +67,22 @@ def _trait_strings(frame: pl.DataFrame, keys: pl.DataFrame, listed_in: str) -> p
     return keys.with_columns(traits).with_columns(ls=pl.when(some).then(pl.lit(f"{listed_in}|") + col("nm")))
 
 
+def _readings(kana: pl.Series, names: pl.Series) -> pl.Series:
+    """The normalised readings where a row's key needs one: its name is blank or itself a reading
+    (a row with a kanji name is keyed by that name; its reading is never looked at)."""
+    needed = ((names == "") | names.str.contains(_KANA_ONLY)).arg_true()
+    if len(needed) == len(kana):
+        return apply_distinct(NAME_RULES, kana)
+    blank = pl.repeat("", len(kana), eager=True, dtype=pl.String).alias(kana.name)
+    return blank.scatter(needed, apply_distinct(NAME_RULES, kana.gather(needed))) if len(needed) else blank
+
+
 def _key_strings(frame: pl.DataFrame, scope: str, listed_in: str = "") -> pl.DataFrame:
     """One column of key values per kind (null where the row has no such key)."""
     col = pl.col
+    names = apply_distinct(NAME_RULES, frame["name"])
     named = frame.with_columns(
-        n0=apply_distinct(NAME_RULES, frame["name"]), k0=apply_distinct(NAME_RULES, frame["kana"]),
+        n0=names, k0=_readings(frame["kana"], names),
         b=iso_dates(frame["birth"]), a=apply_series(ADDRESS_RULES + ADDRESS_KEY_RULES, frame["address"]),
         p=apply_distinct(PHONE_RULES, frame["phone"]), e=apply_distinct(EMAIL_RULES, frame["email"]),
         m=apply_distinct(DIGIT_RULES, frame["my_number"]),

@@ -17,6 +17,7 @@ from mamori.detect.names.lexicon import (
     GIVEN,
     PERSON,
     SURNAME,
+    Words,
     fold,
     lexicon,
 )
@@ -47,7 +48,7 @@ _ROLE = re.compile(ROLE_PATTERN)
 _NOT_GIVEN_CHAR = frozenset("町村市区郡県府都道丁目番号課係局部室店館社署庁園院寺駅橋会長員事")
 
 
-def _family(words: dict[str, int], key: str) -> float:
+def _family(words: Words, key: str) -> float:
     flags = words.get(key, 0)
     if flags & FREQUENT_SURNAME:
         return 1.0
@@ -56,7 +57,7 @@ def _family(words: dict[str, int], key: str) -> float:
     return 0.0
 
 
-def _given(words: dict[str, int], key: str, spaced: bool) -> float:
+def _given(words: Words, key: str, spaced: bool) -> float:
     flags = words.get(key, 0)
     if flags & FREQUENT_GIVEN:
         return 1.0
@@ -74,7 +75,7 @@ def _given(words: dict[str, int], key: str, spaced: bool) -> float:
     return (0.45 if len(key) <= 3 else 0.2) * (1.0 if spaced else 0.8)
 
 
-def _pair(words: dict[str, int], family: str, given: str, spaced: bool) -> float:
+def _pair(words: Words, family: str, given: str, spaced: bool) -> float:
     f = _family(words, family)
     if not f:
         # An unknown surname written apart from a known given name is still a name (rare surnames).

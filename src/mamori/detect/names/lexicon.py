@@ -3,22 +3,21 @@
 Keys are folded (NFKC, variant kanji to their common form, hiragana to katakana), so 髙橋,
 ﾀｶﾊｼ and たかはし all meet 高橋/タカハシ. Each key maps to flags saying what it can be.
 Building from the Sudachi dictionary takes a few seconds; the result is cached on disk as
-plain text (never pickle: the cache directory is writable by the user) and loaded in ~0.2 s.
+plain text (never pickle: the cache directory is writable by the user), checksummed, and parsed one
+first character at a time as lookups need it (``Words``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from mamori.cache import cache_file, package_version
+from mamori.cache import cache_file, package_version, read_checked, write_checked
 from mamori.people.rules import VARIANTS
 
 SURNAME = 1
@@ -28,7 +27,7 @@ FREQUENT_SURNAME = 8  # in the shipped list of common surnames
 FREQUENT_GIVEN = 16  # in the shipped list of given names
 PERSON = 32  # Sudachi 人名-一般: a person's name of unknown kind
 
-_CACHE_FORMAT = "6"  # bump when the folding (people.rules.VARIANTS) or the entry layout changes
+_CACHE_FORMAT = "7"  # bump when the folding (people.rules.VARIANTS) or the entry layout changes
 
 # One translate table: variants, hiragana → katakana (U+3041..U+3096 → +0x60), old kana ヰ/ヱ → イ/エ.
 _FOLD = str.maketrans({**VARIANTS, **{chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)},
@@ -50,11 +49,52 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
+class Words:
+    """Folded key → flags. Loaded from the cache, the entries are parsed one first character at a time,
+    when a key starting with it is first looked up: classifying one table's columns touches a few
+    hundred of the ~6,000 first characters, so a scan's main process does not build a 440,000-entry
+    dict before its workers can start."""
+
+    __slots__ = ("_pending", "_words")
+
+    def __init__(self, words: dict[str, int], pending: dict[str, list[str]] | None = None) -> None:
+        self._words = words
+        self._pending = pending or {}  # first character → its cache lines, not parsed yet
+
+    def get(self, key: str, default: int = 0) -> int:
+        """Flags of *key*, or *default* when the lexicon does not know it."""
+        flags = self._words.get(key)
+        if flags is not None:
+            return flags
+        if key[:1] in self._pending:
+            self._parse(key[:1])
+            return self._words.get(key, default)
+        return default
+
+    def __getitem__(self, key: str) -> int:
+        flags = self.get(key, -1)
+        if flags < 0:
+            raise KeyError(key)
+        return flags
+
+    def items(self) -> list[tuple[str, int]]:
+        """Every entry (all parsed)."""
+        for first in list(self._pending):
+            self._parse(first)
+        return list(self._words.items())
+
+    def _parse(self, first: str) -> None:
+        lines = self._pending.pop(first, None)
+        for line in lines or ():
+            _, flag, keys = line.split("\t")
+            self._words.update(dict.fromkeys(keys.split(" "), int(flag)))
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Folded name keys (surfaces and katakana readings) → flags; non-name words that split like names."""
 
-    words: dict[str, int]
+    words: Words
     blocked: frozenset[str]
 
     def flags(self, key: str) -> int:
@@ -138,38 +178,36 @@ def _cache_path() -> Path:
 
 
 def _load(path: Path) -> Lexicon | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    """The cached lexicon (its entries parsed as lookups need them), or None when the cache is missing or damaged."""
+    data = read_checked(path)
+    if data is None:
         return None
-    words: dict[str, int] = {}
-    blocked: frozenset[str] = frozenset()
     try:
-        for line in text.splitlines():
-            tag, _, keys = line.partition("\t")
-            if tag == "B":
-                blocked = frozenset(keys.split(" "))
-            else:
-                words.update(dict.fromkeys(keys.split(" "), int(tag)))
-    except ValueError:
+        head, *lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
         return None
-    return Lexicon(words, blocked) if words else None
+    tag, _, blocked = head.partition("\t")
+    if tag != "B" or not lines:
+        return None
+    pending: dict[str, list[str]] = {}
+    for line in lines:
+        fields = line.split("\t")
+        if len(fields) != 3 or len(fields[0]) != 1 or not fields[1].isdigit():
+            return None  # parsed later, at a lookup: anything odd must show now
+        pending.setdefault(fields[0], []).append(line)
+    return Lexicon(Words({}, pending), frozenset(blocked.split(" ")) if blocked else frozenset())
 
 
 def _save(path: Path, lexicon: Lexicon) -> None:
-    # One line per flag value (keys never hold spaces): loading is dict.fromkeys at C speed.
-    by_flag: dict[int, list[str]] = {}
+    # A line per first character and flag value (keys never hold spaces or tabs): a character's
+    # entries are found without reading the others, and parsed with dict.fromkeys at C speed.
+    groups: dict[tuple[str, int], list[str]] = {}
     for key, value in lexicon.words.items():
-        by_flag.setdefault(value, []).append(key)
-    lines = [f"{flag}\t{' '.join(keys)}" for flag, keys in by_flag.items()]
-    lines.append("B\t" + " ".join(sorted(lexicon.blocked)))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
-            tmp.write("\n".join(lines))
-        os.replace(tmp.name, path)  # atomic: parallel workers never read half a file
-    except OSError:
-        pass  # read-only home: rebuild next time, still correct
+        if key and not any(c in key for c in " \t\n"):
+            groups.setdefault((key[0], value), []).append(key)
+    lines = ["B\t" + " ".join(sorted(lexicon.blocked))]
+    lines += [f"{first}\t{flag}\t{' '.join(keys)}" for (first, flag), keys in sorted(groups.items())]
+    write_checked(path, "\n".join(lines).encode("utf-8"))
 
 
 def build() -> Lexicon:
@@ -182,7 +220,7 @@ def build() -> Lexicon:
         others = set()
     # Shipped kana given names (ウメ, ハル) are names even where Sudachi knows them as words.
     blocked = _finish(words, others)
-    return Lexicon(words, blocked)
+    return Lexicon(Words(words), blocked)
 
 
 @cache
