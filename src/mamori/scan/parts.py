@@ -73,9 +73,8 @@ class PartResult:
 
 @contextmanager
 def no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused: key tuples hold no cycles, and the full passes it makes over
-    a heap growing by a million of them (a worker keying a part, the main process unpacking the parts)
-    cost ~3 % of a part and a sixth of a merge."""
+    """The cyclic garbage collector paused: the key tuples a worker builds hold no cycles, and the
+    full passes it makes over a fresh worker's growing heap while they are built cost ~3 % of a part."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -23,7 +23,7 @@ from mamori.models import ItemResult, ScanSummary, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan.inspect import Inspector
-from mamori.scan.parts import PartResult, key_part, merge, no_cycle_collection
+from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.split import SplitPlan, plan_split
 
 ProgressCallback = Callable[[ItemResult], None]
@@ -182,21 +182,19 @@ class Scan:
         # Hashed here while the workers read the parts; never kept in memory whole.
         item = load_file(pending.ref, replace(opts.limits, in_memory_bytes=0))
         parts: list[PartResult] | None
-        # The parts' records are a million tuples without cycles: full collections over them are waste.
-        with no_cycle_collection():
-            try:
-                parts = self._parts(pending.futures)
-            except BrokenProcessPool:
-                raise
-            except Exception:  # noqa: BLE001 - a part failed: the ordinary path reads the file and reports why
-                parts = None
-            if item.status is not None or parts is None or any(p.fallback for p in parts):
-                for part in parts or []:
-                    part.discard()
-                return pool.submit(inspect_file, pending.ref, opts.limits, opts.secret).result()
-            if last:  # the workers exit (freeing their memory) while this process merges
-                pool.shutdown(wait=False)
-            return [merge(item, plan, parts)]
+        try:
+            parts = self._parts(pending.futures)
+        except BrokenProcessPool:
+            raise
+        except Exception:  # noqa: BLE001 - a part failed: the ordinary path reads the file and reports why
+            parts = None
+        if item.status is not None or parts is None or any(p.fallback for p in parts):
+            for part in parts or []:
+                part.discard()
+            return pool.submit(inspect_file, pending.ref, opts.limits, opts.secret).result()
+        if last:  # the workers exit (freeing their memory) while this process merges
+            pool.shutdown(wait=False)
+        return [merge(item, plan, parts)]
 
     @staticmethod
     def _parts(futures: list[Future[Any]]) -> list[PartResult]:
