@@ -74,6 +74,11 @@ def _twice(rows: Rows) -> Rows:
     return rows + rows[1:400]
 
 
+def _twice_in_a_row(rows: Rows) -> Rows:
+    """Every fiftieth voter entered twice, one line after the other: a repeat inside one part."""
+    return [r for i, row in enumerate(rows) for r in ([row, row] if i and i % 50 == 0 else [row])]
+
+
 def _namesakes(rows: Rows) -> Rows:
     """Rows that share a name and birth date with an earlier voter but live elsewhere."""
     extra = [[*r[:7], f"北海道札幌市中央区北1条西{i + 1}丁目"] for i, r in enumerate(rows[1:300])]
@@ -105,6 +110,7 @@ CASES: dict[str, tuple[Callable[[Rows], Rows], dict[str, object]]] = {
     "tab separated": (lambda r: r, {"delimiter": "\t"}),
     "every field quoted": (_quoted, {"quoting": csv.QUOTE_ALL}),
     "the same voters twice": (_twice, {}),
+    "voters entered twice in a row": (_twice_in_a_row, {}),
     "namesakes born the same day": (_namesakes, {}),
     "a voter who moved": (_moved, {}),
     "no header row": (_headerless, {}),

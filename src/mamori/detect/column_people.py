@@ -135,12 +135,17 @@ def _header_texts(table: Table, layout: TableLayout) -> set[str]:
 
 
 def table_people(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str,
-                 on_category: CategoryCallback) -> TablePeople:
-    """Categories (through *on_category*) and identity records of a table of people."""
+                 on_category: CategoryCallback, whole: bool = True) -> TablePeople:
+    """Categories (through *on_category*) and identity records of a table of people.
+
+    *whole*: False when the table is one part of a file every worker keys a part of at once. Then no
+    core is free to normalise beside the hashing, and repeated rows are left to the merge, which
+    drops repeats across all the parts anyway (``links.resolve_parts``).
+    """
     if not layout.people:
         return TablePeople([])
     if len(table.rows) - layout.first_row >= VECTOR_ROWS:
-        return _big_table(table, layout, keymaker, scope, on_category)
+        return _big_table(table, layout, keymaker, scope, on_category, whole)
     first = layout.first_row
     roles = _roles(table, layout)
     cache: dict[int, list[str]] = {}
@@ -231,7 +236,7 @@ def _series(table: Table, first: int, index: int) -> pl.Series:
 
 
 def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str,
-               on_category: CategoryCallback) -> TablePeople:
+               on_category: CategoryCallback, whole: bool) -> TablePeople:
     """The same as the row-by-row path, column by column in Polars."""
     first = layout.first_row
     by_role = _roles(table, layout)
@@ -261,16 +266,24 @@ def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str
                 _report(table, layout, c.index, c.kind, c.confidence, int(hit["_row"][0]),
                         str(hit[f"c{c.index}"][0]), on_category)
     records: list[tuple[bytes, ...]] = []
-    # In slices, so memory stays flat; Polars normalises the next slice while this one is hashed.
+    # In slices, so memory stays flat.
     slices = [people.slice(start, CHUNK_ROWS) for start in range(0, people.height, CHUNK_ROWS)]
     listed_in = _listed_in(table, scope)
+
+    def normalised(piece: pl.DataFrame) -> pl.DataFrame:
+        return key_strings({role: piece[f"r_{role}"] for role in roles}, scope, listed_in, distinct=whole)
+
+    if not whole:
+        for piece in slices:
+            records.extend(hash_records(normalised(piece), keymaker))
+        return TablePeople(records)
+    # Polars normalises the next slice (without the GIL) while this thread hashes this one.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(key_strings, {role: slices[0][f"r_{role}"] for role in roles}, scope, listed_in)
+        ahead = pool.submit(normalised, slices[0])
         for i in range(len(slices)):
             keys = ahead.result()
             if i + 1 < len(slices):
-                ahead = pool.submit(key_strings, {role: slices[i + 1][f"r_{role}"] for role in roles}, scope,
-                                    listed_in)
+                ahead = pool.submit(normalised, slices[i + 1])
             records.extend(hash_records(keys, keymaker))
     return TablePeople(records)
 

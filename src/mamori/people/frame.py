@@ -125,8 +125,8 @@ _KINDS = (("nb", KeyKind.NAME_BIRTH, None), ("na", KeyKind.NAME_ADDRESS, None), 
 
 
 def key_strings(columns: Mapping[str, Sequence[str] | pl.Series], scope: str = "",
-                listed_in: str = "") -> pl.DataFrame:
-    """The normalised key values of each distinct row (stage 1, all in Polars: releases the GIL).
+                listed_in: str = "", distinct: bool = True) -> pl.DataFrame:
+    """The normalised key values of each distinct row (of each row without *distinct*), all in Polars.
 
     *listed_in* names the list the rows stand in: their traits (``TRAIT_ROLE`` columns) count there.
     """
@@ -135,7 +135,8 @@ def key_strings(columns: Mapping[str, Sequence[str] | pl.Series], scope: str = "
     frame = pl.DataFrame({role: (pl.Series(role, columns[role], dtype=pl.String) if role in columns
                                  else pl.repeat("", height, eager=True, dtype=pl.String).alias(role))
                           for role in roles}).fill_null("")
-    return _key_strings(frame, scope, listed_in).unique(maintain_order=True)
+    keys = _key_strings(frame, scope, listed_in)
+    return keys.unique(maintain_order=True) if distinct else keys
 
 
 def _macs(series: pl.Series, kind: KeyKind, keymaker: KeyMaker, tag: KeyKind | None) -> list[bytes | None]:

@@ -168,7 +168,7 @@ def _key_part(plan: SplitPlan, index: int, secret: bytes, handoff: str | None) -
         hits.append((category, confidence, Sample(category, mask(value, category), location)))
 
     found = table_people(Table(rows=ColumnRows(body, rows), location=where), layout, KeyMaker(secret),
-                         plan.path, hit).records
+                         plan.path, hit, whole=False).records
     result = PartResult(None, tuple(hits), marshal.dumps(found, _MARSHAL_VERSION), len(found), link_frame(found))
     return _hand_off(result, handoff) if handoff else result
 
