@@ -256,7 +256,7 @@ def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str
     else:
         mask = pl.any_horizontal(pl.col(f"r_{r}") != "" for r in _IDENTIFYING_ROLES if r in roles)
     frame = frame.with_columns(_person=mask, _row=pl.int_range(pl.len()))
-    people = frame.filter(pl.col("_person"))
+    people = frame if frame["_person"].all() else frame.filter(pl.col("_person"))  # a list: every row, no copy
     if people.is_empty():
         return TablePeople([])
     for c in layout.columns:

@@ -144,9 +144,11 @@ def _macs(series: pl.Series, kind: KeyKind, keymaker: KeyMaker, tag: KeyKind | N
     values = series.drop_nulls()
     estimate: int = pl.select(pl.lit(values).approx_n_unique()).item()
     if estimate * 2 <= len(values):
-        distinct = values.unique()
-        hashed = pl.Series(keymaker.mac_many(kind, distinct.cast(pl.Binary).to_list(), tag), dtype=pl.Binary)
-        return series.replace_strict(distinct, hashed, return_dtype=pl.Binary).to_list()
+        # Each row gets its value's number among the distinct ones: one key object per distinct value.
+        distinct = values.unique(maintain_order=True)
+        hashed: list[bytes | None] = [*keymaker.mac_many(kind, distinct.cast(pl.Binary).to_list(), tag), None]
+        codes = series.cast(pl.Enum(distinct)).to_physical().fill_null(len(distinct))
+        return list(map(hashed.__getitem__, codes.to_list()))
     encoded = values.cast(pl.Binary).to_list()
     if len(values) == len(series):
         return list(keymaker.mac_many(kind, encoded, tag))
