@@ -59,21 +59,33 @@ def link_frame(records: Sequence[Record]) -> pl.DataFrame | None:
 def joinable(links: Sequence[pl.DataFrame | None], sizes: Sequence[int]) -> list[int] | None:
     """Record numbers (over all parts, in order) that share a linking key with another record that can
     join them; None when a part has no link frame (resolve everything). *sizes*: records per part."""
-    frames: list[pl.DataFrame] = []
+    query = joinable_query(links, sizes)
+    return None if query is None else joinable_rids(query.collect())
+
+
+def joinable_query(links: Sequence[pl.DataFrame | None], sizes: Sequence[int]) -> pl.LazyFrame | None:
+    """``joinable`` as one lazy query (its result read by ``joinable_rids``): collected in the background,
+    it runs without the GIL from start to end, while this thread unpacks the records."""
+    frames: list[pl.LazyFrame] = []
     offset = 0
     for frame, size in zip(links, sizes, strict=True):
         if frame is None:
             return None
-        frames.append(frame.with_columns(pl.col("rid") + offset) if offset else frame)
+        frames.append(frame.lazy().with_columns(pl.col("rid") + offset) if offset else frame.lazy())
         offset += size
     if not frames:
-        return []
+        return pl.LazyFrame(schema={"rid": pl.UInt32})
     every = frames[0]
-    for frame in frames[1:]:
-        every = every.merge_sorted(frame, "w")
+    for part in frames[1:]:
+        every = every.merge_sorted(part, "w")
     w = pl.col("w")
     repeated = every.filter((w == w.shift(1)) | (w == w.shift(-1)))
-    return repeated.filter(~pl.col("soft").all().over("w"))["rid"].unique().sort().to_list()
+    return repeated.filter(~pl.col("soft").all().over("w")).select(pl.col("rid").unique().sort())
+
+
+def joinable_rids(result: pl.DataFrame) -> list[int]:
+    """The record numbers in the result of ``joinable_query``."""
+    return result["rid"].to_list()
 
 
 def count_records(parts: Sequence[Sequence[Record]], links: Sequence[pl.DataFrame | None]) -> tuple[list[Record], int]:

@@ -17,7 +17,6 @@ import marshal
 import os
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +30,7 @@ from mamori.detect.masking import mask
 from mamori.models import ColumnRows, Item, ItemResult, Location, Sample, Status, Table
 from mamori.people.keys import KeyMaker
 from mamori.scan.columnar import parse_columns
-from mamori.scan.links import joinable, link_frame, resolve_parts
+from mamori.scan.links import joinable_query, joinable_rids, link_frame, resolve_parts
 from mamori.scan.split import SplitPlan
 
 _COUNT_CHUNK = 8 << 20
@@ -204,11 +203,13 @@ def merge(item: Item, plan: SplitPlan, parts: list[PartResult]) -> ItemResult:
     out = _Collector()
     for column in sorted(first):
         out.add(*first[column])
-    # The linking keys are merged in Polars (no GIL) while this thread unpacks the records.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        rids = pool.submit(joinable, [part.links for part in parts], [part.count for part in parts])
-        records = [part.unpacked if part.unpacked is not None else marshal.loads(part.records) for part in parts]
-        people, persons = resolve_parts(records, rids.result())
+    # The linking keys are merged by Polars in the background (one query: no GIL needed until it is
+    # done) while this thread unpacks the records (marshal holds the GIL throughout).
+    query = joinable_query([part.links for part in parts], [part.count for part in parts])
+    running = query.collect(background=True) if query is not None else None
+    records = [part.unpacked if part.unpacked is not None else marshal.loads(part.records) for part in parts]
+    rids = joinable_rids(running.fetch_blocking()) if running is not None else None
+    people, persons = resolve_parts(records, rids)
     categories = ordered(set(out.categories)) if persons else []
     return ItemResult(
         path=item.path, status=Status.OK, size=item.size, sha256=item.sha256, pii=persons > 0,
