@@ -77,3 +77,17 @@ def test_a_column_of_one_value_gives_that_value_everywhere(cell: str, rows: int)
     for steps in RULES.values():
         assert apply_distinct(steps, pl.Series([cell] * rows)).to_list() == [apply(steps, cell)] * rows
         assert apply_distinct(steps, pl.Series([None] * rows, dtype=pl.String)).to_list() == [None] * rows
+
+
+_FRONT_TOKENS = ["〒", "郵便番号", "郵便番号:", "590", "-", "0078", "5900078", "大阪府", "東京都", "北海道", "堺市", "3", "丁目"]
+
+
+@given(st.lists(st.sampled_from(_FRONT_TOKENS), max_size=8).map("".join))
+def test_one_pass_strips_a_postal_code_then_a_prefecture(text: str) -> None:
+    # ADDRESS_RULES strips both in one step; it must do what two steps in turn did.
+    from mamori.people.rules import _D, PREFECTURES, sub_step
+
+    combined = next(s for s in ADDRESS_RULES if s.arg.startswith("^(?:(?:〒"))
+    in_turn = (sub_step(f"^(?:(?:〒|郵便番号:?)?{_D}{{3}}-?{_D}{{4}}|〒)"), sub_step("^(?:" + "|".join(PREFECTURES) + ")"))
+    assert apply([combined], text) == apply(in_turn, text)
+    assert apply_series([combined], pl.Series([text])).to_list() == [apply(in_turn, text)]

@@ -109,8 +109,8 @@ ADDRESS_RULES: tuple[Step, ...] = (
     nfkc_step(),
     sub_step(SPACE_CLASS + "+", guard=SPACE_CLASS),
     map_step({**VARIANTS, **{d: "-" for d in DASHES}, "ヶ": "ケ", "ヵ": "ケ"}),
-    sub_step(f"^(?:(?:〒|郵便番号:?)?{_D}{{3}}-?{_D}{{4}}|〒)"),
-    sub_step("^(?:" + "|".join(PREFECTURES) + ")"),
+    # A postal code in front, then a prefecture: one pass (both optional, so either alone goes too).
+    sub_step(f"^(?:(?:〒|郵便番号:?)?{_D}{{3}}-?{_D}{{4}}|〒)?(?:" + "|".join(PREFECTURES) + ")?"),
     *KANJI_NUMBER_RULES,
     sub_step(f"({_D})[のノ之]({_D})", "${1}-${2}", guard="[のノ之]"),
     replace_step([("大字", ""), ("丁目", "-"), ("丁", "-"), ("番地の", "-"), ("番地ノ", "-"), ("番地", "-"),
