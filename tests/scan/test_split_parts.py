@@ -130,6 +130,19 @@ def test_parts_give_what_the_whole_file_gives(tmp_path: Path, voters: Rows, case
     _same(result, whole)
 
 
+@pytest.mark.parametrize("case", ["cp932", "voters entered twice in a row"])
+def test_parts_keyed_in_many_slices_give_what_the_whole_file_gives(tmp_path: Path, voters: Rows, case: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from mamori.detect import column_people
+
+    monkeypatch.setattr(column_people, "PART_CHUNK_ROWS", 97)
+    make, _ = CASES[case]
+    path = _write(tmp_path / "list.csv", make(voters))
+    _, result = _parts(path)
+    assert result is not None
+    _same(result, _whole(path))
+
+
 def _notes_in_quotes(rows: Rows) -> Rows:
     """Every seventh address with a second line, in quotes: parts still read alone wherever they start."""
     return [[*r[:7], r[7] + "\n（方書）"] if i % 7 == 3 else r for i, r in enumerate(rows)]
