@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,8 @@ ENTRIES = {"高橋": lex.SURNAME | lex.FREQUENT_SURNAME, "タカハシ": lex.SUR
 
 
 @pytest.fixture
-def builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """The cache in *tmp_path*, and a small lexicon for ``build`` (counted in the list)."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+def builds(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A small lexicon for ``build`` (each build counted in the list), cached in a fresh folder."""
     calls: list[int] = []
 
     def build() -> lex.Lexicon:
@@ -25,9 +23,7 @@ def builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int
         return lex.Lexicon(lex.Words(dict(ENTRIES)), frozenset({"高橋花"}))
 
     monkeypatch.setattr(lex, "build", build)
-    lex.lexicon.cache_clear()
-    yield calls
-    lex.lexicon.cache_clear()
+    return calls
 
 
 def _fresh() -> lex.Lexicon:

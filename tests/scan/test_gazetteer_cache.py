@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mamori.detect import places
-
-
-@pytest.fixture
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    places.gazetteer.cache_clear()
-    yield tmp_path
-    places.gazetteer.cache_clear()
 
 
 def _fresh() -> places.Gazetteer:
