@@ -84,10 +84,12 @@ class Words:
         return list(self._words.items())
 
     def _parse(self, first: str) -> None:
-        lines = self._pending.pop(first, None)
-        for line in lines or ():
+        # Marked parsed only once parsed: a thread looking up meanwhile parses the same lines again
+        # (the same entries), never misses one.
+        for line in self._pending.get(first, ()):
             _, flag, keys = line.split("\t")
             self._words.update(dict.fromkeys(keys.split(" "), int(flag)))
+        self._pending.pop(first, None)
 
 
 @dataclass(frozen=True)
