@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from mamori.errors import CorruptFile, Encrypted, MamoriError
+from mamori.errors import CorruptFile, Encrypted, MamoriError, UnsupportedFormat
 from mamori.extract.base import Extractor
 from mamori.extract.odf_text import OdfTextExtractor
 from mamori.extract.outlook import OutlookExtractor
@@ -126,6 +126,17 @@ def test_encrypted_doc_is_reported_encrypted() -> None:
     item = _item(data, "secret.doc")
     assert WordLegacyExtractor().sniff(data[:8192], item)
     with pytest.raises(Encrypted):
+        WordLegacyExtractor().extract(item.open(), item)
+
+
+@pytest.mark.parametrize("nfib", [101, 104, 105])
+def test_word_6_and_95_documents_are_reported_unsupported(nfib: int) -> None:
+    # Their FIB has another layout: read as Word 97 they would pass as damaged, or worse, as read.
+    fib = b"\xec\xa5\xc1\x00"
+    data = render(ROSTER, "doc")
+    assert data.count(fib) == 1
+    item = _item(data.replace(fib, b"\xec\xa5" + nfib.to_bytes(2, "little")), "old.doc")
+    with pytest.raises(UnsupportedFormat, match="Word 6/95"):
         WordLegacyExtractor().extract(item.open(), item)
 
 

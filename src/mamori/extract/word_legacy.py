@@ -16,6 +16,8 @@ from mamori.extract.cfb_util import CFB_MAGIC, has_stream, open_ole, read_stream
 from mamori.models import Document, Item, Location, Table, TextBlock
 
 WHAT = "Word 97-2003 document"
+#: Word 6.0 writes nFib 101, Word 95 104 (105 in some Asian editions); Word 97 and later 0xC1 and up.
+_LAST_WORD95_NFIB = 105
 _FIB_FLAGS, _FC_LCB_START = 0x0A, 154
 _CLX_INDEX, _PAPX_INDEX = 33, 13
 _MAX_CHARS = 64 * 1024 * 1024
@@ -212,8 +214,10 @@ class WordLegacyExtractor:
             flags = struct.unpack_from("<H", word, _FIB_FLAGS)[0]
             if flags & 0x0100:
                 raise Encrypted(f"{WHAT}: the document is password-protected; not inspected")
-            if struct.unpack_from("<H", word, 2)[0] < 101:
-                raise UnsupportedFormat(f"{WHAT}: Word 6/95 or older format is not supported")
+            if struct.unpack_from("<H", word, 2)[0] <= _LAST_WORD95_NFIB:
+                raise UnsupportedFormat(
+                    "Word 6/95 or older document: this format is not read; not inspected. Save it as a Word "
+                    "97-2003 (.doc) or .docx file and scan that")
             table = read_stream(ole, "1Table" if flags & 0x0200 else "0Table", WHAT)
         try:
             pieces = _pieces(table, *_fc_lcb(word, _CLX_INDEX))
