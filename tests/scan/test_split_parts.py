@@ -211,25 +211,55 @@ def test_one_worker_or_a_skipped_file_is_not_split(tmp_path: Path, voters: Rows)
 def test_a_scan_with_workers_splits_and_counts_exactly(tmp_path: Path, voters: Rows,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # The plan is made in this process (where SPLIT_BYTES is patched); the parts run in the workers.
-    plans: list[split.SplitPlan | None] = []
+    plans: list[tuple[int, bool]] = []
     plan_split = split.plan_split
 
-    def spy(ref: FileRef, limits: Limits, parts: int) -> split.SplitPlan | None:
-        plans.append(plan_split(ref, limits, parts))
-        return plans[-1]
+    def spy(ref: FileRef, limits: Limits, workers: int) -> split.SplitPlan | None:
+        plan = plan_split(ref, limits, workers)
+        plans.append((workers, plan is not None))
+        return plan
 
     monkeypatch.setattr(runner, "plan_split", spy)
     _write(tmp_path / "a.csv", _twice(voters))
     _write(tmp_path / "b.csv", voters[:60])
     scans = [Scan([tmp_path], ScanOptions(workers=w, secret=SECRET)) for w in (2, 1)]
     (two, one) = [{r.path: r for r in s.results()} for s in scans]
-    assert [p is not None for p in plans] == [True, False]  # b.csv is too short to split
+    # b.csv is too short to split; one process reads a.csv whole (it is smaller than a part).
+    assert plans == [(2, True), (2, False), (1, False), (1, False)]
     assert two.keys() == one.keys()
     for path in one:
         _same(two[path], one[path])
     assert scans[0].summary is not None and scans[1].summary is not None
     assert scans[0].summary.unique_persons == scans[1].summary.unique_persons == len(voters) - 1
     assert scans[0]._handoff is None  # the parts' hand-off directory is gone with the scan
+
+
+def test_one_process_reads_a_file_bigger_than_a_part_in_parts(tmp_path: Path, voters: Rows,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "a.csv", _twice(voters))
+    monkeypatch.setattr(split, "MAX_PART_BYTES", path.stat().st_size // 4)
+    keyed: list[int] = []
+
+    def counted(plan: split.SplitPlan, index: int, secret: bytes, handoff: str | None = None) -> PartResult:
+        keyed.append(index)
+        return key_part(plan, index, secret, handoff)
+
+    monkeypatch.setattr(runner, "key_part", counted)
+    scan = Scan([path], ScanOptions(workers=1, secret=SECRET))
+    (result,) = scan.results()
+    parts = split.part_count(path.stat().st_size, 1)
+    assert parts >= 4 and keyed == list(range(parts))  # one after another, in this process
+    _same(result, _whole(path))
+    assert scan.summary is not None and scan.summary.unique_persons == len(voters) - 1
+
+
+@pytest.mark.parametrize(("size", "workers", "parts"), [
+    (75_600_000, 2, 2), (75_600_000, 1, 1), (150 << 20, 1, 2), (200 << 20, 2, 4), (1100 << 20, 2, 12),
+    (1100 << 20, 8, 16), (16 << 20, 8, 8),
+])
+def test_part_counts_keep_parts_small_and_workers_even(size: int, workers: int, parts: int) -> None:
+    assert split.part_count(size, workers) == parts
+    assert parts % workers == 0 and (parts == workers or size / parts <= split.MAX_PART_BYTES)
 
 
 def test_parts_handed_off_through_files_give_what_inline_parts_give(tmp_path: Path, voters: Rows) -> None:

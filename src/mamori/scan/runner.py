@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import partial
 from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,16 @@ class _Pending:
     ref: FileRef
     futures: list[Future[Any]]
     plan: SplitPlan | None = None
+
+
+def _done(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """A finished future holding ``fn(*args)``, or what it raised (as a worker's would)."""
+    future: Future[Any] = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as error:  # noqa: BLE001 - handed over like a worker's failure: the caller decides
+        future.set_exception(error)
+    return future
 
 
 def _crashed(ref: FileRef) -> ItemResult:
@@ -118,7 +129,14 @@ class Scan:
         refs = walk(self.paths) if self.refs is None else self.refs
         if opts.workers <= 1:
             for ref in refs:
-                yield inspect_file(ref, opts.limits, opts.secret)
+                # A file too big to key in one piece is keyed part after part, here.
+                plan = plan_split(ref, opts.limits, 1)
+                ordinary = partial(inspect_file, ref, opts.limits, opts.secret)
+                if plan is None:
+                    yield ordinary()
+                else:
+                    parts = [_done(key_part, plan, i, opts.secret) for i in range(len(plan.ranges))]
+                    yield self._merged(ref, plan, parts, ordinary)
             return
         # A bounded window of work in flight keeps memory flat and output in walk order.
         window: deque[_Pending] = deque()
@@ -160,7 +178,10 @@ class Scan:
         try:
             if pending.plan is None:
                 return pending.futures[0].result(), pool
-            return self._merged(pending, pending.plan, pool, last), pool
+            return self._merged(ref, pending.plan, pending.futures,
+                                lambda: pool.submit(inspect_file, ref, opts.limits, opts.secret).result(),
+                                # the workers exit (freeing their memory) while this process merges
+                                (lambda: pool.shutdown(wait=False)) if last else None), pool
         except BrokenProcessPool:
             pool.shutdown(cancel_futures=True)
             pool = worker_pool(opts.workers)
@@ -175,15 +196,16 @@ class Scan:
                 window[i] = self._submit(pool, other.ref)
             return batch, pool
 
-    def _merged(self, pending: _Pending, plan: SplitPlan, pool: ProcessPoolExecutor,
-                last: bool = False) -> list[ItemResult]:
-        """A split file's result from its parts, or from reading it whole when a part could not be read."""
-        opts = self.options
+    def _merged(self, ref: FileRef, plan: SplitPlan, futures: list[Future[Any]],
+                ordinary: Callable[[], list[ItemResult]],
+                before_merge: Callable[[], None] | None = None) -> list[ItemResult]:
+        """A split file's result from its parts, or the *ordinary* one (the file read whole) when a part
+        could not be read."""
         # Hashed here while the workers read the parts; never kept in memory whole.
-        item = load_file(pending.ref, replace(opts.limits, in_memory_bytes=0))
+        item = load_file(ref, replace(self.options.limits, in_memory_bytes=0))
         parts: list[PartResult] | None
         try:
-            parts = self._parts(pending.futures)
+            parts = self._parts(futures)
         except BrokenProcessPool:
             raise
         except Exception:  # noqa: BLE001 - a part failed: the ordinary path reads the file and reports why
@@ -191,9 +213,9 @@ class Scan:
         if item.status is not None or parts is None or any(p.fallback for p in parts):
             for part in parts or []:
                 part.discard()
-            return pool.submit(inspect_file, pending.ref, opts.limits, opts.secret).result()
-        if last:  # the workers exit (freeing their memory) while this process merges
-            pool.shutdown(wait=False)
+            return ordinary()
+        if before_merge is not None:
+            before_merge()
         return [merge(item, plan, parts)]
 
     @staticmethod

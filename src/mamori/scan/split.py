@@ -31,6 +31,10 @@ from mamori.scan.columnar import BIG_DELIMITED_BYTES, parse_columns, sample_widt
 
 #: Files at least this big are split (each part at least half of it).
 SPLIT_BYTES = 2 * BIG_DELIMITED_BYTES
+#: The most of a file one part holds. Keying a part takes about ten times its size in memory, so a
+#: worker stays near 1 GiB however big the file: a 1 GB list is read in a dozen parts, each worker
+#: taking the next as it finishes (and a single process reads them one after another).
+MAX_PART_BYTES = 96 * MIB
 #: Encodings in which a ``\n`` or ``"`` byte is always that character.
 SPLITTABLE_CODECS = frozenset({"utf-8", "utf-8-sig", "cp932", "euc_jp", "euc_jis_2004"})
 #: The head: what the encoding is decided on and the columns are classified from.
@@ -59,13 +63,22 @@ class SplitPlan:
         return FORMATS.get(self.delimiter, "dsv")
 
 
-def plan_split(ref: FileRef, limits: Limits, parts: int) -> SplitPlan | None:
-    """A plan to read *ref* in up to *parts* parts, or None when it is read the ordinary way."""
-    if parts < 2 or ref.skip_reason is not None:
+def part_count(size: int, workers: int) -> int:
+    """How many parts a file of *size* bytes is read in: one per worker, or a multiple of the workers
+    when parts would be bigger than ``MAX_PART_BYTES``."""
+    return max(1, workers) * max(1, -(-size // (max(1, workers) * MAX_PART_BYTES)))
+
+
+def plan_split(ref: FileRef, limits: Limits, workers: int) -> SplitPlan | None:
+    """A plan to read *ref* in parts over *workers* processes, or None when it is read the ordinary way."""
+    if workers < 1 or ref.skip_reason is not None:
         return None
     try:
         st = os.stat(ref.fs_path)
         if not stat.S_ISREG(st.st_mode) or not SPLIT_BYTES <= st.st_size <= limits.max_file_bytes:
+            return None
+        parts = part_count(st.st_size, workers)
+        if parts < 2:
             return None
         with open(ref.fs_path, "rb") as stream:
             return _plan(ref, st.st_size, stream, parts)
