@@ -10,8 +10,8 @@ Run: ``.venv/bin/python benchmarks/find_throughput.py [--rows 682524] [--prose-m
   .eml until about ``--prose-mb`` megabytes, scanned the same way.
 
 Beside each, in the same run and on the same bytes: raw read + decode (the cheapest way to get the text:
-``bytes.decode`` for text, inflating every member for zip-based files). Peak memory is ``ru_maxrss`` of
-the scanning process and the largest peak (VmHWM) among its worker processes. Generated data is kept
+``bytes.decode`` for text, inflating every member for zip-based files). Peak memory is the peak (VmHWM)
+of the scanning process and the largest among its worker processes. Generated data is kept
 in ``--data`` and reused; mamori's modules are compiled to bytecode first (``_compile_package``). Prints
 a Markdown table for BENCHMARKS.md.
 """
@@ -126,6 +126,9 @@ def _peak(pid: int) -> int | None:
 def child(path: str, workers: int) -> None:
     """Scan *path* in this (fresh) process and print what the parent measures, as JSON.
 
+    This process's own peak is its VmHWM: Linux carries ``ru_maxrss`` over an exec, so that figure would
+    include the parent's peak from its raw read of the same file.
+
     Workers are started by a fork server, so they are not this process's children for ``getrusage``:
     their peak RSS is sampled from /proc while the scan runs.
     """
@@ -164,7 +167,8 @@ def child(path: str, workers: int) -> None:
     children = max([resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, *peaks.values()])
     print(json.dumps({
         "elapsed": elapsed, "items": items, "persons": scan.summary.unique_persons,
-        "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "rss_children": children,
+        "rss_self": _peak(os.getpid()) or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "rss_children": children,
     }))
 
 
