@@ -119,3 +119,11 @@ def test_random_cells_round_trip(rows: list[tuple[str, ...]], encoding: str) -> 
     doc = SynthDoc(title="t", kind="roster", rows=tuple(rows))
     got, _ = _extract(render(doc, "csv", encoding), "r.csv")
     assert got == tuple(doc.table_rows())
+
+
+def test_a_long_quoted_note_is_one_field() -> None:
+    # Past csv's default 128 KiB limit the row would be skipped and the note's lines read as rows.
+    note = "長文の備考。\r\n" * 30_000
+    doc = SynthDoc(title="名簿", kind="roster", header=HEADER, rows=(ROWS[0], (*ROWS[1][:4], note), ROWS[2]))
+    rows, _ = _extract(render(doc, "csv", "cp932"), "notes.csv")
+    assert rows[-3:] == ((*ROWS[0],), (*ROWS[1][:4], note), (*ROWS[2],))

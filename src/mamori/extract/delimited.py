@@ -24,6 +24,11 @@ FORMATS = {",": "csv", "\t": "tsv"}
 SNIFF_LINES = 50
 #: Malformed rows reported one by one; past this the file is read no further.
 MAX_PROBLEMS = 100
+#: The longest field read (``csv`` stops at 128 KiB by default, and would skip the row and read the rest
+#: of a long quoted note as rows of its own: a 備考 with a pasted letter, a cell holding an image as text).
+MAX_FIELD_CHARS = 64 * 1024 * 1024
+
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
 
 
 def _field_counts(lines: list[str], delimiter: str) -> list[int]:
