@@ -154,21 +154,51 @@ def _huge_note_mid_file(rows: Rows) -> Rows:
     return [*rows[:middle], [*rows[middle][:7], "備考\n" * 60000], *rows[middle + 1:]]
 
 
+def _quote_in_the_body_only(rows: Rows) -> Rows:
+    """No quotes in the head, then one quoted cell of many lines across the middle: the plan does not count
+    quotes (its head has none), so the worker whose part starts inside the cell finds it out."""
+    middle = len(rows) // 2
+    return [*rows[:middle], [*rows[middle][:7], "備考\n" * 60000], *rows[middle + 1:]]
+
+
 def _wider_late(rows: Rows) -> Rows:
     return [*rows, [*rows[5], "a", "b", "c", "d", "e"]]
 
 
-def test_quoted_line_breaks_do_not_change_the_result(tmp_path: Path, voters: Rows) -> None:
-    path = _write(tmp_path / "list.csv", _notes_in_quotes(voters))
-    results, merged = _parts(path, parts=4)
-    if merged is None:  # a part began inside a quoted cell
-        assert "a quoted field spans a part boundary" in {r.fallback for r in results}
-    else:
-        _same(merged, _whole(path))
+@pytest.mark.parametrize("make", [_notes_in_quotes, _huge_note_mid_file])
+@pytest.mark.parametrize("parts", [2, 3, 4, 7])
+def test_parts_start_outside_quoted_line_breaks(tmp_path: Path, voters: Rows, make: Callable[[Rows], Rows],
+                                                 parts: int) -> None:
+    # A cut that falls inside a quoted cell is moved to the next line outside it: the parts still read alone.
+    path = _write(tmp_path / "list.csv", make(voters), quoting=csv.QUOTE_ALL)
+    plan = split.plan_split(FileRef(path, path.name), Limits(), parts)
+    # Cuts that would fall inside one long cell all move past it: there may be fewer parts than asked.
+    assert plan is not None and 2 <= len(plan.ranges) <= parts
+    data = path.read_bytes()
+    assert all(data[:start].count(b'"') % 2 == 0 for start, _ in plan.ranges)
+    results = [key_part(plan, i, SECRET) for i in range(len(plan.ranges))]
+    assert not any(r.fallback for r in results), {r.fallback for r in results}
+    _same(merge(load_file(FileRef(path, path.name), Limits()), plan, results), _whole(path))
+
+
+def test_a_file_without_quotes_in_its_head_is_cut_without_counting_them(tmp_path: Path, voters: Rows,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    counted: list[int] = []
+    original = split._QuoteCount.before
+
+    def spy(self: split._QuoteCount, offset: int) -> int:
+        counted.append(offset)
+        return original(self, offset)
+
+    monkeypatch.setattr(split._QuoteCount, "before", spy)
+    _parts(_write(tmp_path / "plain.csv", voters), parts=3)
+    assert not counted
+    _parts(_write(tmp_path / "quoted.csv", voters, quoting=csv.QUOTE_ALL), parts=3)
+    assert counted
 
 
 @pytest.mark.parametrize(("make", "why"), [
-    (_huge_note_mid_file, "a quoted field spans a part boundary"),
+    (_quote_in_the_body_only, "a quoted field spans a part boundary"),
     (_wider_late, "a part does not read column-wise"),
 ])
 def test_a_part_that_cannot_be_read_alone_sends_the_file_down_the_ordinary_path(

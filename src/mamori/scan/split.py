@@ -41,7 +41,8 @@ SPLITTABLE_CODECS = frozenset({"utf-8", "utf-8-sig", "cp932", "euc_jp", "euc_jis
 HEAD_BYTES = HEAD_SIZE
 #: Rows the head must hold so that classifying it is classifying the file (header search + sample).
 _HEAD_ROWS = HEADER_SCAN + 2 + SAMPLE_ROWS
-_SEEK_WINDOW = 4 * MIB  # how far past a cut a line end is looked for
+_SEEK_WINDOW = 4 * MIB  # how far past a cut a line end (or one outside quotes) is looked for
+_COUNT_CHUNK = 8 * MIB
 
 
 @dataclass(frozen=True)
@@ -115,10 +116,17 @@ def _plan(ref: FileRef, size: int, stream: io.BufferedReader, parts: int) -> Spl
     layout = classify(Table(rows=ColumnRows(columns, len(columns[0])), location=Location()))
     if not layout.people:
         return None  # nothing to key: the ordinary path is as fast, and reports the whole file's problems
+    # A file that quotes its fields may hold line breaks inside them: its cuts are moved to lines
+    # no quoted field spans (a part starting inside one cannot be read alone).
+    quotes = _QuoteCount(stream) if b'"' in head else None
     cuts = [0]
     for k in range(1, parts):
         cut = _line_start(stream, size * k // parts)
-        if cut is not None and cut > max(cuts[-1], head_end) and cut < size:
+        if cut is None or cut <= max(cuts[-1], head_end):
+            continue
+        if quotes is not None:
+            cut = _outside_quotes(stream, quotes, cut)
+        if cut is not None and cut < size:
             cuts.append(cut)
     if len(cuts) < 2:
         return None
@@ -126,6 +134,37 @@ def _plan(ref: FileRef, size: int, stream: io.BufferedReader, parts: int) -> Spl
     header = tuple(zip(*(c.head(layout.first_row).to_list() for c in columns), strict=True))
     return SplitPlan(ref.fs_path, ref.path, decoded.encoding, tuple(decoded.problems), found[0], width, ranges,
                      layout, header)
+
+
+class _QuoteCount:
+    """The quote characters in the file before an offset, counted forward once (cuts come in order)."""
+
+    def __init__(self, stream: io.BufferedReader) -> None:
+        self.stream, self.at, self.quotes = stream, 0, 0
+
+    def before(self, offset: int) -> int:
+        if offset < self.at:
+            self.at, self.quotes = 0, 0  # asked about an earlier place: count again from the start
+        self.stream.seek(self.at)
+        while self.at < offset:
+            chunk = self.stream.read(min(offset - self.at, _COUNT_CHUNK))
+            if not chunk:
+                break
+            self.quotes += chunk.count(b'"')
+            self.at += len(chunk)
+        return self.quotes
+
+
+def _outside_quotes(stream: io.BufferedReader, quotes: _QuoteCount, cut: int) -> int | None:
+    """The first line start at or after *cut* with an even number of quotes before it (no quoted field
+    open there), looked for within ``_SEEK_WINDOW``; None if there is none."""
+    limit = cut + _SEEK_WINDOW
+    line: int | None = cut
+    while line is not None and line <= limit:
+        if quotes.before(line) % 2 == 0:
+            return line
+        line = _line_start(stream, line)
+    return None
 
 
 def _line_start(stream: io.BufferedReader, offset: int) -> int | None:
