@@ -158,12 +158,17 @@ class _QuoteCount:
 def _outside_quotes(stream: io.BufferedReader, quotes: _QuoteCount, cut: int) -> int | None:
     """The first line start at or after *cut* with an even number of quotes before it (no quoted field
     open there), looked for within ``_SEEK_WINDOW``; None if there is none."""
-    limit = cut + _SEEK_WINDOW
-    line: int | None = cut
-    while line is not None and line <= limit:
-        if quotes.before(line) % 2 == 0:
-            return line
-        line = _line_start(stream, line)
+    odd = quotes.before(cut) % 2
+    if not odd:
+        return cut
+    stream.seek(cut)
+    window = stream.read(_SEEK_WINDOW)
+    at = 0
+    while (end := window.find(b"\n", at)) >= 0:
+        odd ^= window.count(b'"', at, end) % 2
+        at = end + 1
+        if not odd:
+            return cut + at
     return None
 
 
