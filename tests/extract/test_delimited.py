@@ -116,7 +116,10 @@ _CELL = st.lists(st.sampled_from([*"山田髙﨑①～ソ表ポｱﾔﾏ　abc ,
 @given(st.integers(2, 5).flatmap(lambda w: st.lists(st.tuples(*[_CELL] * w), min_size=1, max_size=8)),
        st.sampled_from(["cp932", "utf-8"]))
 def test_random_cells_round_trip(rows: list[tuple[str, ...]], encoding: str) -> None:
-    doc = SynthDoc(title="t", kind="roster", rows=tuple(rows))
+    # Under a header of ordinary words, as files have one: a file whose only non-ASCII is a cell like 﨑①
+    # is valid UTF-8 and valid CP932 at once (ED 95 87 40), which is test_encoding.py's subject, not this one's.
+    header = ("氏名", "住所", "電話番号", "備考", "区分")[: len(rows[0])]
+    doc = SynthDoc(title="t", kind="roster", header=header, rows=tuple(rows))
     got, _ = _extract(render(doc, "csv", encoding), "r.csv")
     assert got == tuple(doc.table_rows())
 
