@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import bz2
 import gzip
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +16,7 @@ from mamori.logs.driver import parse_file, stream_file
 from mamori.logs.events import AccessEvent, FileEvent
 from mamori.logs.paths import expand_log_paths
 from mamori.logs.registry import BUILTIN_LOG_FORMATS, detect_format, log_formats
+from mamori.synth.archives import compressed_bytes
 from mamori.synth.logs import combined_line, csv_lines, proftpd_lines, pureftpd_line, vsftpd_line, xferlog_line
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -32,18 +33,14 @@ def upload(i: int, name: str = "") -> FileEvent:
                      "203.0.113.5", "user")
 
 
-def write(path: Path, lines: list[str], opener: str = "plain") -> Path:
+def write(path: Path, lines: list[str], opener: Literal["plain", "gz", "bz2"] = "plain") -> Path:
     data = ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
-    if opener == "gz":
-        data = gzip.compress(data)
-    elif opener == "bz2":
-        data = bz2.compress(data)
-    path.write_bytes(data)
+    path.write_bytes(data if opener == "plain" else compressed_bytes(data, opener))
     return path
 
 
 @pytest.mark.parametrize("opener", ["plain", "gz", "bz2"])
-def test_compressed_files_whatever_their_name(tmp_path: Path, opener: str) -> None:
+def test_compressed_files_whatever_their_name(tmp_path: Path, opener: Literal["plain", "gz", "bz2"]) -> None:
     path = write(tmp_path / "access_log", [combined_line(access(i)) for i in range(5)], opener)
     result = parse_file(path, "combined")
     assert [e.path for e in result.events] == [f"/f{i}.csv" for i in range(5)]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import bz2
 import gzip
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -21,6 +21,7 @@ from mamori.logs.events import AccessEvent, FileEvent
 from mamori.logs.fastaccess import parse_access_columns
 from mamori.logs.text import storable
 from mamori.logs.urls import encode_url_path
+from mamori.synth.archives import compressed_bytes
 from mamori.synth.logs import combined_line, random_access_events, vsftpd_line
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -64,12 +65,8 @@ def assert_same(path: Path, *, fast_rows: int = 0, **options: object) -> None:
                         "vhost", "user").rows() == expected
 
 
-def write(path: Path, data: bytes, opener: str = "plain") -> Path:
-    if opener == "gz":
-        data = gzip.compress(data)
-    elif opener == "bz2":
-        data = bz2.compress(data)
-    path.write_bytes(data)
+def write(path: Path, data: bytes, opener: Literal["plain", "gz", "bz2"] = "plain") -> Path:
+    path.write_bytes(data if opener == "plain" else compressed_bytes(data, opener))
     return path
 
 
@@ -131,7 +128,7 @@ def test_line_endings(tmp_path: Path, ending: bytes, fast_rows: int) -> None:
 
 
 @pytest.mark.parametrize("opener", ["plain", "gz", "bz2"])
-def test_compressed_and_rotated(tmp_path: Path, opener: str) -> None:
+def test_compressed_and_rotated(tmp_path: Path, opener: Literal["plain", "gz", "bz2"]) -> None:
     events = list(random_access_events(300, seed=3))
     for number, chunk in enumerate((events[:100], events[100:200], events[200:])):
         name = f"access_log.{2 - number}" if number < 2 else "access_log"
