@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mamori.people.dedupe import DistinctPeople
-from mamori.people.keys import KEY_BYTES, YEAR_KINDS, KeyKind
-from mamori.scan.links import Record, count_records, link_frame
+from mamori.people.frame import hash_table, key_strings
+from mamori.people.keys import ATTRIBUTE_KINDS, KEY_BYTES, YEAR_KINDS, KeyKind, KeyMaker
+from mamori.scan.links import Record, column_link_frame, count_records, link_frame
 
 
 # A few values per kind, so that records share keys often (namesakes, moves, the same row twice).
@@ -60,3 +61,43 @@ def test_attribute_keys_do_not_link_but_twins_of_attributes_alone_are_one_record
     assert count_records([[a], [b]], frames) == ([a, b], 2)  # a shared birth year joins nobody
     trait = (bytes((KeyKind.LIST_TRAIT,)) + b"\x03" * (KEY_BYTES - 1),)
     assert count_records([[trait], [trait]], [link_frame([trait]), link_frame([trait])]) == ([trait], 1)
+
+
+_CELLS = {
+    "name": ["山田　太郎", "山田 太郎", "鈴木 彩", "ヤマダ タロウ", "", "様"],
+    "kana": ["ヤマダ タロウ", "スズキ アヤ", ""],
+    "birth": ["昭和45年3月2日", "S45.3.2", "1982/05/01", "", "不明"],
+    "address": ["大阪府堺市堺区南瓦町3番1号", "堺市堺区南瓦町3-1", "東京都新宿区西新宿2-8-1", ""],
+    "phone": ["090-1234-5678", "072-228-7400", ""],
+    "email": ["taro@example.jp", ""],
+    "my_number": ["123456789018", ""],
+    "age": ["32", "45", ""],
+    "on": ["2015/04/17", ""],
+    "trait:gender": ["男", "女", ""],
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.fixed_dictionaries({role: st.sampled_from(values) for role, values in _CELLS.items()}),
+                min_size=1, max_size=30),
+       st.integers(1, 3), st.sampled_from(sorted(_CELLS)))
+def test_links_built_kind_by_kind_are_the_links_of_the_records(rows: list[dict[str, str]], slices: int,
+                                                               missing: str) -> None:
+    # A part's links come from its hashed columns (``column_link_frame``); they must be ``link_frame``'s.
+    keymaker = KeyMaker(b"k" * 32)
+    roles = [role for role in _CELLS if role != missing]  # a table lacks a role now and then
+    size = -(-len(rows) // slices)
+    tables = [hash_table(key_strings({role: [row[role] for row in rows[i:i + size]] for role in roles},
+                                     listed_in="list|山田", distinct=False), keymaker)
+              for i in range(0, len(rows), size)]
+    records = [record for table in tables for record in table.records]
+    built = column_link_frame(tables)
+    if built is None:  # allowed only where a record holds attribute keys alone
+        assert any(all(key[0] in ATTRIBUTE_KINDS for key in record) for record in records)
+        return
+    expected = link_frame(records)
+    assert expected is not None
+    order = ["w", "rid", "soft"]
+    assert built.schema == expected.schema
+    assert built.sort(order).equals(expected.sort(order))
+    assert built["w"].is_sorted()

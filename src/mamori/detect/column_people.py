@@ -22,7 +22,7 @@ from mamori.detect.postal_code import is_valid_postal_code
 from mamori.detect.row_dates import row_date_column
 from mamori.models import ColumnRows, Location, Table
 from mamori.people.age import years_for
-from mamori.people.frame import TRAIT_ROLE, hash_records, key_strings
+from mamori.people.frame import TRAIT_ROLE, Hashed, hash_records, hash_table, key_strings
 from mamori.people.keys import TRAITS, KeyMaker, PersonFields
 from mamori.people.normalize import nfkc
 from mamori.people.traits import row_traits
@@ -57,6 +57,7 @@ class TablePeople:
     """Identity records of the table's people (one per person row)."""
 
     records: list[tuple[bytes, ...]]
+    hashed: tuple[Hashed, ...] = ()  # a part's slices, kind by kind: its links are built from these
 
 
 def _column_header(table: Table, layout: TableLayout, index: int) -> str:
@@ -278,9 +279,8 @@ def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str
         return key_strings({role: piece[f"r_{role}"] for role in roles}, scope, listed_in, distinct=whole)
 
     if not whole:
-        for piece in slices:
-            records.extend(hash_records(normalised(piece), keymaker))
-        return TablePeople(records)
+        hashed = [hash_table(normalised(piece), keymaker) for piece in slices]
+        return TablePeople([record for table in hashed for record in table.records], tuple(hashed))
     # Polars normalises the next slice (without the GIL) while this thread hashes this one.
     with ThreadPoolExecutor(max_workers=1) as pool:
         ahead = pool.submit(normalised, slices[0])

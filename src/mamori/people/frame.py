@@ -8,6 +8,7 @@ distinct value, and only the final keyed hash is per value.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 import polars as pl
@@ -156,13 +157,22 @@ def _macs(series: pl.Series, kind: KeyKind, keymaker: KeyMaker, tag: KeyKind | N
     return [next(macs) if present else None for present in series.is_not_null().to_list()]
 
 
-def hash_records(keys: pl.DataFrame, keymaker: KeyMaker) -> list[tuple[bytes, ...]]:
+@dataclass(frozen=True)
+class Hashed:
+    """The identity records of a table's rows, and the same keys kind by kind (for linking them)."""
+
+    records: list[tuple[bytes, ...]]  # one per row that has a key, in row order
+    columns: tuple[tuple[int, list[bytes | None]], ...] = ()  # (first byte of its keys, key or None per row)
+    kept: list[int] | None = None  # the rows the records are of, when some row had no key (None: every row)
+
+
+def hash_table(keys: pl.DataFrame, keymaker: KeyMaker) -> Hashed:
     """The identity records of *keys* (stage 2: one keyed hash per distinct value of each kind)."""
     names = [name for name, _, _ in _KINDS if name in keys.columns and keys[name].null_count() < len(keys)]
-    hashed = [_macs(keys[name], kind, keymaker, tag) for name, kind, tag in _KINDS if name in names]
+    hashed = [(tag or kind, _macs(keys[name], kind, keymaker, tag)) for name, kind, tag in _KINDS if name in names]
     if not hashed:
-        return []
-    rows = list(zip(*hashed, strict=True))
+        return Hashed([])
+    rows = list(zip(*(column for _, column in hashed), strict=True))
     # Only the rows missing a kind are rebuilt (a few, usually): a Python pass over all rows costs more
     # than the hashing of one kind.
     gaps = keys.select(pl.any_horizontal(pl.col(name).is_null() for name in names)).to_series().arg_true()
@@ -170,7 +180,16 @@ def hash_records(keys: pl.DataFrame, keymaker: KeyMaker) -> list[tuple[bytes, ..
         rows[i] = tuple(k for k in rows[i] if k is not None)
     if "ls" in keys.columns:
         _add_traits(keys, keymaker, rows)
-    return [row for row in rows if row] if len(gaps) else rows
+    columns = tuple((int(kind), column) for kind, column in hashed)
+    if not len(gaps) or all(rows[i] for i in gaps.to_list()):
+        return Hashed(rows, columns)
+    kept = [i for i, row in enumerate(rows) if row]
+    return Hashed([rows[i] for i in kept], columns, kept)
+
+
+def hash_records(keys: pl.DataFrame, keymaker: KeyMaker) -> list[tuple[bytes, ...]]:
+    """The identity records of *keys* (``hash_table``'s records)."""
+    return hash_table(keys, keymaker).records
 
 
 def _add_traits(keys: pl.DataFrame, keymaker: KeyMaker, rows: list[tuple[bytes | None, ...]]) -> None:

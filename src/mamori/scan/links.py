@@ -20,6 +20,7 @@ from itertools import chain
 import polars as pl
 
 from mamori.people.dedupe import DistinctPeople
+from mamori.people.frame import Hashed
 from mamori.people.keys import ATTRIBUTE_KINDS, CONFLICT_KINDS, KEY_BYTES, KeyKind
 
 Record = tuple[bytes, ...]
@@ -54,6 +55,39 @@ def link_frame(records: Sequence[Record]) -> pl.DataFrame | None:
     # its twin shares). Sorted here, in the worker, so the main process finds repeats by merging
     # sorted lists instead of hashing them all.
     return frame.filter(~attribute | ~pl.col("linkable")).drop("linkable").sort("w")
+
+
+def column_link_frame(tables: Sequence[Hashed]) -> pl.DataFrame | None:
+    """``link_frame`` of the records of *tables* (in order), built from their keys kind by kind: no Python
+    object per key. None when some record holds only attribute keys (``link_frame`` keeps those)."""
+    attribute = {int(k) for k in ATTRIBUTE_KINDS}
+    conflict = {int(k) for k in CONFLICT_KINDS}
+    frames: list[pl.DataFrame] = []
+    offset = 0
+    for table in tables:
+        linking = [(kind, pl.Series(column, dtype=pl.Binary)) for kind, column in table.columns
+                   if kind not in attribute]
+        if not linking:
+            if table.records:
+                return None
+            continue
+        rows = len(linking[0][1])
+        held = pl.select(pl.any_horizontal(keys.is_not_null() for _, keys in linking)).to_series()
+        kept = pl.Series(table.kept, dtype=pl.UInt32) if table.kept is not None else None
+        if held.sum() != len(table.records) or (kept is not None and not held.gather(kept).all()):
+            return None  # a record of attribute keys alone
+        rid = pl.int_range(offset, offset + rows, dtype=pl.UInt32, eager=True)
+        if kept is not None:  # rows without keys made no record: number the others in turn
+            rid = pl.repeat(None, rows, dtype=pl.UInt32, eager=True).scatter(
+                kept, pl.int_range(offset, offset + len(kept), dtype=pl.UInt32, eager=True))
+        unkeyed = pl.repeat(False, rows, eager=True)
+        conflicts = [keys.is_not_null() for kind, keys in linking if kind in conflict]
+        keyed = pl.select(pl.any_horizontal(conflicts)).to_series() if conflicts else unkeyed
+        frames.extend(pl.DataFrame({"w": keys.bin.slice(0, 8).bin.reinterpret(dtype=pl.UInt64, endianness="little"),
+                                    "rid": rid, "soft": keyed if kind == int(KeyKind.NAME) else unkeyed})
+                      .drop_nulls("w") for kind, keys in linking)
+        offset += len(table.records)
+    return pl.concat(frames).sort("w") if frames else link_frame([])
 
 
 def joinable(links: Sequence[pl.DataFrame | None], sizes: Sequence[int]) -> list[int] | None:

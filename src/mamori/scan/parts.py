@@ -30,7 +30,7 @@ from mamori.detect.masking import mask
 from mamori.models import ColumnRows, Item, ItemResult, Location, Sample, Status, Table
 from mamori.people.keys import KeyMaker
 from mamori.scan.columnar import parse_columns
-from mamori.scan.links import joinable_query, joinable_rids, link_frame, resolve_parts
+from mamori.scan.links import column_link_frame, joinable_query, joinable_rids, link_frame, resolve_parts
 from mamori.scan.split import SplitPlan
 
 _COUNT_CHUNK = 8 << 20
@@ -166,9 +166,12 @@ def _key_part(plan: SplitPlan, index: int, secret: bytes, handoff: str | None) -
     def hit(category: str, confidence: float, value: str, location: Location) -> None:
         hits.append((category, confidence, Sample(category, mask(value, category), location)))
 
-    found = table_people(Table(rows=ColumnRows(body, rows), location=where), layout, KeyMaker(secret),
-                         plan.path, hit, whole=False).records
-    result = PartResult(None, tuple(hits), marshal.dumps(found, _MARSHAL_VERSION), len(found), link_frame(found))
+    people = table_people(Table(rows=ColumnRows(body, rows), location=where), layout, KeyMaker(secret),
+                          plan.path, hit, whole=False)
+    found = people.records
+    links = column_link_frame(people.hashed) if people.hashed else None
+    links = link_frame(found) if links is None else links
+    result = PartResult(None, tuple(hits), marshal.dumps(found, _MARSHAL_VERSION), len(found), links)
     return _hand_off(result, handoff) if handoff else result
 
 
