@@ -19,12 +19,13 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from mamori import __version__
 from mamori.cli.common import EXIT_NOT_INSPECTED, EXIT_PII_FOUND, Lang
 from mamori.cli.present import ItemRateColumn, explain, terminal_table
 from mamori.errors import ConfigError
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.base import FindReport
+from mamori.report.base import FindReport, ScanContext
 from mamori.report.lines import CsvReport, JsonlReport
 from mamori.report.page import HtmlReport
 from mamori.report.workbook import XlsxReport
@@ -73,7 +74,8 @@ def check_writable(output: Path) -> None:
         output.unlink(missing_ok=True)
 
 
-def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack) -> FindReport | None:
+def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack,
+                 context: ScanContext) -> FindReport | None:
     if fmt is Format.table:
         return None
     if fmt is Format.xlsx:
@@ -89,7 +91,7 @@ def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack) 
         return JsonlReport(stream, lang)
     if fmt is Format.csv:
         return CsvReport(stream, lang)
-    return HtmlReport(stream, lang)
+    return HtmlReport(stream, lang, context)
 
 
 def find(
@@ -121,7 +123,9 @@ def find(
     found_pii = False
     table_rows: list[ItemResult] = []
     with ExitStack() as stack:
-        report = _open_report(fmt, output, lang.value, stack)
+        context = ScanContext(roots=tuple(str(p) for p in paths), version=__version__,
+                              options=((t("report.workers", lang.value), str(workers or default_workers())),))
+        report = _open_report(fmt, output, lang.value, stack, context)
         bar = _progress(console, lang.value) if progress and console.is_terminal else None
         task = bar.add_task(t("progress.scanning", lang.value), total=None, items=0) if bar else None
         if bar:
