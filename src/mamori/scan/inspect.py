@@ -10,7 +10,7 @@ from mamori.detect.engine import Analysis, analyze
 from mamori.evidence.archives import expand, is_archive
 from mamori.evidence.limits import ExpansionBudget, Limits
 from mamori.extract.registry import choose
-from mamori.models import Document, Item, ItemResult, Problem, Status
+from mamori.models import Document, Item, ItemResult, Problem, Status, gap_status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan.columnar import read_columnar, wants_columnar
@@ -76,7 +76,9 @@ class Inspector:
         children: list[ItemResult] = []
         for attachment in document.attachments:
             children.extend(self.inspect(attachment, budget))
-        status = Status.EMPTY if document.is_empty else Status.OK
+        # One rule for every reader: content left unread (a limit reached, a part skipped or failed)
+        # makes the item too_large/unreadable, never ok/empty, whatever was found in the rest.
+        status = gap_status(document.problems) or (Status.EMPTY if document.is_empty else Status.OK)
         own = _result(item, status, document, analysis, [])
         return [_combine(own, children, item), *children] if children else [own]
 
@@ -100,12 +102,16 @@ def _not_inspected(item: Item, status: Status, reason: str) -> ItemResult:
 def _result(item: Item, status: Status, document: Document | None, analysis: Analysis,
             problems: list[Problem]) -> ItemResult:
     categories = ordered(set(analysis.categories))
+    found = analysis.persons > 0
+    # Partly read: personal data in what was read is a finding; none found is no answer (null).
+    pii = found if status.inspected else (True if found else None)
     return ItemResult(
         path=item.path,
         status=status,
         size=item.size,
         sha256=item.sha256,
-        pii=analysis.persons > 0,
+        pii=pii,
+        partial=found and not status.inspected,
         categories=tuple(categories),
         persons=analysis.persons,
         special_care=is_special_care(tuple(categories)),
@@ -142,4 +148,5 @@ def _combine(own: ItemResult, children: list[ItemResult], item: Item, container:
         categories=tuple(categories), persons=people.count, special_care=is_special_care(tuple(categories)),
         reason=reason, format=own.format, encoding=own.encoding, container=container or own.container,
         confidence=own.confidence, samples=own.samples, problems=own.problems, person_keys=own.person_keys,
+        partial=own.partial,
     )
