@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mamori import errors
@@ -32,6 +33,13 @@ def status_of(error: BaseException) -> Status:
         if isinstance(error, cls):
             return status
     return Status.ERROR
+
+
+def not_inspected(results: Iterable[ItemResult]) -> int:
+    """How many of *results* were not read in full, each counted on its own: a container's members and a
+    mail's attachments count, so a readable zip holding one encrypted member counts one (guard's policy
+    and find's summary use this)."""
+    return sum(1 for result in results if not result.status.inspected)
 
 
 def reason_of(error: BaseException) -> str:
