@@ -6,6 +6,7 @@ import gzip
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from mamori.synth.case import write_case
 
 
 @pytest.fixture(scope="module")
-def clean_and_hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Path]:
+def clean_and_hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any], Path]:
     root = tmp_path_factory.mktemp("hostile-case")
     write_case(root / "case", scale=400, seed=3, noise_files=5, access_lines=600)
     clean = investigate(root / "case" / "CASE.toml", root / "clean").contract()
@@ -31,15 +32,15 @@ def clean_and_hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, d
     return clean, hostile, out
 
 
-def test_bad_logs_are_problems_and_the_rest_is_read(clean_and_hostile: tuple[dict, dict, Path]) -> None:
-    clean, hostile, out = clean_and_hostile
+def test_bad_logs_are_problems_and_the_rest_is_read(clean_and_hostile: tuple[dict[str, Any], dict[str, Any], Path]) -> None:
+    _, hostile, out = clean_and_hostile
     problems = hostile["log_problems"]
     assert len(problems) == 2
     assert any("access_log.4.gz" in p for p in problems) and any("access_log.5.gz" in p for p in problems)
     assert json.loads((out / "findings.json").read_text(encoding="utf-8"))["log_problems"] == problems
 
 
-def test_overlapping_copies_count_each_request_once(clean_and_hostile: tuple[dict, dict, Path]) -> None:
+def test_overlapping_copies_count_each_request_once(clean_and_hostile: tuple[dict[str, Any], dict[str, Any], Path]) -> None:
     clean, hostile, _ = clean_and_hostile
     assert hostile["access_totals"] == clean["access_totals"]
     assert hostile["leaked"] == clean["leaked"]

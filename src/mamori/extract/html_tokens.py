@@ -86,9 +86,7 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
-        elif tag == "table":
-            self._end_row()
-        elif tag == "tr":
+        elif tag in ("table", "tr"):
             self._end_row()
         elif tag in ("td", "th"):
             self._end_cell()
