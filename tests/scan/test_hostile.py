@@ -81,3 +81,18 @@ def test_one_enormous_line_is_cut_not_held(tmp_path: Path) -> None:
     (result,), _ = _scan(path)
     assert result.status is Status.TOO_LARGE and result.pii is True and result.partial
     assert any(p.code == "text.line_cut" for p in result.problems)
+
+
+def test_a_memory_error_in_detection_is_that_items_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mamori.scan.inspect as inspect_module
+
+    def exhausted(*_: object) -> None:
+        raise MemoryError
+
+    (tmp_path / "a.txt").write_text("\n".join(hostile.person_line(r) for r in hostile.people(3)), encoding="utf-8")
+    (tmp_path / "b.csv").write_bytes(hostile.csv_stray_quote(5))
+    monkeypatch.setattr(inspect_module, "analyze", exhausted)
+    results, scan = _scan(tmp_path)
+    assert [r.status for r in results] == [Status.ERROR, Status.ERROR]
+    assert all(r.pii is None for r in results)
+    assert scan.summary is not None and scan.summary.not_inspected == 2

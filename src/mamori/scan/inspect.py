@@ -77,7 +77,10 @@ class Inspector:
                     document = extractor.extract(stream, item)
         except Exception as error:  # noqa: BLE001 - a scan goes on whatever one file does
             return [_not_inspected(item, status_of(error), reason_of(error))]
-        return self._document(item, document, budget)
+        try:
+            return self._document(item, document, budget)
+        except Exception as error:  # noqa: BLE001 - detection failing (MemoryError included) is this item's error
+            return [_not_inspected(item, status_of(error), reason_of(error))]
 
     def _document(self, item: Item, document: Document, budget: ExpansionBudget) -> list[ItemResult]:
         analysis = analyze(document, self.keymaker, item.path)
