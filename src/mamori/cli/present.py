@@ -11,7 +11,7 @@ from rich.text import Text
 from mamori.detect.categories import BY_ID
 from mamori.i18n import pii_label, status_label, t
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.base import category_labels, summary_rows
+from mamori.report.base import category_labels, persons_cell, summary_rows
 
 
 class ItemRateColumn(ProgressColumn):
@@ -33,7 +33,7 @@ def terminal_table(console: Console, results: list[ItemResult], summary: ScanSum
         style = "red" if r.pii else ("yellow" if r.pii is None else "")
         table.add_row(
             r.path, status_label(r.status.value, lang), pii_label(r.pii, lang),
-            category_labels(r.categories, lang), str(r.persons),
+            category_labels(r.categories, lang), str(persons_cell(r)),
             t("pii.true", lang) if r.special_care else "", style=style,
         )
     console.print(table)

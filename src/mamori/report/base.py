@@ -27,6 +27,14 @@ def category_labels(categories: tuple[str, ...], lang: str) -> str:
 COLUMNS = ("path", "status", "pii", "categories", "persons", "special_care", "size", "sha256", "reason", "samples")
 
 
+NOT_COUNTED = "—"
+
+
+def persons_cell(result: ItemResult) -> int | str:
+    """The people count, or a dash for an item that was not inspected (0 would read as "nobody")."""
+    return NOT_COUNTED if result.pii is None else result.persons
+
+
 def row_values(result: ItemResult, lang: str) -> list[object]:
     """One result as the cells of a human table (CSV, XLSX, HTML), in COLUMNS order."""
     samples = " / ".join(f"{s.masked} [{s.location.describe()}]" for s in result.samples)
@@ -35,7 +43,7 @@ def row_values(result: ItemResult, lang: str) -> list[object]:
         status_label(result.status.value, lang),
         pii_label(result.pii, lang),
         category_labels(result.categories, lang),
-        result.persons,
+        persons_cell(result),
         t("pii.true", lang) if result.special_care else "",
         result.size,
         result.sha256,
