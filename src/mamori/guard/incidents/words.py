@@ -53,4 +53,5 @@ WORDS: dict[str, tuple[str, str]] = {
     "ppc_draft": ("報告書の下書き", "Report draft"),
     "record": ("登録", "Record"),
     "save": ("保存", "Save"),
+    "edit_record": ("記録の修正", "Correct the record"),
 }
