@@ -21,6 +21,7 @@ urlpatterns = [
     path("login/totp/", accounts.totp_view),
     path("logout/", accounts.logout_view),
     path("password/", accounts.password_view),
+    path("totp/enrol/", accounts.totp_enrol_view),
     path("users/", accounts.users_view),
     path("users/<int:user_id>/role/", accounts.role_view),
     path("departments/", accounts.department_view),

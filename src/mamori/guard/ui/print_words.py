@@ -42,4 +42,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "pf_actor": ("操作者", "By"),
     "event": ("内容", "What"),
     "printed_at": ("出力日時", "Printed"),
+    # TOTP enrolment (any user; heads, administrators and auditors get theirs when created)
+    "totp_enrol": ("二要素認証の登録", "Set up two-factor authentication"),
+    "totp_scan_qr": ("認証アプリ（Google Authenticator、Microsoft Authenticator など）でこの QR コードを読み取り、"
+                     "表示された 6 桁の数字を入力してください。",
+                     "Scan this QR code with an authenticator app (Google Authenticator, Microsoft Authenticator …) "
+                     "and enter the 6 digits it shows."),
+    "totp_manual": ("QR コードを読めないとき（手入力用の鍵）", "Cannot scan? Enter this key by hand"),
+    "totp_wrong_code": ("確認コードが違います。アプリの最新の 6 桁を入力し直してください（時計がずれていないかも"
+                        "確認してください）。",
+                        "That code does not match. Enter the app's current 6 digits again (and check the phone's "
+                        "clock)."),
+    "totp_confirm": ("登録する", "Set up"),
+    "totp_enrolled_now": ("二要素認証を登録しました。次回からログイン時に確認コードを入力します。",
+                          "Two-factor authentication is set up: you will enter a code at every log-in."),
+    "totp_already": ("二要素認証は登録済みです。", "Two-factor authentication is already set up."),
 }
