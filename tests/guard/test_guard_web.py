@@ -231,10 +231,9 @@ def test_admin_creates_department_user_and_head(world: World, home: Path, as_use
 
 def test_any_user_enrols_totp_with_a_qr_code(world: World, home: Path) -> None:
     import pyotp
+    from guard_helpers import login
 
     from mamori.guard.accounts.models import User
-
-    from guard_helpers import login
 
     client = login(Client(), world.alice)
     page = client.get("/totp/enrol/")
