@@ -23,6 +23,7 @@ urlpatterns = [
     path("password/", accounts.password_view),
     path("totp/enrol/", accounts.totp_enrol_view),
     path("users/", accounts.users_view),
+    path("users/import/", accounts.import_view),
     path("users/<int:user_id>/role/", accounts.role_view),
     path("departments/", accounts.department_view),
     path("departments/<int:pk>/head/", accounts.head_view),
