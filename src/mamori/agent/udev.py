@@ -28,8 +28,10 @@ _UDEV_VALUE = re.compile(r"[!-~ ]*")  # printable ASCII: udev match strings hold
 
 
 def _match_value(text: str) -> str:
-    """`text` as a udev match operand: glob characters and anything udev cannot hold become '?'."""
-    return "".join(c if _UDEV_VALUE.fullmatch(c) and c not in '"*?[]|\\' else "?" for c in text)
+    """`text` as a udev match operand: a character udev rewrites (to '_') or that is a glob becomes '?',
+    one beyond ASCII (several bytes to udev's fnmatch) '*'. A tag, not access: the export service checks
+    the device's identity itself."""
+    return "".join(("?" if c in ' "*?[]|\\' else c) if _UDEV_VALUE.fullmatch(c) else "*" for c in text)
 
 
 def render_udev_rules(policy: MediaPolicy, blockdev: str = BLOCKDEV) -> str:
