@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,28 @@ def targets(root: Path) -> Targets:
     """Install targets inside `root`; no daemon reload."""
     return Targets(rules_file=root / "etc" / "usbguard" / "rules.conf", base_rules=root / "base.rules",
                    udev_rules=root / "etc" / "udev" / "99-mamori-media.rules", reload=False)
+
+
+class Server:
+    """A stand-in guard server answering /api/media-policy with whatever the test sets."""
+
+    def __init__(self) -> None:
+        self.body, self.status, self.token, self.requests = b"", 200, "mep_test", 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.requests += 1
+                ok = self.path == "/api/media-policy" and self.headers["Authorization"] == f"Bearer {outer.token}"
+                status = outer.status if ok else 403
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(outer.body if status == 200 else b'{"error": "forbidden"}')
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

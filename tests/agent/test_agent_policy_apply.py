@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import socket
 import stat
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from policy_helpers import medium, server_key, signed, targets
+from policy_helpers import Server, medium, server_key, signed, targets
 
 from mamori.agent.policy import (
     Targets,
@@ -23,31 +21,6 @@ from mamori.agent.policy import (
 )
 from mamori.agent.rulesyntax import parse_rules
 from mamori.audit.checkpoint import Signer
-
-
-class Server:
-    """A stand-in guard server answering /api/media-policy with whatever the test sets."""
-
-    def __init__(self) -> None:
-        self.body, self.status, self.token, self.requests = b"", 200, "mep_test", 0
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests += 1
-                ok = self.path == "/api/media-policy" and self.headers["Authorization"] == f"Bearer {outer.token}"
-                status = outer.status if ok else 403
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(outer.body if status == 200 else b'{"error": "forbidden"}')
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
 
 @pytest.fixture
