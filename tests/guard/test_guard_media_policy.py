@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
 from guard_helpers import World
 
+from mamori.agent.policy import Targets, apply_envelope, update
+from mamori.agent.rulesyntax import parse_rules
 from mamori.guard.api.services import create_endpoint
 from mamori.guard.exports.grants import grant_verifier
 from mamori.guard.media import services
@@ -77,3 +81,37 @@ def test_tampered_policy_does_not_verify(world: World, home: Path, agent_a: Clie
     envelope["policy"]["version"] += 1
     with pytest.raises(PolicyInvalid):
         verify_policy(json.dumps(envelope), grant_verifier(home))
+
+
+def test_agent_applies_what_the_server_signs(world: World, home: Path, agent_a: Client, tmp_path: Path) -> None:
+    """Server → agent without HTTP: the served envelope verifies with the grant key, renders, and USBGuard's
+    parser (when installed) accepts the rules; a lost medium becomes a block rule."""
+    services.transition(world.admin, world.medium_a, MediumState.LENT, holder=world.alice)
+    where = Targets(rules_file=tmp_path / "rules.conf", base_rules=None, udev_rules=tmp_path / "99.rules",
+                    reload=False)
+    result = apply_envelope(agent_a.get("/api/media-policy").content, grant_verifier(home), tmp_path / "state", where)
+    assert result.status == "applied", result.reason
+    text = (tmp_path / "rules.conf").read_text(encoding="utf-8")
+    assert 'allow id 0781:5581 serial "A-0001" with-interface equals { 08:*:* }' in text and "B-0001" not in text
+    services.transition(world.admin, world.medium_a, MediumState.LOST)
+    result = apply_envelope(agent_a.get("/api/media-policy").content, grant_verifier(home), tmp_path / "state", where)
+    assert result.status == "applied"
+    rules = parse_rules((tmp_path / "rules.conf").read_text(encoding="utf-8"))
+    assert [(r.target, r.attributes["serial"][1]) for r in rules if "serial" in r.attributes] == [
+        ("block", ("A-0001",))]
+
+
+@pytest.mark.slow
+def test_live_server_to_agent_over_http(live_guard: Any, tmp_path: Path) -> None:
+    """A real `mamori guard serve`: the agent pins the key from /api/grant-key, fetches and applies."""
+    dept = live_guard.cast["departments"][0]
+    request = urllib.request.Request(f"{live_guard.url}/api/grant-key",
+                                     headers={"Authorization": f"Bearer {dept['token']}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        pinned = json.loads(response.read())["key"]
+    where = Targets(rules_file=tmp_path / "rules.conf", base_rules=None, udev_rules=None, reload=False)
+    result = update(live_guard.url, dept["token"], pinned, tmp_path / "state", where)
+    assert result.status == "applied" and result.version is not None and result.version >= 1, result.reason
+    assert f'serial "{dept["medium_identity"]["serial"]}"' in (tmp_path / "rules.conf").read_text(encoding="utf-8")
+    again = update(live_guard.url, "mep_not_a_token", pinned, tmp_path / "state", where)
+    assert again.status == "kept" and again.version == result.version and "403" in again.reason
