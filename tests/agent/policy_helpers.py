@@ -43,7 +43,8 @@ def server_key() -> Signer:
 def targets(root: Path) -> Targets:
     """Install targets inside `root`; no daemon reload."""
     return Targets(rules_file=root / "etc" / "usbguard" / "rules.conf", base_rules=root / "base.rules",
-                   udev_rules=root / "etc" / "udev" / "99-mamori-media.rules", reload=False)
+                   udev_rules=root / "etc" / "udev" / "99-mamori-media.rules",
+                   daemon_conf=root / "etc" / "usbguard" / "usbguard-daemon.conf", reload=False)
 
 
 class Server:

@@ -156,3 +156,12 @@ def test_newer_policy_narrows_and_lost_media_are_blocked(server: Server, key: Si
     rules = parse_rules(where.rules_file.read_text(encoding="utf-8"))
     assert [(r.target, r.attributes["serial"][1][0]) for r in rules if "serial" in r.attributes] == [
         ("block", "A")]
+
+
+def test_apply_puts_the_daemon_back_to_default_deny(key: Signer, where: Targets, tmp_path: Path) -> None:
+    assert where.daemon_conf is not None
+    where.daemon_conf.parent.mkdir(parents=True, exist_ok=True)
+    where.daemon_conf.write_text("ImplicitPolicyTarget=allow\n", encoding="utf-8")
+    result = apply_envelope(signed(1, medium(1, "A"), signer=key), key.verifier, tmp_path / "state", where)
+    assert result.status == "applied"
+    assert "ImplicitPolicyTarget=block" in where.daemon_conf.read_text(encoding="utf-8")

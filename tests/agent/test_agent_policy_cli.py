@@ -39,7 +39,8 @@ def server() -> Iterator[Server]:
 def _apply(server: Server, key_file: Path, root: Path, *extra: str) -> tuple[int, str]:
     args = ["apply", "--server", server.url, "--state", str(root / "state"), "--key-file", str(key_file),
             "--rules-file", str(root / "rules.conf"), "--base-rules", str(root / "base.rules"),
-            "--udev-rules", str(root / "99-mamori-media.rules"), "--no-reload", *extra]
+            "--udev-rules", str(root / "99-mamori-media.rules"), "--daemon-conf", str(root / "daemon.conf"),
+            "--no-reload", *extra]
     result = runner.invoke(policy_app, args, env={"MAMORI_AGENT_TOKEN": "mep_test"})
     return result.exit_code, result.output
 

@@ -18,6 +18,7 @@ from mamori.agent.udev import render_udev_rules, udevadm_verify
 from mamori.agent.usbguard import (
     check_daemon_conf,
     check_rules,
+    enforce_daemon_conf,
     install_rules,
     last_good_path,
     lint_base_rules,
@@ -128,6 +129,19 @@ def test_daemon_conf_default_deny() -> None:
     assert check_daemon_conf("ImplicitPolicyTarget=allow\nPresentDevicePolicy=keep\n") == [
         "ImplicitPolicyTarget=allow: set ImplicitPolicyTarget=block",
         "PresentDevicePolicy=keep: set PresentDevicePolicy=apply-policy"]
+
+
+def test_enforce_daemon_conf(tmp_path: Path) -> None:
+    conf = tmp_path / "usbguard-daemon.conf"
+    conf.write_text("# comment\nRuleFile=/etc/usbguard/rules.conf\nImplicitPolicyTarget=allow\n"
+                    "#PresentDevicePolicy=keep\nPresentDevicePolicy=keep\n", encoding="utf-8")
+    changed = enforce_daemon_conf(conf)
+    assert changed == ["ImplicitPolicyTarget=allow: set ImplicitPolicyTarget=block",
+                       "PresentDevicePolicy=keep: set PresentDevicePolicy=apply-policy"]
+    assert conf.read_text(encoding="utf-8") == (
+        "# comment\nRuleFile=/etc/usbguard/rules.conf\nImplicitPolicyTarget=block\n#PresentDevicePolicy=keep\n"
+        "PresentDevicePolicy=apply-policy\nInsertedDevicePolicy=apply-policy\n")
+    assert enforce_daemon_conf(conf) == [] and enforce_daemon_conf(tmp_path / "missing.conf") == []
 
 
 def test_installed_daemon_conf_is_default_deny() -> None:

@@ -88,7 +88,7 @@ def test_agent_applies_what_the_server_signs(world: World, home: Path, agent_a: 
     parser (when installed) accepts the rules; a lost medium becomes a block rule."""
     services.transition(world.admin, world.medium_a, MediumState.LENT, holder=world.alice)
     where = Targets(rules_file=tmp_path / "rules.conf", base_rules=None, udev_rules=tmp_path / "99.rules",
-                    reload=False)
+                    daemon_conf=None, reload=False)
     result = apply_envelope(agent_a.get("/api/media-policy").content, grant_verifier(home), tmp_path / "state", where)
     assert result.status == "applied", result.reason
     text = (tmp_path / "rules.conf").read_text(encoding="utf-8")
@@ -109,7 +109,8 @@ def test_live_server_to_agent_over_http(live_guard: Any, tmp_path: Path) -> None
                                      headers={"Authorization": f"Bearer {dept['token']}"})
     with urllib.request.urlopen(request, timeout=30) as response:
         pinned = json.loads(response.read())["key"]
-    where = Targets(rules_file=tmp_path / "rules.conf", base_rules=None, udev_rules=None, reload=False)
+    where = Targets(rules_file=tmp_path / "rules.conf", base_rules=None, udev_rules=None, daemon_conf=None,
+                    reload=False)
     result = update(live_guard.url, dept["token"], pinned, tmp_path / "state", where)
     assert result.status == "applied" and result.version is not None and result.version >= 1, result.reason
     assert f'serial "{dept["medium_identity"]["serial"]}"' in (tmp_path / "rules.conf").read_text(encoding="utf-8")

@@ -26,10 +26,12 @@ from typing import Any
 from mamori.agent.rulesyntax import RuleSyntaxError
 from mamori.agent.udev import UDEV_RULES, install_udev_rules, render_udev_rules
 from mamori.agent.usbguard import (
+    DAEMON_CONF,
     RULES_FILE,
     Runner,
     _run,
     atomic_write,
+    enforce_daemon_conf,
     install_rules,
     reload_daemon,
     render_rules,
@@ -61,6 +63,7 @@ class Targets:
     rules_file: Path = RULES_FILE
     base_rules: Path | None = Path("/etc/mamori/usbguard-base.rules")
     udev_rules: Path | None = UDEV_RULES
+    daemon_conf: Path | None = DAEMON_CONF
     reload: bool = True
     run: Runner = field(default=_run, compare=False)
 
@@ -149,6 +152,8 @@ def _install(policy: MediaPolicy, targets: Targets) -> tuple[str, bool, str]:
         # First: it only ever makes USB storage read-only, so installing it alone never widens access.
         install_udev_rules(render_udev_rules(policy), targets.udev_rules, targets.run, reload=targets.reload)
     check = install_rules(rules, targets.rules_file, targets.run)
+    if targets.daemon_conf is not None:
+        enforce_daemon_conf(targets.daemon_conf)  # e.g. ImplicitPolicyTarget=allow would undo default deny
     daemon = ""
     if targets.reload:
         try:

@@ -196,6 +196,33 @@ def check_daemon_conf(text: str) -> list[str]:
             if values.get(key, "block" if key == "ImplicitPolicyTarget" else "apply-policy") != want]
 
 
+def enforce_daemon_conf(path: Path = DAEMON_CONF) -> list[str]:
+    """Set the daemon settings default deny needs (atomically, other lines kept); say what was changed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    wrong = check_daemon_conf(text)
+    if not wrong:
+        return []
+    lines, seen = [], set()
+    for line in text.splitlines():
+        key = line.partition("=")[0].strip()
+        if "=" in line and key in REQUIRED_DAEMON_SETTINGS and not line.lstrip().startswith("#"):
+            lines.append(f"{key}={REQUIRED_DAEMON_SETTINGS[key]}")
+            seen.add(key)
+        else:
+            lines.append(line)
+    lines += [f"{key}={value}" for key, value in REQUIRED_DAEMON_SETTINGS.items() if key not in seen]
+    try:
+        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot fix {path}: {exc.strerror}; run the agent as root") from exc
+    return wrong
+
+
 def reload_daemon(run: Runner = _run) -> str:
     """Restart usbguard when systemd runs it (it has no reload); say what was done."""
     if not Path("/run/systemd/system").is_dir() or shutil.which("systemctl") is None:

@@ -10,7 +10,7 @@ import typer
 from mamori.agent import policy as agent_policy
 from mamori.agent.rulesyntax import problems
 from mamori.agent.udev import render_udev_rules
-from mamori.agent.usbguard import RULES_FILE, lint_base_rules, render_rules, usbguard_check
+from mamori.agent.usbguard import DAEMON_CONF, RULES_FILE, lint_base_rules, render_rules, usbguard_check
 from mamori.agent.windows import LOCAL_SYSTEM_SID, write_windows
 from mamori.audit.checkpoint import Verifier, parse_verifier
 from mamori.cli.common import EXIT_ERROR, Lang
@@ -94,12 +94,14 @@ def apply(
     Path("/etc/mamori/usbguard-base.rules"),
     udev_rules: Annotated[Path | None, typer.Option(help="Where the udev rule goes; omit to skip it.")] =
     Path("/etc/udev/rules.d/99-mamori-media.rules"),
+    daemon_conf: Annotated[Path | None, typer.Option(help="usbguard-daemon.conf whose default-deny settings the "
+                                                         "agent enforces.")] = DAEMON_CONF,
     reload: Annotated[bool, typer.Option(help="Restart usbguard / reload udev after installing.")] = True,
     lang: LangOption = Lang.ja,
 ) -> None:
     """Fetch the signed policy, verify it with the pinned key and install it; keep the last good on failure."""
     targets = agent_policy.Targets(rules_file=rules_file, base_rules=base_rules, udev_rules=udev_rules,
-                                   reload=reload)
+                                   daemon_conf=daemon_conf, reload=reload)
     result = agent_policy.update(server, token, _pinned(key, key_file), state, targets)
     version = result.version if result.version is not None else _say("none", lang)
     typer.echo(_say(result.status, lang, version=version, reason=result.reason))
