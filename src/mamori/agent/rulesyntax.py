@@ -29,6 +29,22 @@ _CONDITION_ID = re.compile(r"[a-zA-Z-][a-zA-Z0-9-]*")
 _DAYTIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 _SECONDS = re.compile(r"[0-9]{1,9}")
 _PROBABILITY = re.compile(r"(0|1)(\.[0-9]+)?|\.[0-9]+")
+_ATTRIBUTE = re.compile("(" + "|".join(sorted(ATTRIBUTES, key=len, reverse=True)) + ")[ \t]")
+_OPERATOR = re.compile("(" + "|".join(OPERATORS) + ")")
+_DEVICE_ID = re.compile(r"([0-9a-fA-F]{4}|\*):([0-9a-fA-F]{4}|\*)")
+_DEVICE_ID_AHEAD = re.compile(r"([0-9a-fA-F]{4}|\*):")
+_INTERFACE = re.compile(r"([0-9a-fA-F]{2}):([0-9a-fA-F]{2}|\*):([0-9a-fA-F]{2}|\*)")
+_CONTROL = "\\x00-\\x08\\x0a-\\x1f\\x7f"
+
+
+def _fast(open_: str, close: str) -> re.Pattern[str]:
+    """The common, well-formed value in one regex; anything else takes the slow path, which names the problem."""
+    edge = re.escape(close)
+    return re.compile(rf"\{open_}((?:[^{edge}\\{_CONTROL}]|\\(?:x[0-9a-fA-F]{{2}}|[\\{edge}]))*){edge}")
+
+
+_FAST = {'"': _fast('"', '"'), ")": _fast("(", ")")}
+_BLANKS = re.compile(r"[ \t]*")
 _MAX_DEPTH = 4
 MAX_LINE = 64 * 1024
 
@@ -71,8 +87,8 @@ class _Parser:
 
     def blanks(self) -> int:
         start = self.pos
-        while self.pos < len(self.text) and self.text[self.pos] in _BLANK:
-            self.pos += 1
+        found = _BLANKS.match(self.text, start)
+        self.pos = found.end() if found else start
         return self.pos - start
 
     def rule(self) -> Rule:
@@ -100,12 +116,12 @@ class _Parser:
         return Rule(target, attributes)
 
     def _device_id_ahead(self) -> bool:
-        return re.match(r"([0-9a-fA-F]{4}|\*):", self.text[self.pos:]) is not None
+        return _DEVICE_ID_AHEAD.match(self.text, self.pos) is not None
 
     def attribute(self, seen: dict[str, tuple[str, tuple[str, ...]]]) -> tuple[str, tuple[str, tuple[str, ...]]]:
         start = self.pos
-        name = next((a for a in sorted(ATTRIBUTES, key=len, reverse=True)
-                     if self.peek(a) and self.text[self.pos + len(a):self.pos + len(a) + 1] in (" ", "\t")), None)
+        found = _ATTRIBUTE.match(self.text, self.pos)
+        name = found.group(1) if found else None
         if name is None:
             word = re.match(r"[^ \t]*", self.text[self.pos:])
             raise self.fail(f"unknown attribute {word.group(0)[:40] if word else ''!r}; "
@@ -117,7 +133,8 @@ class _Parser:
         value = {"id": self.device_id, "with-interface": self.interface, "if": self.condition}.get(
             name, self.string)
         operator = ""
-        op = next((o for o in OPERATORS if self.peek(o)), None)
+        found_op = _OPERATOR.match(self.text, self.pos)
+        op = found_op.group(1) if found_op else None
         if op is not None and name == "if" and not re.match(r"[ \t]+\{", self.text[self.pos + len(op):]):
             op = None  # "if one-of" without a set is a (bad) condition name, as USBGuard reads it
         if op is not None:
@@ -143,26 +160,30 @@ class _Parser:
         return name, ("", (value(),))
 
     def device_id(self) -> str:
-        match = re.match(r"([0-9a-fA-F]{4}|\*):([0-9a-fA-F]{4}|\*)", self.text[self.pos:])
+        match = _DEVICE_ID.match(self.text, self.pos)
         if not match:
             raise self.fail("a device id is VVVV:PPPP in hexadecimal (or VVVV:* or *:*)")
         if match.group(1) == "*" and match.group(2) != "*":
             raise self.fail("a device id with any vendor (*) must have any product (*:*)")
-        self.pos += match.end()
+        self.pos = match.end()
         return match.group(0)
 
     def interface(self) -> str:
-        match = re.match(r"([0-9a-fA-F]{2}):([0-9a-fA-F]{2}|\*):([0-9a-fA-F]{2}|\*)", self.text[self.pos:])
+        match = _INTERFACE.match(self.text, self.pos)
         if not match:
             raise self.fail("an interface type is cc:ss:pp in hexadecimal (cc:ss:* and cc:*:* allowed)")
         if match.group(2) == "*" and match.group(3) != "*":
             raise self.fail("an interface type with any subclass (*) must have any protocol (cc:*:*)")
-        self.pos += match.end()
+        self.pos = match.end()
         return match.group(0)
 
     def bounded(self, open_: str, close: str) -> str:
         """The raw text between `open_` and `close` (escapes checked, not decoded)."""
         start = self.pos
+        fast = _FAST[close].match(self.text, self.pos)
+        if fast:
+            self.pos = fast.end()
+            return fast.group(1)
         if not self.peek(open_):
             raise self.fail(f"expected {open_}")
         self.pos += 1
@@ -256,6 +277,8 @@ def _minutes(daytime: str) -> int:
 
 def unescape(raw: str) -> str:
     """The value of a checked string body (``\\"``, ``\\\\``, ``\\xHH``; bytes decoded as UTF-8)."""
+    if "\\" not in raw:
+        return raw
     out = bytearray()
     i = 0
     while i < len(raw):
