@@ -13,6 +13,7 @@ import pytest
 from policy_helpers import Server, medium, server_key, signed, targets
 
 from mamori.agent.policy import (
+    DEFAULT_BASE_RULES,
     Targets,
     applied_version,
     apply_envelope,
@@ -20,6 +21,7 @@ from mamori.agent.policy import (
     update,
 )
 from mamori.agent.rulesyntax import parse_rules
+from mamori.agent.usbguard import lint_base_rules
 from mamori.audit.checkpoint import Signer
 
 
@@ -65,7 +67,7 @@ def test_applies_a_signed_policy_and_keeps_state_private(server: Server, key: Si
     folder = state / "policy"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {
-        "media-policy.json": 0o600, "applied.json": 0o600}
+        "media-policy.json": 0o600, "applied.json": 0o600, ".lock": 0o600}
     again = update(server.url, "mep_test", key.verifier, state, where)
     assert (again.status, again.version) == ("unchanged", 5)
 
@@ -165,3 +167,13 @@ def test_apply_puts_the_daemon_back_to_default_deny(key: Signer, where: Targets,
     result = apply_envelope(signed(1, medium(1, "A"), signer=key), key.verifier, tmp_path / "state", where)
     assert result.status == "applied"
     assert "ImplicitPolicyTarget=block" in where.daemon_conf.read_text(encoding="utf-8")
+
+
+def test_default_base_rules_keep_keyboards_and_hubs_but_no_storage(key: Signer, where: Targets,
+                                                                   tmp_path: Path) -> None:
+    assert lint_base_rules(DEFAULT_BASE_RULES) == []
+    result = apply_envelope(signed(1, signer=key), key.verifier, tmp_path / "state", where)
+    assert result.status == "applied"
+    rules = parse_rules(where.rules_file.read_text(encoding="utf-8"))
+    assert {r.attributes["with-interface"][1] for r in rules} == {
+        ("09:00:*",), ("03:00:*", "03:01:*"), ("03:01:*",), ("03:00:*",)}

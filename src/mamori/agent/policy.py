@@ -13,11 +13,14 @@ whenever it is read) and ``applied.json`` (version, time, digest of the installe
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +49,15 @@ STATE_DIR = "policy"
 ENVELOPE_FILE = "media-policy.json"
 APPLIED_FILE = "applied.json"
 EMPTY_POLICY = MediaPolicy(0, "1970-01-01T00:00:00Z", ())
+# Used while the administrator has written no base rules, so keyboards, mice and hubs keep working when
+# usbguard re-applies the policy to present devices. "equals" admits only devices with nothing but these
+# interfaces: no storage interface can ride along.
+DEFAULT_BASE_RULES = ("# mamori default base rules (write /etc/mamori/usbguard-base.rules to replace them)\n"
+                      "allow with-interface equals { 09:00:* }\n"
+                      "allow with-interface equals { 03:00:* 03:01:* }\n"
+                      "allow with-interface equals { 03:01:* }\n"
+                      "allow with-interface equals { 03:00:* }\n")
+LOCK_FILE = ".lock"
 
 
 class PolicyUnavailable(MamoriError):
@@ -136,9 +148,31 @@ def fetch_envelope(server_url: str, token: str, timeout: float = 15.0) -> bytes:
     return body
 
 
+def _installed(targets: Targets) -> str | None:
+    """The rules file as installed (None when missing or unreadable: then it is rewritten)."""
+    try:
+        return targets.rules_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+@contextmanager
+def _locked(state: Path) -> Iterator[None]:
+    """One policy change at a time on this PC (a timer run and a manual run may meet)."""
+    with (state / LOCK_FILE).open("a") as handle:
+        os.chmod(state / LOCK_FILE, 0o600)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _base_rules(targets: Targets) -> str:
-    if targets.base_rules is None or not targets.base_rules.exists():
+    if targets.base_rules is None:
         return ""
+    if not targets.base_rules.exists():
+        return DEFAULT_BASE_RULES
     try:
         return targets.base_rules.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -170,14 +204,21 @@ def apply_envelope(envelope: bytes | str, pinned_key: Verifier | str, state_dir:
     """Verify `envelope` and install it; ``kept`` (nothing changed) when it is refused."""
     targets = targets or Targets()
     state = _state(state_dir)
-    current = applied_version(state_dir)
+    with _locked(state):
+        return _apply_locked(envelope, pinned_key, state_dir, state, targets)
+
+
+def _apply_locked(envelope: bytes | str, pinned_key: Verifier | str, state_dir: Path, state: Path,
+                  targets: Targets) -> ApplyResult:
+    good = last_good_policy(state_dir, pinned_key)
+    # The signed last-good version is the floor; applied.json only when that envelope is unreadable.
+    current = good.version if good is not None else applied_version(state_dir)
     try:
         policy = verify_policy(envelope, _verifier(pinned_key))
         if current is not None and policy.version < current:
             raise PolicyRollback(f"the server sent policy version {policy.version}, older than the version "
                                  f"{current} in force: refused as a replay")
-        installed = targets.rules_file.read_text(encoding="utf-8") if targets.rules_file.exists() else None
-        if current == policy.version and installed == render_rules(policy, _base_rules(targets)):
+        if current == policy.version and _installed(targets) == render_rules(policy, _base_rules(targets)):
             return ApplyResult("unchanged", current)
         rules, checked, daemon = _install(policy, targets)
     except (PolicyInvalid, RuleSyntaxError, ConfigError, OSError) as exc:
@@ -195,14 +236,18 @@ def apply_envelope(envelope: bytes | str, pinned_key: Verifier | str, state_dir:
 def _fail_closed(state_dir: Path, pinned_key: Verifier | str, targets: Targets, reason: str) -> ApplyResult:
     """Keep the last good policy in force (re-installing it if the installed rules were changed by hand);
     with none ever applied, install rules that allow no medium."""
+    with _locked(_state(state_dir)):
+        return _keep_locked(state_dir, pinned_key, targets, reason)
+
+
+def _keep_locked(state_dir: Path, pinned_key: Verifier | str, targets: Targets, reason: str) -> ApplyResult:
     current = applied_version(state_dir)
     good = last_good_policy(state_dir, pinned_key) if current is not None else None
     try:
         if good is None:
             _install(EMPTY_POLICY, targets)
             return ApplyResult("kept", current, f"{reason}; no good policy on this PC, so no medium is allowed")
-        installed = targets.rules_file.read_text(encoding="utf-8") if targets.rules_file.exists() else None
-        if installed != render_rules(good, _base_rules(targets)):
+        if _installed(targets) != render_rules(good, _base_rules(targets)):
             _install(good, targets)
             return ApplyResult("kept", current, f"{reason}; the installed rules differed and were restored")
     except (RuleSyntaxError, ConfigError, OSError) as exc:
