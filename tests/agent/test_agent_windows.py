@@ -20,6 +20,7 @@ from mamori.agent.windows import (
     render_reg,
     write_windows,
 )
+from mamori.errors import ConfigError
 
 GOLDEN = DATA / "golden"
 POLICY = policy(12, medium(3, "4C530001230101117464"), medium(7, "AA0123&X", vendor="0951", product="1666"),
@@ -141,3 +142,10 @@ def test_write_windows_files(tmp_path: Path) -> None:
         element = ET.fromstring((tmp_path / row["File"]).read_text(encoding="utf-8"))
         guid = element.attrib["Id"].strip("{}")
         assert row["OMA-URI"].endswith(f"%7B{guid}%7D/{'GroupData' if element.tag == 'Group' else 'RuleData'}")
+
+
+def test_writer_sid_must_be_a_sid(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not a Windows SID"):
+        write_windows(POLICY, tmp_path, writer_sid="Everyone")
+    assert not list(tmp_path.iterdir())
+    write_windows(POLICY, tmp_path, writer_sid="S-1-5-21-1004336348-1177238915-682003330-512")

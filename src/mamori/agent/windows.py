@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from mamori.agent.usbguard import atomic_write
+from mamori.errors import ConfigError
 from mamori.guard.media.policy_document import MediaPolicy, PolicyMedium
 
 RESTRICTIONS = r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\DeviceInstall\Restrictions"
@@ -161,8 +163,13 @@ def render_mde_rules(policy: MediaPolicy, writer_sid: str = LOCAL_SYSTEM_SID) ->
     return _document("PolicyRules", mde_rules(policy, writer_sid), policy)
 
 
+_SID = re.compile(r"S-1-\d{1,13}(-\d{1,10}){1,15}")
+
+
 def write_windows(policy: MediaPolicy, out: Path, writer_sid: str = LOCAL_SYSTEM_SID) -> list[Path]:
     """Write the .reg, the two GPO XML files and one file per Intune OMA-URI setting (with an index)."""
+    if not _SID.fullmatch(writer_sid):
+        raise ConfigError(f"{writer_sid!r} is not a Windows SID (like S-1-5-18 for LocalSystem)")
     files = {"mamori-device-install.reg": render_reg(policy).encode("utf-16"),
              "mde-groups.xml": render_mde_groups(policy).encode("utf-8"),
              "mde-rules.xml": render_mde_rules(policy, writer_sid).encode("utf-8")}
