@@ -135,6 +135,9 @@ def test_first_run_offline_allows_no_medium(key: Signer, where: Targets, tmp_pat
     assert result.status == "kept" and result.version is None and "no medium is allowed" in result.reason
     rules = parse_rules(where.rules_file.read_text(encoding="utf-8"))
     assert [r.target for r in rules] == ["allow"] and "serial" not in rules[0].attributes
+    before = where.rules_file.stat().st_mtime_ns
+    assert update(closed_port_url(), "mep_test", key.verifier, tmp_path / "state", where).status == "kept"
+    assert where.rules_file.stat().st_mtime_ns == before, "nothing to change: not rewritten (no usbguard restart)"
 
 
 def test_tampered_state_is_not_a_good_policy(server: Server, key: Signer, where: Targets, tmp_path: Path) -> None:

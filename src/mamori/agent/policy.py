@@ -241,11 +241,12 @@ def _fail_closed(state_dir: Path, pinned_key: Verifier | str, targets: Targets, 
 
 
 def _keep_locked(state_dir: Path, pinned_key: Verifier | str, targets: Targets, reason: str) -> ApplyResult:
-    current = applied_version(state_dir)
-    good = last_good_policy(state_dir, pinned_key) if current is not None else None
+    good = last_good_policy(state_dir, pinned_key)
+    current = good.version if good is not None else applied_version(state_dir)
     try:
         if good is None:
-            _install(EMPTY_POLICY, targets)
+            if _installed(targets) != render_rules(EMPTY_POLICY, _base_rules(targets)):
+                _install(EMPTY_POLICY, targets)  # only when needed: every install restarts usbguard
             return ApplyResult("kept", current, f"{reason}; no good policy on this PC, so no medium is allowed")
         if _installed(targets) != render_rules(good, _base_rules(targets)):
             _install(good, targets)
