@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mamori.detect.categories import BY_ID
+from mamori.guard.incidents.words import WORDS as INCIDENT_WORDS
 
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("mamori 持出し管理", "mamori export control"),
@@ -91,6 +92,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "role": ("役割", "Role"),
     "create": ("作成", "Create"),
 }
+
+
+WORDS.update(INCIDENT_WORDS)
 
 
 def word(key: str, lang: str) -> str:
