@@ -3,10 +3,13 @@ leaves the last good policy installed, and nothing is ever widened."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import shutil
 import socket
 import stat
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,7 @@ from mamori.agent.policy import (
     update,
 )
 from mamori.agent.rulesyntax import parse_rules
-from mamori.agent.usbguard import lint_base_rules
+from mamori.agent.usbguard import lint_base_rules, reload_daemon
 from mamori.audit.checkpoint import Signer
 
 
@@ -180,3 +183,43 @@ def test_default_base_rules_keep_keyboards_and_hubs_but_no_storage(key: Signer, 
     rules = parse_rules(where.rules_file.read_text(encoding="utf-8"))
     assert {r.attributes["with-interface"][1] for r in rules} == {
         ("09:00:*",), ("03:00:*", "03:01:*"), ("03:01:*",), ("03:00:*",)}
+
+
+class Systemd:
+    """A stand-in for systemctl (and the two checkers' parser run, passed through)."""
+
+    def __init__(self, restart_fails: bool) -> None:
+        self.restart_fails = restart_fails
+        self.calls: list[list[str]] = []
+
+    def __call__(self, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+        if args[0] != "systemctl":
+            return subprocess.run(list(args), capture_output=True, text=True, check=False)
+        self.calls.append(list(args))
+        failed = self.restart_fails and args[1] == "restart" and len(self.calls) <= 2
+        return subprocess.CompletedProcess(args, 1 if failed else 0, "", "Job failed" if failed else "")
+
+
+@pytest.mark.parametrize("restart_fails", [False, True])
+def test_daemon_restart_and_rollback_of_rules(key: Signer, where: Targets, tmp_path: Path,
+                                              restart_fails: bool) -> None:
+    if shutil.which("systemctl") is None:
+        pytest.skip("the systemd branch needs a systemctl binary on PATH")
+    state = tmp_path / "state"
+    assert apply_envelope(signed(1, medium(1, "A"), signer=key), key.verifier, state, where).status == "applied"
+    first = where.rules_file.read_text(encoding="utf-8")
+    (tmp_path / "systemd").mkdir()
+    systemd = Systemd(restart_fails)
+    live = dataclasses.replace(where, reload=True, udev_rules=None, run=systemd, systemd=tmp_path / "systemd")
+    result = apply_envelope(signed(2, medium(1, "A"), medium(2, "B"), signer=key), key.verifier, state, live)
+    if restart_fails:
+        assert result.status == "kept" and "did not restart" in result.reason and result.version == 1
+        assert where.rules_file.read_text(encoding="utf-8") == first, "the last good rules are back"
+        assert [c[1] for c in systemd.calls] == ["is-active", "restart", "is-active", "restart"]
+    else:
+        assert result.status == "applied" and result.daemon == "usbguard restarted with the new rules"
+        assert allowed_serials(where) == {"A", "B"}
+
+
+def test_no_systemd_means_no_restart(tmp_path: Path) -> None:
+    assert reload_daemon(systemd=tmp_path / "absent").startswith("no systemd")

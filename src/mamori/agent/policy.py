@@ -31,6 +31,7 @@ from mamori.agent.udev import UDEV_RULES, install_udev_rules, render_udev_rules
 from mamori.agent.usbguard import (
     DAEMON_CONF,
     RULES_FILE,
+    SYSTEMD_RUNTIME,
     Runner,
     _run,
     atomic_write,
@@ -78,6 +79,7 @@ class Targets:
     daemon_conf: Path | None = DAEMON_CONF
     reload: bool = True
     run: Runner = field(default=_run, compare=False)
+    systemd: Path = SYSTEMD_RUNTIME
 
 
 @dataclass(frozen=True)
@@ -191,10 +193,10 @@ def _install(policy: MediaPolicy, targets: Targets) -> tuple[str, bool, str]:
     daemon = ""
     if targets.reload:
         try:
-            daemon = reload_daemon(targets.run)
+            daemon = reload_daemon(targets.run, targets.systemd)
         except ConfigError:
             restore_last_good(targets.rules_file)
-            reload_daemon(targets.run)
+            reload_daemon(targets.run, targets.systemd)
             raise
     return rules, check.available, daemon
 

@@ -223,9 +223,12 @@ def enforce_daemon_conf(path: Path = DAEMON_CONF) -> list[str]:
     return wrong
 
 
-def reload_daemon(run: Runner = _run) -> str:
+SYSTEMD_RUNTIME = Path("/run/systemd/system")
+
+
+def reload_daemon(run: Runner = _run, systemd: Path = SYSTEMD_RUNTIME) -> str:
     """Restart usbguard when systemd runs it (it has no reload); say what was done."""
-    if not Path("/run/systemd/system").is_dir() or shutil.which("systemctl") is None:
+    if not systemd.is_dir() or shutil.which("systemctl") is None:
         return "no systemd: restart usbguard-daemon yourself to load the new rules"
     if run(["systemctl", "is-active", "--quiet", "usbguard.service"]).returncode != 0:
         return "usbguard is not running: the rules load when it starts"
