@@ -53,6 +53,7 @@ urlpatterns = [
     path("audit/xlsx/", audit.xlsx_view),
     path("api/grants", api.grants),
     path("api/grant-key", api.grant_key),
+    path("api/media-policy", api.media_policy),
     path("api/exports/<str:grant_id>/executed", api.executed),
     path("api/device-events", api.device_events),
     path("api/openapi.json", api.openapi),
