@@ -45,6 +45,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_head_warning": ("所属長が設定されていない所属があります（その所属の申請は誰にも届きません）",
                         "Departments without a head (their requests reach nobody)"),
     "set_head_here": ("所属長を設定する", "set the head"),
+    "decide_wrong_code": ("確認コードが違うか、すでに使われたコードです。認証アプリの最新の 6 桁を入力し直してください"
+                          "（続けて間違えると、しばらく承認できなくなります）。",
+                          "The code is wrong or was already used. Enter the app's current 6 digits again (repeated "
+                          "mistakes pause approving for a while)."),
     # bulk import of staff
     "staff_import": ("職員・所属の一括登録", "Import staff and departments"),
     "staff_help": ("人事システムから出力した CSV（文字コードは自動判定）または Excel を選んでください。列は "
