@@ -4,7 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := postgresql chromium fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_PACKAGES := postgresql chromium fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	dosfstools mtools e2fsprogs ntfs-3g ewf-tools tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert
 DEMO_DIR ?= demo-out
 
 .PHONY: setup system-deps demo test lint typecheck unit bench clean

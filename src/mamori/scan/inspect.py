@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mamori import errors
 from mamori.detect.categories import is_special_care, ordered
@@ -49,6 +49,12 @@ class Inspector:
 
     def inspect(self, item: Item, budget: ExpansionBudget | None = None) -> list[ItemResult]:
         """Results for *item* first, then for every member/attachment inside it, depth first."""
+        results = self._inspect(item, budget)
+        if item.origin is not None and results:
+            results[0] = recovered(results[0], item)
+        return results
+
+    def _inspect(self, item: Item, budget: ExpansionBudget | None = None) -> list[ItemResult]:
         if item.status is not None:
             return [_not_inspected(item, item.status, item.reason or item.status.value)]
         if item.size == 0:
@@ -90,6 +96,23 @@ class Inspector:
             return [_combine(head, children, item, container=True), *children]
         own = _result(item, Status.OK if children else Status.EMPTY, None, Analysis({}), [])
         return [_combine(own, children, item, container=True), *children]
+
+
+def recovered(result: ItemResult, item: Item) -> ItemResult:
+    """*result* with the disk image's origin; a deleted file in which nothing was found is not clean.
+
+    What is read for a deleted file is whatever its clusters hold now: when it shows personal data
+    that is a finding, but when it shows none the clusters may simply have been reused, so the
+    verdict is "could not be inspected" (unreadable, pii null) with the reason, never "clean".
+    """
+    origin = item.origin
+    if origin is None:
+        return result
+    if origin.deleted and result.pii is False:
+        return replace(result, status=Status.UNREADABLE, pii=None, origin=origin, reason=(
+            "deleted file recovered from the disk image: no personal data in what is left of it, but its "
+            "clusters may have been reused by other files, so it is not reported as clean; check it by hand"))
+    return replace(result, origin=origin)
 
 
 def _not_inspected(item: Item, status: Status, reason: str) -> ItemResult:
