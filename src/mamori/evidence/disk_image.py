@@ -41,9 +41,9 @@ def _tsk() -> Any:
 
 def _type_name(pytsk3: Any, ftype: int) -> str:
     for attr in dir(pytsk3):
-        if attr.startswith("TSK_FS_TYPE_") and not attr.endswith(("_DETECT", "_ENUM")):
-            if getattr(pytsk3, attr) == ftype:
-                return attr.removeprefix("TSK_FS_TYPE_")
+        if (attr.startswith("TSK_FS_TYPE_") and not attr.endswith(("_DETECT", "_ENUM"))
+                and getattr(pytsk3, attr) == ftype):
+            return attr.removeprefix("TSK_FS_TYPE_")
     return f"type{ftype}"
 
 

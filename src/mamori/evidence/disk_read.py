@@ -128,6 +128,26 @@ def _entry(image: Path, label: str, path: str, f: Any, pytsk3: Any) -> Entry:
     return Entry(path, max(0, int(meta.size)), DiskAddress(image, label, int(meta.addr)), origin)
 
 
+def entry_at(address: DiskAddress) -> Entry:
+    """The entry at *address* read back from its metadata (deleted when the entry is unallocated)."""
+    pytsk3 = _tsk()
+    meta = open_image(address.image).fs(address.volume).open_meta(inode=address.inode).info.meta
+    deleted = bool(int(meta.flags) & int(pytsk3.TSK_FS_META_FLAG_UNALLOC))
+    origin = Origin(inode=address.inode, deleted=deleted, mtime=_time(meta.mtime), atime=_time(meta.atime),
+                    ctime=_time(meta.ctime), crtime=_time(meta.crtime))
+    return Entry("", max(0, int(meta.size)), address, origin)
+
+
+def load_address(address: DiskAddress, display: str, limits: Limits) -> Item:
+    """The file at *address* as an Item (see ``load_entry``); unreadable when the image cannot give it."""
+    try:
+        entry = entry_at(address)
+    except Exception as exc:  # noqa: BLE001 - TSK and libewf fail in their own ways on damaged images
+        return Item(display, 0, "", status=Status.UNREADABLE, address=address,
+                    reason=f"cannot read entry {address.inode} of {address.volume} in the disk image ({exc})")
+    return load_entry(entry, display, limits)
+
+
 def _problem(image: Path, label: str, path: str, reason: str) -> Entry:
     return Entry(path, 0, DiskAddress(image, label, -1), Origin(inode=-1, deleted=False), problem=reason)
 
@@ -173,7 +193,7 @@ def open_entry(address: DiskAddress) -> io.BufferedReader:
         return io.BufferedReader(EntryStream(address), CHUNK)
     except OSError:
         raise
-    except Exception as exc:  # noqa: BLE001 - TSK's own failures on damaged images
+    except Exception as exc:  # TSK's own failures on damaged images
         raise OSError(f"cannot open entry {address.inode} in {address.volume}: {exc}") from exc
 
 
