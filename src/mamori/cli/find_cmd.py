@@ -22,6 +22,7 @@ from rich.progress import (
 from mamori.cli.common import EXIT_PII_FOUND, Lang
 from mamori.cli.present import ItemRateColumn, explain, terminal_table
 from mamori.errors import ConfigError
+from mamori.extract.ocr import OcrOptions
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
 from mamori.report.base import FindReport
@@ -67,12 +68,14 @@ def find(
     explain_items: Annotated[bool, typer.Option("--explain", help="Say why each item was judged so.")] = False,
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.ja,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    ocr: Annotated[bool, typer.Option("--ocr", help="Read scanned PDFs and images with Tesseract OCR "
+                                      "(jpn, jpn_vert); their findings are marked ocr and less certain.")] = False,
 ) -> None:
     """Scan PATHS for personal data; one line per file, archive member and attachment."""
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise ConfigError(f"{path}: no such file or folder; check the path")
-    scan = Scan(paths, ScanOptions(workers=workers or default_workers()))
+    scan = Scan(paths, ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None))
     console = Console(stderr=True)
     found_pii = False
     table_rows: list[ItemResult] = []

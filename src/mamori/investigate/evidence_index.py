@@ -22,6 +22,7 @@ from mamori.evidence.disk_image import is_disk_image
 from mamori.evidence.disk_read import open_entry, walk_image
 from mamori.evidence.files import FileRef, walk
 from mamori.evidence.limits import Limits
+from mamori.extract.ocr import OcrOptions
 from mamori.investigate.case import EvidenceSource
 from mamori.investigate.logimport import clean
 from mamori.investigate.store import CaseStore
@@ -203,7 +204,7 @@ class Hasher:
 
 def inspect_contents(store: CaseStore, wanted: Iterable[EvidenceFile], roots: dict[str, Path], *,
                      workers: int = 1, limits: Limits | None = None,
-                     on_item: Callable[[str], None] | None = None) -> int:
+                     on_item: Callable[[str], None] | None = None, ocr: OcrOptions | None = None) -> int:
     """Inspect each distinct content among *wanted* not inspected yet; returns how many were."""
     done = {r[0] for r in store.con.execute("SELECT sha256 FROM contents").fetchall()}
     todo: dict[str, EvidenceFile] = {}
@@ -217,7 +218,8 @@ def inspect_contents(store: CaseStore, wanted: Iterable[EvidenceFile], roots: di
     refs = [(sha, evidence_ref(roots[f.evidence], _with_inode(store, f))) for sha, f in sorted(todo.items())]
     # find's own runner: a big list is split over the workers (its forkserver pool is safe beside the
     # open DuckDB connection and its threads); results come back file by file, in order.
-    scan = Scan([], ScanOptions(workers=max(1, workers), limits=limits, secret=secret), refs=[r for _, r in refs])
+    options = ScanOptions(workers=max(1, workers), limits=limits, secret=secret, ocr=ocr)
+    scan = Scan([], options, refs=[r for _, r in refs])
     for (sha, ref), results in zip(refs, scan.batches(), strict=True):
         _save(store, sha, results)
         if on_item:

@@ -9,6 +9,7 @@ from mamori.detect.categories import is_special_care, ordered
 from mamori.detect.engine import Analysis, analyze
 from mamori.evidence.archives import expand, is_archive
 from mamori.evidence.limits import ExpansionBudget, Limits
+from mamori.extract.ocr import OcrOptions, ocr_document
 from mamori.extract.registry import choose
 from mamori.models import Document, Item, ItemResult, Problem, Status
 from mamori.people.dedupe import DistinctPeople
@@ -24,6 +25,10 @@ _STATUS_OF_ERROR: tuple[tuple[type[errors.MamoriError], Status], ...] = (
     (errors.CorruptFile, Status.UNREADABLE),
     (errors.DecodingError, Status.UNREADABLE),
 )
+
+
+#: Findings in text read by OCR keep this share of their confidence (misread names and digits are common).
+OCR_CONFIDENCE = 0.7
 
 
 def status_of(error: BaseException) -> Status:
@@ -46,6 +51,8 @@ class Inspector:
 
     limits: Limits
     keymaker: KeyMaker
+    ocr: OcrOptions | None = None
+    """When set, items that need OCR (scanned PDFs, images) are read by Tesseract."""
 
     def inspect(self, item: Item, budget: ExpansionBudget | None = None) -> list[ItemResult]:
         """Results for *item* first, then for every member/attachment inside it, depth first."""
@@ -74,8 +81,19 @@ class Inspector:
                 with item.open() as stream:
                     document = extractor.extract(stream, item)
         except Exception as error:  # noqa: BLE001 - a scan goes on whatever one file does
+            if isinstance(error, errors.NeedsOCR) and self.ocr is not None:
+                return self._ocr(item, budget, self.ocr)
             return [_not_inspected(item, status_of(error), reason_of(error))]
         return self._document(item, document, budget)
+
+    def _ocr(self, item: Item, budget: ExpansionBudget, options: OcrOptions) -> list[ItemResult]:
+        try:
+            document = ocr_document(item, options)
+        except Exception as error:  # noqa: BLE001 - OCR failing leaves the item needing OCR, never clean
+            return [_not_inspected(item, status_of(error), reason_of(error))]
+        results = self._document(item, document, budget)
+        results[0] = read_by_ocr(results[0], document)
+        return results
 
     def _document(self, item: Item, document: Document, budget: ExpansionBudget) -> list[ItemResult]:
         analysis = analyze(document, self.keymaker, item.path)
@@ -96,6 +114,15 @@ class Inspector:
             return [_combine(head, children, item, container=True), *children]
         own = _result(item, Status.OK if children else Status.EMPTY, None, Analysis({}), [])
         return [_combine(own, children, item, container=True), *children]
+
+
+def read_by_ocr(result: ItemResult, document: Document) -> ItemResult:
+    """*result* flagged as OCR'd, its confidences lowered; with pages left unread and nothing found, not clean."""
+    lowered = tuple((c, round(v * OCR_CONFIDENCE, 3)) for c, v in result.confidence)
+    if result.pii is False and any(p.code == "ocr_truncated" for p in document.problems):
+        return replace(result, status=Status.NEEDS_OCR, pii=None, ocr=True, confidence=lowered,
+                       reason="OCR read only the first pages and found no personal data; the rest was not read")
+    return replace(result, ocr=True, confidence=lowered)
 
 
 def recovered(result: ItemResult, item: Item) -> ItemResult:
