@@ -26,6 +26,8 @@ DPI = 200
 A4_MM = (210, 297)
 MARGIN = 0.06  # of the page width
 FONT_PT = 10.5
+#: Space between printed columns, in font sizes (a full-width space inside a cell is one).
+COLUMN_GAP_EM = 2.5
 
 
 def _font(size_px: int) -> ImageFont.FreeTypeFont:
@@ -36,10 +38,13 @@ def _font(size_px: int) -> ImageFont.FreeTypeFont:
 
 
 def doc_lines(doc: SynthDoc) -> list[list[str]]:
-    """The document as printed lines of cells (title, header, rows, paragraphs cut to the line width)."""
+    """The document as printed lines of cells (title, header, rows, paragraphs cut to the line width);
+    a table row keeps its empty cells, so every cell stays in its column."""
     lines: list[list[str]] = [[doc.title]]
     for row in grid(doc):
-        cells = [c for c in row if c]
+        cells = list(row)
+        while cells and not cells[-1]:
+            cells.pop()
         if not cells:
             continue
         if len(cells) == 1 and len(cells[0]) > 40:
@@ -51,16 +56,18 @@ def doc_lines(doc: SynthDoc) -> list[list[str]]:
 
 
 def render_pages(doc: SynthDoc, *, dpi: int = DPI, seed: int = 0, noise: bool = True,
-                 max_columns: int = 6) -> list[tuple[Image.Image, list[str]]]:
-    """Pages (greyscale images) and the text lines drawn on each; a light scan noise when *noise*."""
-    width, height = (round(mm / 25.4 * dpi) for mm in A4_MM)
+                 max_columns: int = 8) -> list[tuple[Image.Image, list[str]]]:
+    """Pages (greyscale images) and the text lines drawn on each (cells joined by tabs); a light scan
+    noise when *noise*. A table wider than five columns is printed on landscape pages."""
+    rows = [cells[:max_columns] for cells in doc_lines(doc)]
+    landscape = max(len(r) for r in rows) > 5
+    width, height = (round(mm / 25.4 * dpi) for mm in (A4_MM[::-1] if landscape else A4_MM))
     font_px = round(FONT_PT / 72 * dpi)
     font = _font(font_px)
     pitch = round(font_px * 1.6)
     left = round(width * MARGIN)
     usable = width - 2 * left
     rng = random.Random(seed)
-    rows = [cells[:max_columns] for cells in doc_lines(doc)]
     widths = _column_widths(rows, font, usable)
     pages: list[tuple[Image.Image, list[str]]] = []
     per_page = (height - 2 * left) // pitch
@@ -73,11 +80,12 @@ def render_pages(doc: SynthDoc, *, dpi: int = DPI, seed: int = 0, noise: bool = 
             x = left
             shown: list[str] = []
             for i, cell in enumerate(cells):
-                text = _fit(cell, font, usable if len(cells) == 1 else widths[i] - font_px)
+                room = usable if len(cells) == 1 else widths[i] - round(font_px * COLUMN_GAP_EM * 0.8)
+                text = _fit(cell, font, room)
                 draw.text((x, y), text, font=font, fill=rng.randint(0, 40) if noise else 0)
                 shown.append(text)
                 x += widths[i] if len(cells) > 1 else 0
-            drawn.append("　".join(shown))
+            drawn.append("\t".join(shown))
         if noise:
             image = _scanned(image, rng)
         pages.append((image, drawn))
@@ -91,9 +99,12 @@ def _column_widths(rows: Sequence[Sequence[str]], font: ImageFont.FreeTypeFont, 
         if len(cells) < 2:
             continue
         for i, cell in enumerate(cells):
-            natural[i] = max(natural[i], round(font.getlength(cell)) + round(font.size * 1.5))
-    total = sum(natural) or 1
-    return [max(round(font.size * 2), round(w * min(1.0, usable / total))) for w in natural]
+            natural[i] = max(natural[i], round(font.getlength(cell)) + round(font.size * COLUMN_GAP_EM))
+    # Only the widest columns (addresses) give up room, so names and numbers are printed whole.
+    cap = max(natural, default=0)
+    while cap > font.size * 4 and sum(min(w, cap) for w in natural) > usable:
+        cap -= max(1, round(font.size / 4))
+    return [min(w, cap) for w in natural]
 
 
 def _fit(text: str, font: ImageFont.FreeTypeFont, room: float) -> str:
