@@ -49,6 +49,8 @@ bench: setup
 	$(BIN)/python benchmarks/investigate.py
 	$(BIN)/python benchmarks/audit.py
 	$(BIN)/python benchmarks/guard.py
+	$(BIN)/python benchmarks/ocr.py
+	$(BIN)/python benchmarks/disk_images.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

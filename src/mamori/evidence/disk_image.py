@@ -12,6 +12,7 @@ partition's number in front (``p2_NTFS``).
 from __future__ import annotations
 
 import struct
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,9 @@ from mamori.errors import CorruptFile, UnsupportedFormat
 EWF_MAGIC = b"EVF\x09\x0d\x0a\xff\x00"
 #: The first bytes of the image a sniff needs: boot sector, GPT header, ext superblock (at 1024).
 SNIFF_BYTES = 2048
+#: E01 reads are served from blocks of this size, the last EWF_CACHE_BLOCKS of them kept (4 MiB).
+EWF_BLOCK = 64 * 1024
+EWF_CACHE_BLOCKS = 64
 
 _FS_NAMES = {
     "NTFS": "NTFS", "FAT12": "FAT", "FAT16": "FAT", "FAT32": "FAT", "EXFAT": "exFAT",
@@ -98,6 +102,22 @@ def _image(path: Path) -> Any:
         segments = [str(path)]  # named other than .E01: the one file
     handle = pyewf.handle()
     handle.open(segments)
+    size = int(handle.get_media_size())
+    cache: OrderedDict[int, bytes] = OrderedDict()
+
+    def block(index: int) -> bytes:
+        # TSK asks for a few sectors at a time; libewf decompresses a whole chunk for each ask, so
+        # recently read blocks are kept (bounded: EWF_CACHE_BLOCKS × EWF_BLOCK bytes).
+        data = cache.get(index)
+        if data is None:
+            handle.seek(index * EWF_BLOCK)
+            data = handle.read(EWF_BLOCK)
+            cache[index] = data
+            if len(cache) > EWF_CACHE_BLOCKS:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(index)
+        return data
 
     class EwfImage(pytsk3.Img_Info):  # type: ignore[misc,name-defined]
         """TSK reads sectors; libewf decompresses the chunks that hold them."""
@@ -108,13 +128,24 @@ def _image(path: Path) -> Any:
         def close(self) -> None:
             handle.close()
 
-        def read(self, offset: int, size: int) -> bytes:
-            handle.seek(offset)
-            data: bytes = handle.read(size)
-            return data
+        def read(self, offset: int, length: int) -> bytes:
+            if length >= EWF_BLOCK:  # a big read (a file's content): straight through
+                handle.seek(offset)
+                data: bytes = handle.read(length)
+                return data
+            parts = []
+            end = min(offset + length, size)
+            while offset < end:
+                index, skip = divmod(offset, EWF_BLOCK)
+                piece = block(index)[skip: skip + end - offset]
+                if not piece:
+                    break
+                parts.append(piece)
+                offset += len(piece)
+            return b"".join(parts)
 
         def get_size(self) -> int:
-            return int(handle.get_media_size())
+            return size
 
     return EwfImage()
 
