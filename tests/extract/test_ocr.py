@@ -107,20 +107,25 @@ def test_char_accuracy() -> None:
 @needs_tesseract
 @pytest.mark.slow
 def test_scanned_synth_documents_are_read_with_name_recall_over_090() -> None:
+    """One printed document of each kind with people (tables, forms, letters), as PNG/PDF/TIFF/JPEG scans.
+
+    benchmarks/ocr.py measures the same over 22 documents (0.91 there; 0.96 on this set).
+    """
     total = Recall(0, 0, 0, 0)
     formats = ("png", "pdf", "tiff", "jpeg")
-    kinds = ("resident_list", "event_applications", "voter_list", "letter")
+    kinds = ("resident_list", "voter_list", "event_applications", "care_need_list", "mailing_labels", "school_roster",
+             "disability_list", "household_list", "letter", "consultation", "case_notes")
     for index, kind in enumerate(kinds):
-        doc = make_document(kind, POOL, rows=12, seed=index)
-        item = _item(f"{kind}.{formats[index]}", scan_bytes(doc, formats[index], seed=index))
-        results = _inspect(item, OcrOptions())
+        fmt = formats[index % len(formats)]
+        doc = make_document(kind, POOL, rows=12, seed=100 + index)
+        results = _inspect(_item(f"{kind}.{fmt}", scan_bytes(doc, fmt, seed=100 + index)), OcrOptions())
         top = results[0]
-        assert top.status is Status.OK and top.pii is True and top.ocr  # type: ignore[attr-defined]
-        assert top.format == f"{formats[index]}+ocr"  # type: ignore[attr-defined]
+        assert top.status is Status.OK and top.pii is True and top.ocr, kind  # type: ignore[attr-defined]
+        assert top.format == f"{fmt}+ocr"  # type: ignore[attr-defined]
         assert all(v <= OCR_CONFIDENCE for _, v in top.confidence)  # type: ignore[attr-defined]
         assert top.contract()["ocr"] is True  # type: ignore[attr-defined]
         total += recall(doc, people_of(doc, POOL), top.person_keys, KEYS)  # type: ignore[attr-defined]
-    assert total.people >= 37 and total.name_recall >= 0.9, total
+    assert total.people >= 80 and total.name_recall >= 0.9, total
 
 
 @needs_tesseract
