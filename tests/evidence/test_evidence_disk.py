@@ -123,6 +123,15 @@ def test_find_reads_an_e01_named_in_japanese(fat: Path, tmp_path: Path) -> None:
         assert r["status"] in STATUSES and isinstance(r["origin"]["inode"], int)  # type: ignore[index]
 
 
+def test_split_e01_is_read_through_its_first_segment(fat: Path, tmp_path: Path) -> None:
+    first = e01_image(fat, tmp_path / "usb", segment_bytes=1024 * 1024)
+    segments = sorted(p.name for p in tmp_path.glob("usb.E*"))
+    assert segments[:2] == ["usb.E01", "usb.E02"]
+    assert {e.path for e in walk_image(first)} == set(_entries(fat))
+    assert looks_like_image(first.read_bytes()[:2048])
+    assert not looks_like_image((tmp_path / "usb.E02").read_bytes()[:2048])
+
+
 def test_ext4_and_ntfs(tree: Path, tmp_path: Path) -> None:
     ext4 = ext4_image(tree, tmp_path / "hdd.raw")
     assert "ext4/Users/x/Desktop/名簿.csv" in _entries(ext4)

@@ -5,12 +5,15 @@ The images are written from the same files as the folders, so the leaked set mus
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from mamori.errors import ConfigError
 from mamori.investigate import investigate
+from mamori.investigate.case import parse_case
 from mamori.investigate.store import CaseStore
 from mamori.synth.case import CaseTruth, write_case
 from mamori.synth.disk_images import e01_image, ext4_image, fat_image, missing_tools
@@ -72,3 +75,22 @@ def test_evidence_paths_point_into_the_images_and_deleted_files_are_marked(
     deleted = {r[1] for r in rows if r[3]}
     assert deleted == {f"FAT/{p}" for p in DELETED}
     assert all(r[2] is not None and r[2] > 0 and r[4] is not None for r in rows)
+    # The times the matching compares with the upload: the files' own, read from the filesystems
+    # (FAT keeps 2 seconds; ext4 the second).
+    with CaseStore(out.with_name("out_folders")) as store:
+        folder = {(r[0], r[1]): r[2] for r in store.con.execute(
+            "SELECT evidence, rel_path, mtime FROM evidence_files WHERE evidence IN ('work_pc', 'portable_hdd')"
+        ).fetchall()}
+    imaged = {(r[0], r[1].split("/", 1)[1]): r[4] for r in rows}
+    assert set(imaged) == set(folder)
+    assert all(abs(imaged[k] - folder[k]) <= 2 for k in folder)
+
+
+def test_ocr_switch_in_the_case_file(tmp_path: Path) -> None:
+    base = tmp_path / "CASE.toml"
+    (tmp_path / "ev").mkdir()
+    body = '[[evidence]]\nname = "pc"\npath = "ev"\n[server]\nweb_root = "/w"\n'
+    assert parse_case(tomllib.loads(body), base).ocr is True
+    assert parse_case(tomllib.loads('[case]\nocr = false\n' + body), base).ocr is False
+    with pytest.raises(ConfigError, match="ocr must be true or false"):
+        parse_case(tomllib.loads('[case]\nocr = "no"\n' + body), base)

@@ -54,7 +54,8 @@ def _type_name(pytsk3: Any, ftype: int) -> str:
 def looks_like_image(head: bytes) -> bool:
     """True when *head* starts an E01 image, a partition table or a filesystem TSK reads."""
     if head.startswith(EWF_MAGIC):
-        return True
+        # Only the first segment (E01) opens the set; E02… are read through it.
+        return len(head) >= 11 and int.from_bytes(head[9:11], "little") == 1
     if len(head) < 1082:
         return False
     boot_sig = head[510:512] == b"\x55\xaa"

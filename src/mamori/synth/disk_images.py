@@ -78,10 +78,12 @@ def ntfs_image(files: dict[str, bytes], out: Path, workdir: Path, *, size_mib: i
     return out
 
 
-def e01_image(raw: Path, out_stem: Path) -> Path:
-    """*raw* acquired into an EnCase 6 image ``out_stem.E01`` (deflate, unattended); its path."""
+def e01_image(raw: Path, out_stem: Path, *, segment_bytes: int | None = None) -> Path:
+    """*raw* acquired into an EnCase 6 image ``out_stem.E01`` (deflate, unattended; split into E02… segments
+    of *segment_bytes* when given, stored uncompressed then so the split happens); its first segment."""
     for old in out_stem.parent.glob(out_stem.name + ".E*"):
         old.unlink()
-    _run(["ewfacquire", "-u", "-q", "-t", out_stem, "-f", "encase6", "-c", "deflate:fast", "-D", "synthetic",
+    split = ["-c", "none", "-S", str(segment_bytes)] if segment_bytes else ["-c", "deflate:fast"]
+    _run(["ewfacquire", "-u", "-q", "-t", out_stem, "-f", "encase6", *split, "-D", "synthetic",
           "-e", "mamori", "-E", "1", "-N", "none", "-m", "fixed", "-M", "logical", raw])
     return out_stem.with_name(out_stem.name + ".E01")
