@@ -31,13 +31,11 @@ class Status(StrEnum):
         return self in (Status.OK, Status.EMPTY)
 
 
-@dataclass(frozen=True)
-class DiskAddress:
-    """A file inside a disk image: the image file, the filesystem's label in it, the inode/MFT number."""
+class ContentSource(Protocol):
+    """Where an item's content is read from when it is neither in memory nor a file of its own
+    (a file inside a disk image: ``evidence.disk_read.DiskAddress``)."""
 
-    image: Path
-    volume: str
-    inode: int
+    def open(self) -> BinaryIO: ...
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class Item:
     depth: int = 0
     status: Status | None = None
     reason: str | None = None
-    address: DiskAddress | None = None
+    address: ContentSource | None = None
     """Set for a file inside a disk image: its content is read from the image when not in ``data``."""
     origin: Origin | None = None
 
@@ -110,9 +108,7 @@ class Item:
         if self.data is not None:
             return io.BytesIO(self.data)
         if self.address is not None:
-            from mamori.evidence.disk_read import open_entry  # pytsk3 is an optional extra
-
-            return open_entry(self.address)
+            return self.address.open()
         if self.fs_path is not None:
             return self.fs_path.open("rb")
         raise ValueError(f"item {self.path} has no content")

@@ -17,11 +17,24 @@ from typing import Any
 
 from mamori.evidence.disk_image import _tsk, open_image
 from mamori.evidence.limits import MIB, Limits
-from mamori.models import DiskAddress, Item, Origin, Status
+from mamori.models import Item, Origin, Status
 
 CHUNK = 1 * MIB
 MAX_DEPTH = 128
 ORPHANS = "$OrphanFiles"
+
+
+@dataclass(frozen=True)
+class DiskAddress:
+    """A file inside a disk image: the image file, the filesystem's label in it, the inode/MFT number."""
+
+    image: Path
+    volume: str
+    inode: int
+
+    def open(self) -> io.BufferedReader:
+        """The file's content, streamed from the image."""
+        return open_entry(self)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mamori.evidence.disk_read import DiskAddress, load_address
 from mamori.evidence.limits import MIB, Limits
-from mamori.models import DiskAddress, Item, Status
+from mamori.models import Item, Status
 
 CHUNK = 1 * MIB
 
@@ -146,8 +147,6 @@ def load_file(ref: FileRef, limits: Limits) -> Item:
         status = Status.UNREADABLE if unreadable else Status.UNSUPPORTED
         return Item(ref.path, 0, "", fs_path=ref.fs_path, status=status, reason=ref.skip_reason)
     if ref.address is not None:
-        from mamori.evidence.disk_read import load_address  # pytsk3 is an optional extra
-
         return load_address(ref.address, ref.path, limits)
     try:
         return _read(ref, limits)

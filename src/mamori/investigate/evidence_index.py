@@ -19,14 +19,14 @@ import polars as pl
 
 from mamori.errors import MamoriError
 from mamori.evidence.disk_image import is_disk_image
-from mamori.evidence.disk_read import open_entry, walk_image
+from mamori.evidence.disk_read import DiskAddress, open_entry, walk_image
 from mamori.evidence.files import FileRef, walk
 from mamori.evidence.limits import Limits
 from mamori.extract.ocr import OcrOptions
 from mamori.investigate.case import EvidenceSource
 from mamori.investigate.logimport import clean
 from mamori.investigate.store import CaseStore
-from mamori.models import DiskAddress, ItemResult
+from mamori.models import ItemResult
 from mamori.scan.runner import Scan, ScanOptions
 
 COMMIT_EVERY_S = 5.0
