@@ -141,7 +141,7 @@ def test_page_budget_leaves_the_rest_unread_and_not_clean() -> None:
     buffer = io.BytesIO()
     blank.save(buffer, format="TIFF", save_all=True, append_images=[blank, blank])
     result = _inspect(_item("scan.tif", buffer.getvalue()), OcrOptions(max_pages=1))[0]
-    assert result.status is Status.NEEDS_OCR and result.pii is None  # type: ignore[attr-defined]
+    assert result.status is Status.TOO_LARGE and result.pii is None and result.ocr  # type: ignore[attr-defined]
 
 
 def test_tesseract_missing_or_slow_leaves_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:

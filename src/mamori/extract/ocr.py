@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mamori.errors import CorruptFile, NeedsOCR, TooLarge
-from mamori.models import Document, Item, Location, Problem, TextBlock
+from mamori.models import Document, Gap, Item, Location, Problem, TextBlock
 
 #: Japanese characters (kana, kanji, full-width forms).
 _CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff10-\uff5a\uff66-\uff9f"
@@ -229,7 +229,8 @@ def ocr_document(item: Item, options: OcrOptions) -> Document:
                                               "names and numbers may be misread: findings are less certain")]
     for number, page in enumerate(pages, start=1):
         if number > options.max_pages:
-            problems.append(Problem("ocr_truncated", f"only the first {options.max_pages} pages were read by OCR"))
+            problems.append(Problem("ocr_truncated", f"only the first {options.max_pages} pages were read by OCR",
+                                    gap=Gap.LIMIT))
             break
         text = recognise(page, options)
         if text:
