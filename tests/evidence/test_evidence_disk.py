@@ -21,7 +21,14 @@ from mamori.evidence.limits import MIB, Limits
 from mamori.models import Item, Status
 from mamori.people.keys import KeyMaker
 from mamori.scan.inspect import Inspector
-from mamori.synth.disk_images import e01_image, ext4_image, fat_image, missing_tools, ntfs_image
+from mamori.synth.disk_images import (
+    e01_image,
+    ext4_image,
+    fat_image,
+    missing_tools,
+    ntfs_image,
+    partitioned_image,
+)
 from mamori.synth.documents import make_document
 from mamori.synth.render.base import renderers
 from mamori.synth.residents import generate_residents
@@ -130,6 +137,15 @@ def test_split_e01_is_read_through_its_first_segment(fat: Path, tmp_path: Path) 
     assert {e.path for e in walk_image(first)} == set(_entries(fat))
     assert looks_like_image(first.read_bytes()[:2048])
     assert not looks_like_image((tmp_path / "usb.E02").read_bytes()[:2048])
+
+
+def test_partitioned_disk_names_each_filesystem_by_its_partition(tree: Path, fat: Path, tmp_path: Path) -> None:
+    ext4 = ext4_image(tree / "Users", tmp_path / "p2.raw")
+    disk = partitioned_image([(fat, 0x0C), (ext4, 0x83)], tmp_path / "disk.dd")
+    assert looks_like_image(disk.read_bytes()[:2048])
+    paths = {e.path for e in walk_image(disk)}
+    assert "p1_FAT/Users/x/Desktop/名簿.csv" in paths and "p2_ext4/x/Desktop/名簿.csv" in paths
+    assert {p.split("/", 1)[0] for p in paths} == {"p1_FAT", "p2_ext4"}
 
 
 def test_ext4_and_ntfs(tree: Path, tmp_path: Path) -> None:

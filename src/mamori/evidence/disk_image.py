@@ -182,12 +182,14 @@ class OpenImage:
             volumes = None
         if volumes is not None:
             block = volumes.info.block_size
+            number = 0  # partitions counted as a user sees them (TSK also lists the table and gaps)
             for part in volumes:
                 if part.len <= 0 or not part.flags & pytsk3.TSK_VS_PART_FLAG_ALLOC:
                     continue
+                number += 1
                 offset = part.start * block
                 try:
-                    found.append((int(part.addr), offset, pytsk3.FS_Info(self.img, offset=offset)))
+                    found.append((number, offset, pytsk3.FS_Info(self.img, offset=offset)))
                 except OSError as exc:
                     self.problems.append(f"partition at byte {offset}: no filesystem TSK reads ({exc})")
         if not found:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -75,6 +76,27 @@ def ntfs_image(files: dict[str, bytes], out: Path, workdir: Path, *, size_mib: i
         source = workdir / "ntfscp.tmp"
         source.write_bytes(data)
         _run(["ntfscp", "-f", out, source, name])
+    return out
+
+
+def partitioned_image(parts: Sequence[tuple[Path, int]], out: Path) -> Path:
+    """A disk image with an MBR partition table holding *parts* (filesystem image, MBR type byte) in order,
+    each starting on a 1 MiB boundary, as a PC's disk is laid out."""
+    table = bytearray(512)
+    start = 2048
+    with out.open("wb") as stream:
+        for index, (image, kind) in enumerate(parts[:4]):
+            sectors = -(-image.stat().st_size // 512)
+            table[446 + 16 * index: 462 + 16 * index] = struct.pack("<B3sB3sII", 0, bytes(3), kind, bytes(3),
+                                                                    start, sectors)
+            stream.seek(start * 512)
+            with image.open("rb") as source:
+                shutil.copyfileobj(source, stream)
+            start += -(-sectors // 2048) * 2048
+        table[510:512] = b"\x55\xaa"
+        stream.seek(0)
+        stream.write(table)
+        stream.truncate(start * 512)
     return out
 
 
