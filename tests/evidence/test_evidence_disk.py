@@ -148,6 +148,20 @@ def test_partitioned_disk_names_each_filesystem_by_its_partition(tree: Path, fat
     assert {p.split("/", 1)[0] for p in paths} == {"p1_FAT", "p2_ext4"}
 
 
+def test_each_file_on_an_image_has_its_own_archive_budget(tmp_path: Path) -> None:
+    from mamori.synth.archives import zip_bytes
+
+    files = tmp_path / "zips"
+    files.mkdir()
+    for name in ("a.zip", "b.zip", "c.zip"):
+        (files / name).write_bytes(zip_bytes({f"{i}.csv": _roster(i) for i in range(3)}))
+    image = fat_image(files, tmp_path / "z.img")
+    limits = Limits(max_members=4)
+    results = Inspector(limits, KeyMaker(b"k" * 32)).inspect(load_file(FileRef(image, "z.img"), limits))
+    members = [r for r in results if r.path.count("!") == 2]
+    assert len(members) == 9 and all(r.status is Status.OK and r.pii for r in members)
+
+
 def test_ext4_and_ntfs(tree: Path, tmp_path: Path) -> None:
     ext4 = ext4_image(tree, tmp_path / "hdd.raw")
     assert "ext4/Users/x/Desktop/名簿.csv" in _entries(ext4)
