@@ -125,8 +125,8 @@ class Inspector:
         try:
             for member in expand(item, self.limits, budget):
                 # A file on a disk image is a top-level file of that disk: its own archive tree, its own budget.
-                own = self.limits.new_budget() if member.address is not None else budget
-                children.extend(self.inspect(member, own))
+                tree = self.limits.new_budget() if member.address is not None else budget
+                children.extend(self.inspect(member, tree))
         except Exception as error:  # noqa: BLE001
             head = _not_inspected(item, status_of(error), reason_of(error))
             return [_combine(head, children, item, container=True), *children]
