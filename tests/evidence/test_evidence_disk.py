@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -181,6 +182,26 @@ def test_ext4_file_deleted_by_debugfs_is_found_and_marked(tree: Path, tmp_path: 
     assert gone.origin.deleted and not entries["ext4/Users/x/Desktop/名簿.csv"].origin.deleted  # type: ignore[attr-defined]
     item = load_file(FileRef(image, "e", address=gone.address), Limits())  # type: ignore[attr-defined]
     assert item.data == (tree / "Users/x/Desktop/消した名簿.csv").read_bytes()
+
+
+def _fat_loop(image: Path, out: Path) -> Path:
+    """*image* with a folder entry "LOOP" added inside Users that points back at Users' own cluster."""
+    data = bytearray(image.read_bytes())
+    bps, spc, reserved, fats, root_entries, _, fat_sectors = struct.unpack_from("<HBHBHHxH", data, 11)
+    root = (reserved + fats * fat_sectors) * bps
+    first = root + root_entries * 32
+    users = next(struct.unpack_from("<H", data, root + 32 * i + 26)[0] for i in range(root_entries)
+                 if data[root + 32 * i: root + 32 * i + 5] == b"USERS" and data[root + 32 * i + 11] & 0x10)
+    folder = first + (users - 2) * spc * bps
+    free = next(folder + 32 * i for i in range(spc * bps // 32) if data[folder + 32 * i] == 0)
+    data[free: free + 32] = b"LOOP       " + bytes([0x10]) + bytes(14) + struct.pack("<H", users) + bytes(4)
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_folder_that_contains_itself_is_walked_once(fat: Path, tmp_path: Path) -> None:
+    looped = _fat_loop(fat, tmp_path / "loop.img")
+    assert sorted(e.path for e in walk_image(looped)) == sorted(_entries(fat))
 
 
 @pytest.mark.parametrize("kind", ["truncated", "zeroed_fat", "garbage_dirs"])

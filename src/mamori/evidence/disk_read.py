@@ -8,6 +8,7 @@ walked like a folder. NTFS metadata files and FAT's virtual ``$MBR``/``$FAT1`` a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 from collections.abc import Iterator
@@ -83,6 +84,9 @@ def _walk_fs(image: Path, label: str, fs: Any) -> Iterator[Entry]:
         return
     stack: list[tuple[str, Any, int]] = [(label, root, 0)]
     seen_dirs.add(int(fs.info.root_inum))
+    # (without it the inode is remembered: a loop back to the root is still cut one level later)
+    with contextlib.suppress(OSError):
+        seen_dirs.add(_dir_key(fs.open(path="/")))
     while stack:
         prefix, directory, depth = stack.pop()
         try:
@@ -100,7 +104,7 @@ def _walk_fs(image: Path, label: str, fs: Any) -> Iterator[Entry]:
             path = f"{prefix}/{name}"
             kind = meta.type
             if kind in (pytsk3.TSK_FS_META_TYPE_DIR, pytsk3.TSK_FS_META_TYPE_VIRT_DIR):
-                addr = int(meta.addr)
+                addr = _dir_key(f)
                 if addr in seen_dirs or depth + 1 > MAX_DEPTH:
                     continue  # a loop in a damaged image, or absurd depth
                 seen_dirs.add(addr)
@@ -117,6 +121,19 @@ def _walk_fs(image: Path, label: str, fs: Any) -> Iterator[Entry]:
             seen_paths.add(path)
             yield _entry(image, label, path, f, pytsk3)
         stack.extend(reversed(subdirs))
+
+
+def _dir_key(f: Any) -> int:
+    """Where a folder's entries are: its first data block, so two names for one folder (a loop made in a
+    damaged FAT, where each name is its own "inode") are one folder; its inode when it has no blocks."""
+    try:
+        for attribute in f:
+            for run in attribute:
+                if run.len > 0:
+                    return -1 - int(run.addr)  # negative: never equal to an inode number
+    except Exception:  # noqa: BLE001 - TSK fails its own ways on damaged entries; the inode will do
+        pass
+    return int(f.info.meta.addr)
 
 
 def _children(directory: Any) -> Iterator[tuple[str, Any]]:
