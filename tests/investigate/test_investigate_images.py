@@ -12,9 +12,13 @@ from typing import Any
 import pytest
 
 from mamori.errors import ConfigError
-from mamori.investigate import investigate
+from mamori.evidence.disk_read import DiskAddress
+from mamori.evidence.files import FileRef, load_file
+from mamori.evidence.limits import Limits
+from mamori.investigate import evidence_index, investigate
 from mamori.investigate.case import parse_case
 from mamori.investigate.store import CaseStore
+from mamori.models import Status
 from mamori.synth.case import CaseTruth, write_case
 from mamori.synth.disk_images import e01_image, ext4_image, fat_image, missing_tools
 
@@ -94,3 +98,22 @@ def test_ocr_switch_in_the_case_file(tmp_path: Path) -> None:
     assert parse_case(tomllib.loads('[case]\nocr = false\n' + body), base).ocr is False
     with pytest.raises(ConfigError, match="ocr must be true or false"):
         parse_case(tomllib.loads('[case]\nocr = "no"\n' + body), base)
+
+
+@pytest.mark.parametrize("keep", [3000, 20_000, 60_000])
+def test_a_damaged_e01_is_one_listed_problem(tmp_path: Path, keep: int) -> None:
+    files = tmp_path / "f"
+    files.mkdir()
+    (files / "名簿.csv").write_bytes("氏名\n山田　太郎\n".encode("cp932") * 50)
+    whole = e01_image(fat_image(files, tmp_path / "f.img"), tmp_path / "whole")
+    cut = tmp_path / "cut.E01"
+    cut.write_bytes(whole.read_bytes()[:keep])
+    rows = list(evidence_index._listing(cut))
+    assert rows
+    for rel, _, _, note, inode, _ in rows:
+        if note is None:  # listed from what is left: reading it gives its bytes or says why not, never raises
+            assert inode is not None
+            item = load_file(FileRef(cut, rel, address=DiskAddress(cut, rel.split("/")[0], inode)), Limits())
+            assert item.status in (None, Status.UNREADABLE)
+    if keep < 4096:
+        assert all(r[3] for r in rows)

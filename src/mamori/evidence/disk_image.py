@@ -167,7 +167,7 @@ class OpenImage:
         self.path = path
         try:
             self.img = _image(path)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # libewf reports damage as RuntimeError
             raise CorruptFile(f"{path.name}: cannot open the disk image ({exc})") from exc
         self.filesystems: dict[str, tuple[FileSystem, Any]] = {}
         self.problems: list[str] = []

@@ -210,7 +210,10 @@ class EntryStream(io.RawIOBase):
         want = min(len(buffer), self._size - self._pos)
         if want <= 0:
             return 0
-        data = self._file.read_random(self._pos, want)
+        try:
+            data = self._file.read_random(self._pos, want)
+        except (OSError, RuntimeError) as exc:  # TSK, or libewf under it, on a damaged image
+            raise OSError(f"cannot read the file from the disk image at byte {self._pos}: {exc}") from exc
         n = len(data)
         buffer[:n] = data
         self._pos += n

@@ -116,7 +116,8 @@ def _listing(path: Path) -> Iterator[Listed]:
                 # A deleted name whose entry went to another file has no content of its own to match.
                 note = entry.problem or ("entry reused by another file" if entry.origin.reused else None)
                 yield entry.path, entry.size, entry.origin.mtime, note, entry.address.inode, entry.origin.deleted
-        except MamoriError as exc:  # a damaged image: one listed problem, the rest of the case goes on
+        except (MamoriError, OSError, RuntimeError) as exc:  # libewf/TSK on a damaged image: one listed
+            # problem, and the rest of the case goes on
             yield "$image", 0, None, f"cannot read the disk image: {exc}", None, False
         return
     base = str(path)
