@@ -171,6 +171,14 @@ def _read_sheet(sheet: Any) -> tuple[tuple[str, ...], ...] | ColumnRows:
     return tuple(tuple(map(cell_text, row)) for row in raw)
 
 
+def _texts(values: tuple[Any, ...]) -> pl.Series:
+    """A column's cells as texts; a column of text only goes to Polars as it is (checked there, in Rust)."""
+    try:
+        return pl.Series(values, dtype=pl.String, strict=True)
+    except (TypeError, pl.exceptions.PolarsError):
+        return pl.Series(list(map(cell_text, values)), dtype=pl.String)
+
+
 def _read_columns(sheet: Any, start: tuple[int, int], end: tuple[int, int], keep_leading: bool) -> ColumnRows:
     """A big sheet as string columns, a slice of rows at a time (``iter_rows`` yields the rows from the
     sheet's first row, or from its first used row, and the columns from its first used column)."""
@@ -185,8 +193,8 @@ def _read_columns(sheet: Any, start: tuple[int, int], end: tuple[int, int], keep
             return
         columns = list(zip(*batch, strict=True))
         for index in range(pad + width):
-            values = [""] * len(batch) if index < pad else list(map(cell_text, columns[index - pad]))
-            chunks[index].append(pl.Series(values, dtype=pl.String))
+            chunks[index].append(pl.Series([""] * len(batch), dtype=pl.String) if index < pad
+                                 else _texts(columns[index - pad]))
         batch.clear()
 
     for row in sheet.iter_rows():

@@ -25,6 +25,7 @@ from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
+from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
 
 ProgressCallback = Callable[[ItemResult], None]
@@ -54,6 +55,7 @@ class _Pending:
     ref: FileRef
     futures: list[Future[Any]]
     plan: SplitPlan | None = None
+    sheet: tuple[str, str] | None = None  # a workbook keyed as a CSV: (that CSV's path, the workbook's format)
 
 
 def _done(fn: Callable[..., Any], *args: Any) -> Future[Any]:
@@ -160,11 +162,25 @@ class Scan:
         """*ref* sent to the workers: split over all of them when it is a big delimited file."""
         opts = self.options
         plan = plan_split(ref, opts.limits, opts.workers)
+        sheet = None
+        if plan is None and wants_sheet_split(ref, opts.workers) and (handoff := self._handoff_dir()) is not None:
+            # One worker reads the workbook (this waits for it: the others go on with what is in flight).
+            try:
+                sheet = pool.submit(sheet_to_csv, ref, opts.limits, handoff).result()
+            except BrokenProcessPool as error:  # handed to _collect, which starts new workers and retries
+                failed: Future[Any] = Future()
+                failed.set_exception(error)
+                return _Pending(ref, [failed])
+            if sheet is not None:
+                plan = plan_split(FileRef(Path(sheet[0]), ref.path), opts.limits, opts.workers)
+                if plan is None:
+                    Path(sheet[0]).unlink(missing_ok=True)
+                    sheet = None
         if plan is None:
             return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret)])
         handoff = self._handoff_dir()
         return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret, handoff) for i in range(len(plan.ranges))],
-                        plan)
+                        plan, sheet)
 
     def _collect(self, window: deque[_Pending], pool: ProcessPoolExecutor,
                  last: bool = False) -> tuple[list[ItemResult], ProcessPoolExecutor]:
@@ -178,10 +194,18 @@ class Scan:
         try:
             if pending.plan is None:
                 return pending.futures[0].result(), pool
-            return self._merged(ref, pending.plan, pending.futures,
-                                lambda: pool.submit(inspect_file, ref, opts.limits, opts.secret).result(),
-                                # the workers exit (freeing their memory) while this process merges
-                                (lambda: pool.shutdown(wait=False)) if last else None), pool
+            try:
+                batch = self._merged(ref, pending.plan, pending.futures,
+                                     lambda: pool.submit(inspect_file, ref, opts.limits, opts.secret).result(),
+                                     # the workers exit (freeing their memory) while this process merges
+                                     (lambda: pool.shutdown(wait=False)) if last else None)
+            finally:
+                if pending.sheet is not None:
+                    Path(pending.sheet[0]).unlink(missing_ok=True)
+            if pending.sheet is not None and batch[0].status is Status.OK and batch[0].format == pending.plan.format:
+                # keyed from the CSV of its one sheet: reported as the workbook it is
+                batch = [replace(batch[0], format=pending.sheet[1], encoding=None, problems=())]
+            return batch, pool
         except BrokenProcessPool:
             pool.shutdown(cancel_futures=True)
             pool = worker_pool(opts.workers)
