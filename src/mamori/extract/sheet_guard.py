@@ -29,7 +29,6 @@ from operator import itemgetter
 from typing import IO
 
 from mamori.errors import TooLarge
-from mamori.extract.sheet_refs import Irregular, regular_box
 
 #: Cells one sheet's grid may span: the size of a full BIFF8 (.xls) sheet, 65,536 × 256.
 MAX_GRID_CELLS = 65_536 * 256
@@ -204,12 +203,14 @@ def _xlsx_box_careful(stream: IO[bytes]) -> _Box:
 
 
 def _xlsx_box(open_part: Callable[[], IO[bytes]]) -> _Box:
+    from mamori.extract import sheet_refs  # numpy: imported when a workbook is read, not at start-up
+
     try:
         with open_part() as stream:
             box = _Box()
-            box.rows, box.cols = regular_box(stream)
+            box.rows, box.cols = sheet_refs.regular_box(stream)
             return box
-    except Irregular:
+    except sheet_refs.Irregular:
         pass
     try:
         with open_part() as stream:
