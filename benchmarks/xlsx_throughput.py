@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import find_throughput  # noqa: E402  (the voter list, the scanning child, the compile step)
+import find_throughput
 
 EXCEL_ROWS = 1_048_576
 

@@ -66,6 +66,7 @@ _NUMBER = re.compile(rb"[0-9]{1,12}")
 MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024
 #: Entries a shared-strings table may declare (``count``, ``uniqueCount``): a reader may reserve that many.
 MAX_SHARED_STRINGS = 4 * MAX_GRID_CELLS
+_LOCAL_HEADER = 30  # bytes of a zip member's local header before its name and extra field
 _SST_COUNTS = re.compile(rb"""\s(count|uniqueCount)\s*=\s*["']\s*([0-9]+)""")
 #: Largest part read whole when it has to be read tag by tag.
 MAX_CAREFUL_BYTES = 64 * 1024 * 1024
@@ -207,9 +208,9 @@ def _xlsx_box(open_part: Callable[[], IO[bytes]]) -> _Box:
 
     try:
         with open_part() as stream:
-            box = _Box()
-            box.rows, box.cols = sheet_refs.regular_box(stream)
-            return box
+            regular = _Box()
+            regular.rows, regular.cols = sheet_refs.regular_box(stream)
+            return regular
     except sheet_refs.Irregular:
         pass
     try:
@@ -307,8 +308,8 @@ def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) 
     fp = archive.fp
     assert fp is not None
     fp.seek(info.header_offset)
-    local = fp.read(zipfile.sizeFileHeader)
-    if len(local) < zipfile.sizeFileHeader or local[:4] != zipfile.stringFileHeader:
+    local = fp.read(_LOCAL_HEADER)
+    if len(local) < _LOCAL_HEADER or local[:4] != b"PK\x03\x04":
         raise zipfile.BadZipFile("bad local header")
     fp.seek(int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little"), 1)
     left = info.compress_size

@@ -12,10 +12,9 @@ bigger, never smaller, so a bomb cannot hide behind it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import IO
-
-import re
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -63,7 +62,8 @@ def _pieces(stream: IO[bytes]) -> Iterator[bytes]:
 
 
 def _space(block: np.ndarray) -> np.ndarray:
-    return (block == 32) | (block == 9) | (block == 10) | (block == 13)
+    space: np.ndarray = (block == 32) | (block == 9) | (block == 10) | (block == 13)
+    return space
 
 
 def _row_tags(data: np.ndarray, r_at: np.ndarray) -> int:

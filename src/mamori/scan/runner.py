@@ -24,8 +24,8 @@ from mamori.evidence.limits import Limits
 from mamori.models import ItemResult, ScanSummary, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
-from mamori.scan.inspect import Inspector
 from mamori.scan import split
+from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
