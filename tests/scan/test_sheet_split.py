@@ -60,3 +60,30 @@ def test_a_big_sheet_split_over_workers_counts_exactly(voters_xlsx: tuple[Path, 
     assert parted.categories == whole.categories
     assert split_scan.summary is not None and split_scan.summary.unique_persons == truth
     assert not list(Path(split_scan._handoff or "/nonexistent").glob("sheet-*.csv"))
+
+
+@pytest.mark.slow
+def test_a_big_sheet_without_people_is_inspected_by_the_worker_that_read_it(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "計測.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["時刻", "温度", "湿度", "気圧", "風速", "雨量", "日射", "備考"])
+    for r in range(1, ROWS):
+        sheet.write_row(r, 0, [r, r * 0.5, 40 + r % 50, 1000 + r % 30, r % 17, 0, r % 900, ""])
+    book.close()
+    monkeypatch.setattr(sheet_split, "BIG_WORKBOOK_BYTES", 1)
+    monkeypatch.setattr(split, "SPLIT_BYTES", 1)
+    planned: list[str] = []
+    plan_split = runner.plan_split
+
+    def spy(ref: Any, *args: Any) -> Any:
+        planned.append(ref.fs_path.suffix)
+        return plan_split(ref, *args)
+
+    monkeypatch.setattr(runner, "plan_split", spy)
+    (parted,) = list(Scan([path], ScanOptions(workers=2, secret=b"s" * 32)).results())
+    (whole,) = list(Scan([path], ScanOptions(workers=1, secret=b"s" * 32)).results())
+    assert ".csv" not in planned  # no CSV was written for it
+    assert parted.status.value == whole.status.value == "ok" and parted.format == "xlsx"
+    assert parted.pii is whole.pii is False and parted.persons == whole.persons == 0

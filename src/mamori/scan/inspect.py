@@ -71,6 +71,10 @@ class Inspector:
             return [_not_inspected(item, status_of(error), reason_of(error))]
         return self._document(item, document, budget)
 
+    def results(self, item: Item, document: Document) -> list[ItemResult]:
+        """Results for *item* from its *document*, already extracted (and for what is inside it)."""
+        return self._document(item, document, ExpansionBudget(self.limits))
+
     def _document(self, item: Item, document: Document, budget: ExpansionBudget) -> list[ItemResult]:
         analysis = analyze(document, self.keymaker, item.path)
         children: list[ItemResult] = []

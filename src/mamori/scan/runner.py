@@ -198,17 +198,18 @@ class Scan:
         sheet = None
         if plan is None and wants_sheet_split(ref, opts.workers) and (handoff := self._handoff_dir()) is not None:
             # One worker reads the workbook (this waits for it: the others go on with what is in flight).
+            read: Future[Any] = pool.submit(sheet_to_csv, ref, opts.limits, opts.secret, handoff)
             try:
-                sheet = pool.submit(sheet_to_csv, ref, opts.limits, handoff).result()
-            except BrokenProcessPool as error:  # handed to _collect, which starts new workers and retries
-                failed: Future[Any] = Future()
-                failed.set_exception(error)
-                return _Pending(ref, [failed])
-            if sheet is not None:
-                plan = plan_split(FileRef(Path(sheet[0]), ref.path), opts.limits, opts.workers)
-                if plan is None:
-                    Path(sheet[0]).unlink(missing_ok=True)
-                    sheet = None
+                outcome = read.result()
+            except BrokenProcessPool:  # handed to _collect, which starts new workers and retries
+                return _Pending(ref, [read])
+            if isinstance(outcome, list):  # not split: the worker inspected it
+                return _Pending(ref, [read])
+            sheet = outcome
+            plan = plan_split(FileRef(Path(sheet[0]), ref.path), opts.limits, opts.workers)
+            if plan is None:
+                Path(sheet[0]).unlink(missing_ok=True)
+                sheet = None
         if plan is None:
             return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret)])
         handoff = self._handoff_dir()
