@@ -6,13 +6,18 @@ import io
 import zipfile
 
 import pytest
+import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mamori.errors import TooLarge
+from mamori.evidence.limits import Limits
 from mamori.extract import sheet_guard, sheet_refs
 from mamori.extract.sheet_guard import _xlsx_box_exact, check_grid_sizes, check_shared_strings
 from mamori.extract.sheet_refs import Irregular, regular_box
+from mamori.models import Item, Status
+from mamori.people.keys import KeyMaker
+from mamori.scan.inspect import Inspector
 
 
 def letters(column: int) -> str:
@@ -129,3 +134,24 @@ def test_a_table_that_inflates_past_the_limit_is_refused(monkeypatch: pytest.Mon
     # headers that say the part is small do not hide it: its real inflated size is counted
     with pytest.raises(TooLarge, match="inflates to more"):
         check_shared_strings(workbook(data, declared=100))
+
+
+def test_a_shared_strings_bomb_is_too_large_not_clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small workbook whose shared strings inflate past the limit: not inspected, never reported clean."""
+    xlsx = io.BytesIO()
+    book = xlsxwriter.Workbook(xlsx, {"in_memory": True})
+    book.add_worksheet().write_string(0, 0, "x")
+    book.close()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx.getvalue())) as source, zipfile.ZipFile(out, "w") as bomb:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/sharedStrings.xml":
+                data = strings(1, 1, 200_000)  # 3.4 MB of XML, a few kB zipped
+            bomb.writestr(name, data, zipfile.ZIP_DEFLATED)
+    monkeypatch.setattr(sheet_guard, "MAX_SHARED_STRINGS_BYTES", 1 << 20)
+    data = out.getvalue()
+    assert len(data) < 64 * 1024
+    (result,) = Inspector(Limits(), KeyMaker(b"k" * 32)).inspect(Item(path="bomb.xlsx", size=len(data), sha256="",
+                                                                       data=data))
+    assert result.status is Status.TOO_LARGE and result.pii is None
