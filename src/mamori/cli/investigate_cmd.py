@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,10 +15,11 @@ from rich.table import Table
 from mamori.cli.common import Lang
 from mamori.errors import ConfigError
 from mamori.i18n import t
-
-if TYPE_CHECKING:  # the engine is imported when a case runs: `mamori find` need not load it
-    from mamori.investigate import Findings
-    from mamori.report.case_reports import WrittenReports
+from mamori.investigate import Findings
+from mamori.investigate import investigate as run_investigation
+from mamori.investigate.case import load_case
+from mamori.report.case_reports import WrittenReports, write_reports
+from mamori.scan.runner import default_workers
 
 _STAGES = ("importing", "matching", "inspecting", "attributing", "reports")
 
@@ -57,7 +58,7 @@ def print_summary(console: Console, findings: Findings, written: WrittenReports,
     timings = " ".join(f"{k} {v:.1f}" for k, v in findings.run.timings.items())
     console.print(f"{t('inv.stages', lang)}: {timings}")
     console.print(f"{t('inv.written', lang)}: " + ", ".join(p.name for p in written.paths))
-    for warning in written.warnings:
+    for warning in (*findings.log_problems, *written.warnings):
         console.print(f"[yellow]{t('inv.warning', lang)}:[/yellow] {warning}", markup=True, highlight=False)
 
 
@@ -68,11 +69,6 @@ def run_case(case_file: Path, out: Path, *, previous: Path | None, lang: str, no
     err = Console(stderr=True) if console is None else console
     if previous is not None and not previous.is_file():
         raise ConfigError(f"--previous {previous}: no such findings file")
-    from mamori.investigate import investigate as run_investigation
-    from mamori.investigate.case import load_case
-    from mamori.report.case_reports import write_reports
-    from mamori.scan.runner import default_workers
-
     case = load_case(case_file, log_timezone)
     with stage_progress(err, lang) as note:
         findings = run_investigation(case_file, out, previous=previous, workers=workers or default_workers(),
