@@ -109,6 +109,10 @@ class Inspector:
         results[0] = read_by_ocr(results[0], document)
         return results
 
+    def results(self, item: Item, document: Document) -> list[ItemResult]:
+        """Results for *item* from its *document*, already extracted (and for what is inside it)."""
+        return self._document(item, document, ExpansionBudget(self.limits))
+
     def _document(self, item: Item, document: Document, budget: ExpansionBudget) -> list[ItemResult]:
         analysis = analyze(document, self.keymaker, item.path)
         children: list[ItemResult] = []
