@@ -242,8 +242,10 @@ class Scan:
             if pending.plan is None:
                 return pending.futures[0].result(), pool
             try:
-                batch = self._merged(ref, pending.plan, pending.futures,
-                                     lambda: pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr).result(),
+                def ordinary() -> list[ItemResult]:
+                    return pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr).result()
+
+                batch = self._merged(ref, pending.plan, pending.futures, ordinary,
                                      # the workers exit (freeing their memory) while this process merges
                                      (lambda: pool.shutdown(wait=False)) if last else None)
             finally:
