@@ -76,9 +76,9 @@ def check(ip: str, username: str) -> Refusal | None:
     if source is not None and source.blocked_until and source.blocked_until > now:
         return Refusal("source", _remaining(source.blocked_until, now))
     account = _live(account_key(username), now)
-    if account is not None and account.blocked_until and account.blocked_until > now:
-        if source is not None and source.failures >= SOURCE_GRACE:
-            return Refusal("account", _remaining(account.blocked_until, now))
+    until = account.blocked_until if account is not None else None
+    if until is not None and until > now and source is not None and source.failures >= SOURCE_GRACE:
+        return Refusal("account", _remaining(until, now))
     return None
 
 
