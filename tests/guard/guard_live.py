@@ -43,7 +43,7 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of a server child: no test-only database settings."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("MAMORI_TESTING", "DATABASE_URL", "MAMORI_TEST_DATABASE_URL", "DJANGO_SETTINGS_MODULE",
-                        "MAMORI_HOME", "MAMORI_AUDIT_FSYNC")}
+                        "MAMORI_HOME", "MAMORI_AUDIT_FSYNC", "MAMORI_SCAN_INLINE")}
     env.update(extra or {})
     return env
 
