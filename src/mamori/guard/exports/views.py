@@ -13,12 +13,13 @@ from mamori.guard.exports import approvals, services
 from mamori.guard.exports.access import approval_queue, open_steps, visible_requests
 from mamori.guard.exports.binding import files_of
 from mamori.guard.exports.forms import DecisionForm, MonthForm, RequestForm
-from mamori.guard.exports.models import Approval, Grant
+from mamori.guard.exports.models import Approval, Grant, RequestState, ScanJob
 from mamori.guard.exports.report import monthly_report
 from mamori.guard.media.services import exportable_media
 from mamori.guard.ui.http import guarded
 
 REQUESTERS = (Role.EMPLOYEE, Role.SECTION_HEAD, Role.SECURITY_ADMIN)
+SCAN_REFRESH_SECONDS = 3
 
 
 def _me(request: HttpRequest) -> User:
@@ -36,7 +37,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @guarded(*REQUESTERS)
 def new_request(request: HttpRequest) -> HttpResponse:
-    """Upload files and name medium, purpose, recipient and expiry; the server scans at once."""
+    """Upload files and name medium, purpose, recipient and expiry; the scan worker takes it from there."""
     me = _me(request)
     media = exportable_media(me)
     form = RequestForm(request.POST or None)
@@ -64,11 +65,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     export = get_object_or_404(visible_requests(me), pk=pk)
     grant = Grant.objects.filter(request=export).first()
-    return render(request, "guard/request_detail.html", {
-        "r": export, "files": files_of(export),
+    job = ScanJob.objects.filter(request=export).first()
+    response = render(request, "guard/request_detail.html", {
+        "r": export, "files": files_of(export), "job": job,
         "approvals": Approval.objects.filter(request=export).select_related("approver"),
         "steps": open_steps(me, export), "grant": grant, "is_requester": export.requester_id == me.pk,
         "form": DecisionForm()})
+    if export.state == RequestState.SCANNING:
+        response["Refresh"] = str(SCAN_REFRESH_SECONDS)  # progress without script (the CSP forbids inline code)
+    return response
 
 
 @require_POST

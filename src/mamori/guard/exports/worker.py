@@ -1,0 +1,87 @@
+"""The scan worker: takes queued jobs one at a time and scans each in a child process it watches.
+
+The child has a memory limit (``MAMORI_SCAN_MEMORY_MB``) and a time limit (``MAMORI_SCAN_SECONDS``);
+the parent beats the job's heartbeat while it runs. A child that dies (out of memory, killed, a
+crash in a reader) ends its attempt: the job goes back to the queue or, after the last attempt, is
+finished as not inspected (jobs.interrupted). If the worker itself is killed, the next worker to
+start (``mamori guard serve`` restarts it) finds the job's owner gone and requeues it (jobs.recover).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import signal
+import time
+from collections.abc import Callable
+from multiprocessing.context import ForkProcess
+
+from django.conf import settings
+from django.db import connections
+
+from mamori.guard.exports import jobs
+from mamori.guard.exports.models import ScanJob
+
+POLL_SECONDS = 1.0
+BEAT_SECONDS = 5.0
+
+
+def _child(job_id: int) -> None:
+    limit = int(settings.MAMORI_SCAN_MEMORY_MB) * 1024 * 1024
+    if limit > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    jobs.run(ScanJob.objects.get(pk=job_id))
+    connections.close_all()
+
+
+def _describe(code: int | None) -> str:
+    if code is None:
+        return "the scan did not end"
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        return f"the scan process was killed by {name} (out of memory, or stopped)"
+    return f"the scan process failed with exit code {code}"
+
+
+def run_job(job: ScanJob) -> None:
+    """Scan `job` in a watched child process; on any failure end the attempt with a reason."""
+    connections.close_all()  # the child opens its own database connection
+    child: ForkProcess = multiprocessing.get_context("fork").Process(target=_child, args=(job.pk,), daemon=True)
+    child.start()
+    deadline = time.monotonic() + int(settings.MAMORI_SCAN_SECONDS)
+    reason = ""
+    while True:
+        child.join(BEAT_SECONDS)
+        if child.exitcode is not None:
+            break
+        if time.monotonic() > deadline:
+            child.kill()
+            child.join()
+            reason = f"the scan took longer than {settings.MAMORI_SCAN_SECONDS} s"
+            break
+        jobs.heartbeat(job.pk)
+    if child.exitcode != 0 or reason:
+        jobs.interrupted(job.pk, reason or _describe(child.exitcode))
+    child.close()
+
+
+def serve_forever(stop: Callable[[], bool] = lambda: False, once: bool = False) -> int:
+    """Take jobs until `stop()` (or, with `once`, until the queue is empty); how many were run."""
+    me = jobs.worker_name()
+    done = 0
+    jobs.recover()
+    last_recovery = time.monotonic()
+    while not stop():
+        if time.monotonic() - last_recovery > BEAT_SECONDS:
+            jobs.recover()
+            last_recovery = time.monotonic()
+        job = jobs.claim(me)
+        if job is None:
+            if once:
+                break
+            time.sleep(POLL_SECONDS)
+            continue
+        run_job(job)
+        done += 1
+    return done
