@@ -94,8 +94,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "scan.running": ("ファイルを検査しています", "Scanning the files"),
     "scan.files_done": ("検査済みファイル", "Files scanned"),
     "scan.attempt": ("試行", "Attempt"),
-    "scan.auto_refresh": ("このページは検査が終わるまで自動で更新されます。", "This page refreshes until the scan is done."),
-    "scan.failed": ("検査できませんでした（未確認として扱います）", "The scan failed (the files count as not inspected)"),
+    "scan.auto_refresh": ("このページは検査が終わるまで自動で更新されます。",
+                          "This page refreshes until the scan is done."),
+    "scan.failed": ("検査できませんでした（未確認として扱います）",
+                    "The scan failed (the files count as not inspected)"),
 }
 
 
