@@ -85,7 +85,7 @@ def start(home: Path, *, departments: int = 1, workers: int = 2, threads: int = 
     _run(["-m", "mamori", "guard", "init", "--home", str(home), "--admin", "root"], child_env)
     cast = json.loads(_run([__file__, "seed", str(home), str(departments)], child_env))
     port = free_port()
-    child_env["GUNICORN_CMD_ARGS"] = f"--threads {threads} --graceful-timeout 5 --timeout 120"
+    del threads  # the server is uvicorn now (no thread pool to size); kept for callers that still pass it
     log = home / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
