@@ -7,7 +7,8 @@ makes roots and proofs O(log n) without an index structure:
 - ``records.log``: the canonical record of every event, framed (`store.encode_frame`);
 - ``offsets.bin``: the byte offset of every record (u64), for reading entry i directly;
 - ``nodes.bin``: every complete Merkle subtree hash in post-order (leaf hashes included);
-- ``checkpoints.log``: signed checkpoints, framed; ``checkpoint.key``/``.pub``: the signing key;
+- ``checkpoints.log``: signed checkpoints (one per append batch), framed; each is also published to
+  the witness directory (witness.py); ``checkpoint.key``/``.pub``: the signing key;
 - ``meta.json``: format and origin (the log's name in its checkpoints); ``lock``: the fcntl lock.
 
 An append takes an exclusive ``flock`` on ``lock`` (so appends from several processes and
@@ -64,6 +65,7 @@ from mamori.audit.store import (
     write_all,
 )
 from mamori.audit.tail import TailState, reconcile, scan_frames
+from mamori.audit.witness import publish, witness_dir_for
 from mamori.errors import AuditError, AuditIntegrityError
 
 FORMAT = "mamori-audit/1"
@@ -88,12 +90,21 @@ class AuditLog:
     """Append-only Merkle-tree log of audit events, safe to share between processes."""
 
     def __init__(
-        self, home: Path, *, signer: Signer | None = None, checkpoint_every: int = 1000, durable: bool = True
+        self, home: Path, *, signer: Signer | None = None, checkpoint_every: int = 1, durable: bool = True,
+        witness: Path | bool | None = True,
     ) -> None:
-        """Open (creating if needed) the log of `home`; `durable=False` skips fsync (tests, benchmark setup)."""
+        """Open (creating if needed) the log of `home`; `durable=False` skips fsync (tests, benchmark setup).
+
+        A checkpoint is signed whenever an append batch crosses a multiple of `checkpoint_every` entries
+        (1: after every batch, so every acknowledged entry is covered by a signed tree head). Each one is
+        also published to the witness directory: `witness` True takes the one configured for `home`
+        (witness.witness_dir_for), a Path names one, False/None publishes nowhere.
+        """
         self.path = log_dir(Path(home))
         self.checkpoint_every = checkpoint_every
         self.durable = durable
+        self.witness = witness_dir_for(Path(home)) if witness is True else (witness or None)
+        self.witness_problem: str | None = None
         self.recovery: TailState | None = None
         self._pid = -1
         self._fds: tuple[int, int, int, int] = (-1, -1, -1, -1)
@@ -294,6 +305,13 @@ class AuditLog:
         write_all(fd, encode_frame(note.encode()))
         if self.durable:
             sync(fd)
+        if self.witness is not None:
+            # The entry is durable already: a witness that cannot be reached is reported, not fatal.
+            try:
+                publish(self.witness, self.origin, note)
+                self.witness_problem = None
+            except OSError as exc:
+                self.witness_problem = f"cannot publish the checkpoint to {self.witness}: {exc.strerror or exc}"
         return note
 
     def receipt(self, index: int) -> Receipt:

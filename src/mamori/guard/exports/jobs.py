@@ -51,9 +51,12 @@ def claim(worker: str) -> ScanJob | None:
     return None
 
 
-def heartbeat(job_id: int, **progress: Any) -> None:
-    """The worker is alive (and how far it got)."""
-    ScanJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(heartbeat_at=timezone.now(), **progress)
+def heartbeat(job_id: int, bytes_done: int | None = None, **progress: Any) -> None:
+    """The worker is alive (and how far it got; `bytes_done` only ever grows)."""
+    running = ScanJob.objects.filter(pk=job_id, state=JobState.RUNNING)
+    running.update(heartbeat_at=timezone.now(), **progress)
+    if bytes_done is not None:
+        running.filter(bytes_done__lt=bytes_done).update(bytes_done=bytes_done)
 
 
 def _alive(worker: str) -> bool:
