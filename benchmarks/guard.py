@@ -260,7 +260,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--flows", type=int, default=2, help="flows per client (one department each)")
     parser.add_argument("--workers", type=int, default=4, help="uvicorn processes")
-    parser.add_argument("--threads", type=int, default=4, help="flows used to warm up per process (was gunicorn threads)")
+    parser.add_argument("--threads", type=int, default=4, help="warm-up flows per process")
     parser.add_argument("--appends", type=int, default=2000)
     parser.add_argument("--append-processes", type=int, default=4)
     parser.add_argument("--entries", type=int, default=1_000_000)
