@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from mamori.guard.accounts.models import Department, User
 from mamori.guard.media.models import Medium
@@ -177,6 +178,13 @@ class ScanJob(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=("state", "id")),)
+
+    @property
+    def elapsed(self) -> int:
+        """Seconds since the current attempt started (0 while queued)."""
+        if self.started_at is None or self.state == JobState.QUEUED:
+            return 0
+        return int(((self.finished_at or timezone.now()) - self.started_at).total_seconds())
 
     @property
     def percent(self) -> int:

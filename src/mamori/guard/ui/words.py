@@ -93,6 +93,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "scan.queued": ("検査の順番を待っています", "Waiting for the scan"),
     "scan.running": ("ファイルを検査しています", "Scanning the files"),
     "scan.files_done": ("検査済みファイル", "Files scanned"),
+    "scan.read": ("読み込み済み", "Read"),
+    "scan.elapsed": ("経過時間", "Elapsed"),
     "scan.attempt": ("試行", "Attempt"),
     "scan.auto_refresh": ("このページは検査が終わるまで自動で更新されます。",
                           "This page refreshes until the scan is done."),
