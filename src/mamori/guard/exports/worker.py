@@ -64,10 +64,10 @@ def run_job(job: ScanJob) -> None:
     deadline = time.monotonic() + int(settings.MAMORI_SCAN_SECONDS)
     reason = ""
     while True:
-        child.join(BEAT_SECONDS)
+        child.join(max(0.0, min(BEAT_SECONDS, deadline - time.monotonic())))
         if child.exitcode is not None:
             break
-        if time.monotonic() > deadline:
+        if time.monotonic() >= deadline:
             child.kill()
             child.join()
             reason = f"the scan took longer than {settings.MAMORI_SCAN_SECONDS} s"
