@@ -106,6 +106,10 @@ class AuditLog:
         self.witness = witness_dir_for(Path(home)) if witness is True else (witness or None)
         self.witness_problem: str | None = None
         self.recovery: TailState | None = None
+        # How far checkpoints.log is known intact, and its last note: checkpoints are written after every batch,
+        # so each write must not re-read the whole file (that made appends quadratic).
+        self._cp_checked = (-1, 0)
+        self._cp_last: str | None = None
         self._pid = -1
         self._fds: tuple[int, int, int, int] = (-1, -1, -1, -1)
         self._fd_lock = threading.Lock()
@@ -288,23 +292,42 @@ class AuditLog:
         """Sign and store a checkpoint of the current tree (or return the latest if the tree has not grown)."""
         with self._locked():
             n = self._reconcile().size
-            notes = self.checkpoints()
-            if notes and verify_checkpoint(notes[-1], self.verifier).size == n:
-                return notes[-1]
+            self._checkpoint_tail()
+            if self._cp_last is not None and verify_checkpoint(self._cp_last, self.verifier).size == n:
+                return self._cp_last
             return self._write_checkpoint(n, frontier(FileNodes(self._files()[2], n), n))
+
+    def _checkpoint_tail(self) -> int:
+        """Check checkpoints.log from where this process last saw it intact; cut a torn tail; return its end."""
+        fd = self._files()[3]
+        size = os.fstat(fd).st_size
+        pid, start = self._cp_checked
+        if pid != os.getpid() or start > size:
+            start, self._cp_last = 0, None
+        if start == size:
+            return size
+        data = os.pread(fd, size - start, start)
+        frames, good = scan_frames(data)
+        if frames:
+            first, stop = frames[-1]
+            self._cp_last = data[first + 4 : stop - 4].decode("utf-8", "replace")
+        if good != len(data):
+            if not is_torn_tail(data, good):
+                raise AuditIntegrityError(
+                    f"checkpoints.log is damaged at byte {start + good}: run `mamori audit verify`")
+            os.ftruncate(fd, start + good)  # a checkpoint torn by a crash: it was never returned, so never relied on
+        self._cp_checked = (os.getpid(), start + good)
+        return start + good
 
     def _write_checkpoint(self, size: int, front: dict[int, bytes]) -> str:
         fd = self._files()[3]
-        data = os.pread(fd, os.fstat(fd).st_size, 0)
-        good_end = scan_frames(data)[1]
-        if good_end != len(data):
-            if not is_torn_tail(data, good_end):
-                raise AuditIntegrityError(f"checkpoints.log is damaged at byte {good_end}: run `mamori audit verify`")
-            os.ftruncate(fd, good_end)  # a checkpoint torn by a crash: it was never returned, so never relied on
+        end = self._checkpoint_tail()
         note = sign_checkpoint(Checkpoint(self.origin, size, fold_frontier(front), utc_now()), self.signer)
-        write_all(fd, encode_frame(note.encode()))
+        frame = encode_frame(note.encode())
+        write_all(fd, frame)
         if self.durable:
             sync(fd)
+        self._cp_checked, self._cp_last = (os.getpid(), end + len(frame)), note
         if self.witness is not None:
             # The entry is durable already: a witness that cannot be reached is reported, not fatal.
             try:
