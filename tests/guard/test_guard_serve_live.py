@@ -3,7 +3,9 @@ trickle their bodies, and 200 MB is accepted, scanned by the background worker a
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 import time
 import urllib.request
@@ -146,3 +148,43 @@ def _progress(html: str) -> str:
     found = re.search(r'<progress value="(\d+)" max="100">', html)
     state = re.search(r'<p class="big">([^<]+)</p>', html)
     return f"{state.group(1) if state else '?'} {found.group(1)}%" if found else ""
+
+
+@pytest.mark.slow
+def test_a_killed_upload_leaves_no_copy_and_start_up_removes_leftovers(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with start(home, departments=1) as live:
+        host, port = live.url.removeprefix("http://").split(":")
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        sock.sendall(b"POST /requests/new/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                     b"boundary=x\r\nContent-Length: 50000000\r\n\r\n" + b"--x\r\n" + b"0" * (8 << 20))
+        time.sleep(1.0)
+        # What a crash in the middle of storing leaves: a spooled part and a stored file no request refers to.
+        (home / "guard" / "tmp" / "tmpab12cd.upload").write_bytes(b"\xe5\xb1\xb1\xe7\x94\xb0 090-1234-5678")
+        (home / "guard" / "files" / ("0" * 32)).write_bytes(b"\xe5\xb1\xb1\xe7\x94\xb0 090-1234-5678")
+        for pid in _server_pids(home):  # the supervisor first, so that it restarts nothing
+            os.kill(pid, signal.SIGKILL)
+        sock.close()
+    with start(home, init=False) as live:
+        assert requests.get(f"{live.url}/healthz", timeout=30).status_code == 200
+        assert not list((home / "guard" / "tmp").iterdir())
+        assert not list((home / "guard" / "files").iterdir())
+        assert "removed 2 files left by interrupted uploads" in live.log.read_text(errors="replace")
+
+
+def _server_pids(home: Path) -> list[int]:
+    """Every process serving `home`: the supervisor (by its command line), then its children (by environment)."""
+    supervisors, children = [], []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in argv and str(home).encode() in argv:
+            supervisors.append(int(entry.name))
+        elif f"MAMORI_HOME={home.resolve()}".encode() in environ:
+            children.append(int(entry.name))
+    return supervisors + children
