@@ -138,3 +138,14 @@ def test_a_failed_store_keeps_no_copy(world: World, home: Path) -> None:
         services.submit(world.alice, [services.Upload("a.csv", chunks())], world.medium_a, "研修", "センター",
                         timezone.now() + timedelta(days=1))
     assert list(storage.files_dir(home).iterdir()) == []
+
+
+def test_a_job_released_at_shutdown_keeps_its_attempts(world: World, home: Path) -> None:
+    request = submit(world.alice, world)
+    job = jobs.claim("w:1")
+    assert job is not None and job.attempts == 1
+    jobs.release(job.pk, "the worker was stopped during the scan")
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.worker) == (JobState.QUEUED, 0, "")
+    assert ExportRequest.objects.get(pk=request.pk).state == RequestState.SCANNING
+    assert "export.scan_interrupted" in audit_actions(home)

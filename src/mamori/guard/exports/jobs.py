@@ -99,6 +99,16 @@ def interrupted(job_id: int, reason: str) -> int:
     return 1
 
 
+def release(job_id: int, reason: str) -> None:
+    """Hand a running job back to the queue without counting the attempt (the worker is shutting down)."""
+    with transaction.atomic():
+        if ScanJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+                state=JobState.QUEUED, worker="", attempts=F("attempts") - 1, reason=reason[:2000]):
+            job = ScanJob.objects.get(pk=job_id)
+            record("system", "export.scan_interrupted", "export_request", job.request_id, attempt=job.attempts + 1,
+                   reason=reason[:500], retried=True)
+
+
 def fail(job_id: int, reason: str) -> None:
     """Finish a job without a scan: every file is 'not inspected', and the policy decides on that."""
     files = list(ExportFile.objects.filter(request__scan_job__pk=job_id).order_by("position"))

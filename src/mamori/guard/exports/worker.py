@@ -24,9 +24,21 @@ from mamori.guard.exports.models import ScanJob
 
 POLL_SECONDS = 1.0
 BEAT_SECONDS = 2.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child if the worker dies (no orphan scan after a kill -9 of the worker)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the job is still recovered (jobs.recover), the orphan scan just runs to its end
 
 
 def _child(job_id: int) -> None:
+    _die_with_parent()
     limit = int(settings.MAMORI_SCAN_MEMORY_MB) * 1024 * 1024
     if limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -56,8 +68,12 @@ def _bytes_read(pid: int | None) -> int:
     return 0
 
 
-def run_job(job: ScanJob) -> None:
-    """Scan `job` in a watched child process; on any failure end the attempt with a reason."""
+def run_job(job: ScanJob, stop: Callable[[], bool] = lambda: False) -> None:
+    """Scan `job` in a watched child process; on any failure end the attempt with a reason.
+
+    When `stop()` turns true (the server is shutting down) the child is killed and the job handed back to
+    the queue without counting the attempt.
+    """
     connections.close_all()  # the child opens its own database connection
     child: ForkProcess = multiprocessing.get_context("fork").Process(target=_child, args=(job.pk,), daemon=True)
     child.start()
@@ -67,6 +83,12 @@ def run_job(job: ScanJob) -> None:
         child.join(max(0.0, min(BEAT_SECONDS, deadline - time.monotonic())))
         if child.exitcode is not None:
             break
+        if stop():
+            child.kill()
+            child.join()
+            child.close()
+            jobs.release(job.pk, "the worker was stopped during the scan")
+            return
         if time.monotonic() >= deadline:
             child.kill()
             child.join()
@@ -94,6 +116,6 @@ def serve_forever(stop: Callable[[], bool] = lambda: False, once: bool = False) 
                 break
             time.sleep(POLL_SECONDS)
             continue
-        run_job(job)
+        run_job(job, stop)
         done += 1
     return done
