@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from guard_helpers import World, approve, submit
 from guard_live import server_env
@@ -81,3 +82,18 @@ def test_cli_database_cross_check_on_a_real_home(tmp_path: Path) -> None:
     assert plain.returncode == 0  # nothing inside the log itself shows that it was emptied ...
     crossed = mamori("audit", "verify", "--home", str(home), "--database", "--lang", "en")
     assert crossed.returncode == 1 and "the audit log is empty but the database holds" in crossed.stderr
+
+
+def test_healthz_reports_a_witness_it_cannot_write(db: None, home: Path, monkeypatch: Any) -> None:
+    from django.test import Client
+
+    from mamori.guard.auditlog.services import record
+
+    blocker = home / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("MAMORI_AUDIT_WITNESS_DIR", str(blocker))
+    _logs.clear()
+    record("system", "test.event")
+    status = Client().get("/healthz").json()
+    assert status["status"] == "ok" and "cannot publish the checkpoint" in status["audit_witness"]
+    _logs.clear()
