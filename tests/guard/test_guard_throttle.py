@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 from guard_helpers import World, audit_actions, fresh_code
 
 from mamori.guard.accounts import throttle
@@ -87,3 +89,12 @@ def test_success_clears_the_counters(world: World) -> None:
 def test_name_keys_fold_case_and_width_and_hide_the_name() -> None:
     assert throttle.account_key("ＡＬＩＣＥ ") == throttle.account_key("alice")
     assert "alice" not in throttle.account_key("alice")
+
+
+@override_settings(**THROTTLE)
+def test_failures_past_the_window_are_forgotten(world: World) -> None:
+    attempt("10.0.0.5", "ghost-1", "x")
+    LoginThrottle.objects.update(last_failure_at=timezone.now() - timedelta(days=1))
+    attempt("10.0.0.6", "ghost-2", "x")
+    assert sorted(LoginThrottle.objects.values_list("key", flat=True)) == sorted(
+        [throttle.source_key("10.0.0.6"), throttle.account_key("ghost-2")])

@@ -69,6 +69,6 @@ class LoginThrottle(models.Model):
 
     key: models.CharField[str, str] = models.CharField(max_length=80, unique=True)
     failures: models.IntegerField[int, int] = models.IntegerField(default=0)
-    last_failure_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+    last_failure_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(db_index=True)
     blocked_until: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
         null=True, blank=True)

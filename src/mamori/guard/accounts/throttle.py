@@ -92,6 +92,8 @@ def fail(ip: str, username: str) -> dict[str, int]:
     waits: dict[str, int] = {}
     for kind, key in (("source", source_key(ip)), ("account", account_key(username))):
         waits[kind] = _bump(key, now)
+    # Forget what is past the window, so that spraying made-up names cannot grow the table without end.
+    LoginThrottle.objects.filter(last_failure_at__lt=now - _window()).delete()
     return waits
 
 
