@@ -28,6 +28,26 @@ def _event(i: int) -> AuditEvent:
     )
 
 
+def bench_checkpoint_cost(root: Path, count: int) -> None:
+    """Single durable appends: a checkpoint after every append (+ witness copy) against one per 1,000, same run."""
+    variants = [("one checkpoint per 1,000 entries (before)", {"checkpoint_every": 1000, "witness": False}),
+                ("a checkpoint after every append (now)", {"checkpoint_every": 1, "witness": False}),
+                ("… and each copied to a witness folder", {"checkpoint_every": 1, "witness": root / "witness"})]
+    rates: dict[str, list[float]] = {name: [] for name, _ in variants}
+    for round_ in range(3):  # interleaved rounds: the shared disk's fsync time drifts, the ratio should not
+        for name, options in variants:
+            log = AuditLog(root / f"cp-{round_}-{len(rates[name])}-{name[:3]}", **options)  # type: ignore[arg-type]
+            start = time.perf_counter()
+            for i in range(count):
+                log.append(_event(i))
+            rates[name].append(count / (time.perf_counter() - start))
+            log.close()
+    floor = sorted(rates[variants[0][0]])[1]
+    for name, _ in variants:
+        median = sorted(rates[name])[1]
+        print(f"durable single appends, {name}: median {median:,.0f} /s of 3 rounds ({median / floor:.2f}× the first)")
+
+
 def bench_appends(root: Path, count: int) -> None:
     log = AuditLog(root / "appends")
     start = time.perf_counter()
@@ -69,6 +89,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="where to build the logs (default: a temp dir)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        bench_checkpoint_cost(Path(tmp), args.appends // 4)
         bench_appends(Path(tmp), args.appends)
         bench_verify(Path(tmp), args.entries)
 

@@ -4,7 +4,7 @@
                                          [--appends 2000] [--entries 1000000] [--skip-verify]
     scripts/with-postgres.sh .venv/bin/python benchmarks/guard.py ...   # the server on PostgreSQL
 
-Everything runs on loopback: `mamori guard serve` (gunicorn) on a temporary home, seeded with one
+Everything runs on loopback: `mamori guard serve` (uvicorn + the scan worker) on a temporary home, seeded with one
 department per flow (its employee, section head, medium and endpoint token) by tests/guard/guard_live.py.
 Each client runs its flows one after another; one flow is what people and the agent really do:
 
@@ -108,14 +108,18 @@ def flow(stats: Stats, live: Live, dept: dict[str, Any]) -> None:
     staff = _log_in(stats, live, dept["staff"], "employee", None)
     _call(stats, staff, "employee GET /requests/new/", "GET", f"{url}/requests/new/", 200)
     expires = (datetime.now(ZoneInfo("Asia/Tokyo")) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    made = _post_form(stats, staff, "employee POST /requests/new/ (upload + scan)", f"{url}/requests/new/",
+    made = _post_form(stats, staff, "employee POST /requests/new/ (upload, scan queued)", f"{url}/requests/new/",
                       {"medium": str(dept["medium"]), "purpose": "研修資料", "recipient": "研修係",
                        "expires_at": expires}, files={"files": ("選挙人名簿.csv", ROSTER_CSV, "text/csv")})
     request_id = int(re.findall(r"/requests/(\d+)/", made.headers["Location"])[0])
     totp = pyotp.TOTP(live.user(dept["head"])["totp_secret"])
     step = int(time.time() // totp.interval)  # log-in uses this step, the approval the next (both stay valid)
     head = _log_in(stats, live, dept["head"], "head", totp.generate_otp(step))
-    _call(stats, head, "head GET /requests/N/", "GET", f"{url}/requests/{request_id}/", 200)
+    deadline = time.monotonic() + 300
+    while "Refresh" in _call(stats, head, "head GET /requests/N/", "GET", f"{url}/requests/{request_id}/", 200).headers:
+        if time.monotonic() > deadline:  # the background scan worker never finished it
+            raise FlowError(f"request {request_id} was still being scanned after 300 s")
+        time.sleep(0.5)
     _post_form(stats, head, "head POST /requests/N/decide/ (approve + TOTP)", f"{url}/requests/{request_id}/decide/",
                {"decision": "approve", "code": totp.generate_otp(step + 1), "reason": "確認", "step": ""})
     agent = requests.Session()
@@ -176,7 +180,7 @@ def bench_flow(args: argparse.Namespace, home: Path, database: str) -> None:
     everything = [s for values in stats.latencies.values() for s in values]
     db_name = "SQLite" if database == "sqlite" else "PostgreSQL"
     print(f"\n### Approval flow: {args.clients} concurrent clients, {departments} flows, {db_name}, "
-          f"gunicorn {args.workers} workers × {args.threads} threads, {os.cpu_count()} CPUs\n")
+          f"uvicorn {args.workers} processes + 1 scan worker, {os.cpu_count()} CPUs\n")
     print(f"setup (init, seed {departments + warm} departments, start, {warm} warm-up flows): {setup_s:.1f} s  ")
     print(f"flows: {departments - len(stats.errors)} ok, **errors: {len(stats.errors)}**, wall {wall:.1f} s, "
           f"{departments / wall:.2f} flows/s, **{len(everything) / wall:.1f} requests/s**\n")
@@ -231,7 +235,7 @@ def bench_appends(root: Path, count: int, processes: int) -> None:
     with AuditLog(home, durable=False) as log:
         if log.size != each * processes:
             raise SystemExit(f"lost appends: {log.size} of {each * processes}")
-    print(f"| {processes} processes at once (as gunicorn workers) | {each * processes} | {elapsed:.2f} | "
+    print(f"| {processes} processes at once (as server processes) | {each * processes} | {elapsed:.2f} | "
           f"{each * processes / elapsed:,.0f} |")
 
 
@@ -255,8 +259,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--flows", type=int, default=2, help="flows per client (one department each)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=4, help="uvicorn processes")
+    parser.add_argument("--threads", type=int, default=4, help="warm-up flows per process")
     parser.add_argument("--appends", type=int, default=2000)
     parser.add_argument("--append-processes", type=int, default=4)
     parser.add_argument("--entries", type=int, default=1_000_000)

@@ -17,6 +17,7 @@ import pytest
 os.environ["MAMORI_HOME"] = tempfile.mkdtemp(prefix="mamori-guard-test-")
 os.environ["MAMORI_TESTING"] = "1"
 os.environ["MAMORI_AUDIT_FSYNC"] = "0"
+os.environ["MAMORI_SCAN_INLINE"] = "1"  # scans run inside submit(); test_guard_jobs runs the real worker
 os.environ["DJANGO_SETTINGS_MODULE"] = "mamori.guard.settings"
 
 import django

@@ -43,7 +43,7 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of a server child: no test-only database settings."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("MAMORI_TESTING", "DATABASE_URL", "MAMORI_TEST_DATABASE_URL", "DJANGO_SETTINGS_MODULE",
-                        "MAMORI_HOME", "MAMORI_AUDIT_FSYNC")}
+                        "MAMORI_HOME", "MAMORI_AUDIT_FSYNC", "MAMORI_SCAN_INLINE")}
     env.update(extra or {})
     return env
 
@@ -79,15 +79,18 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout
 
 @contextmanager
 def start(home: Path, *, departments: int = 1, workers: int = 2, threads: int = 4,
-          env: dict[str, str] | None = None) -> Iterator[Live]:
-    """Initialise `home`, seed it, serve it on a free loopback port; stop the server afterwards."""
+          env: dict[str, str] | None = None, init: bool = True) -> Iterator[Live]:
+    """Initialise `home` and seed it (unless `init` is False: serve it as it is), serve it on a free loopback port;
+    stop the server afterwards."""
     child_env = server_env(env)
-    _run(["-m", "mamori", "guard", "init", "--home", str(home), "--admin", "root"], child_env)
-    cast = json.loads(_run([__file__, "seed", str(home), str(departments)], child_env))
+    cast: dict[str, Any] = {"users": {}, "departments": []}
+    if init:
+        _run(["-m", "mamori", "guard", "init", "--home", str(home), "--admin", "root"], child_env)
+        cast = json.loads(_run([__file__, "seed", str(home), str(departments)], child_env))
     port = free_port()
-    child_env["GUNICORN_CMD_ARGS"] = f"--threads {threads} --graceful-timeout 5 --timeout 120"
+    del threads  # the server is uvicorn now (no thread pool to size); kept for callers that still pass it
     log = home / "server.log"
-    with log.open("wb") as out:
+    with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "mamori", "guard", "serve", "--home", str(home), "--port", str(port),
              "--workers", str(workers)], stdout=out, stderr=subprocess.STDOUT, env=child_env)

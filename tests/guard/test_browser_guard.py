@@ -136,7 +136,8 @@ def test_request_approve_and_audit_search(live_guard: Live, new_page: Any) -> No
     staff.click("button[type=submit]")
     staff.wait_for_url(re.compile(r".*/requests/\d+/$"))
     request_url = staff.url
-    assert "承認待ち" in staff.inner_text("h1")
+    # The scan runs in the background; the page refreshes itself until the request is pending.
+    staff.locator("h1", has_text="承認待ち").wait_for(timeout=120_000)
     assert int(re.search(r"\d+", staff.inner_text("p.big")).group()) >= 3  # type: ignore[union-attr]
     shot(staff, "05-employee-request-scanned")
 

@@ -1,4 +1,4 @@
-"""The web views: log-in with TOTP, session rotation and time-outs, lock-out, CSP, authorisation by role and department."""
+"""The web views: log-in with TOTP, session rotation and time-outs, CSP, authorisation by role and department."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 from guard_helpers import World, audit_actions, csv_of, fresh_code, submit
 
@@ -58,16 +58,6 @@ def test_replayed_login_code_refused(world: World) -> None:
     password_login(second, world, "head_a")
     assert second.post("/login/totp/", {"code": code}).status_code == 400
     assert second.get("/queue/").status_code == 302
-
-
-@override_settings(MAMORI_LOCKOUT_ATTEMPTS=3)
-def test_lockout_after_failures(world: World, home: Path) -> None:
-    client = Client()
-    for _ in range(3):
-        assert client.post("/login/", {"username": "alice", "password": "wrong"}).status_code == 401
-    response = password_login(client, world, "alice")  # the right password no longer helps
-    assert response.status_code == 401 and "locked" in response.content.decode()
-    assert "login.locked_out" in audit_actions(home)
 
 
 def test_idle_timeout_logs_out(world: World, as_user: Any) -> None:

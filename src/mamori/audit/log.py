@@ -7,7 +7,8 @@ makes roots and proofs O(log n) without an index structure:
 - ``records.log``: the canonical record of every event, framed (`store.encode_frame`);
 - ``offsets.bin``: the byte offset of every record (u64), for reading entry i directly;
 - ``nodes.bin``: every complete Merkle subtree hash in post-order (leaf hashes included);
-- ``checkpoints.log``: signed checkpoints, framed; ``checkpoint.key``/``.pub``: the signing key;
+- ``checkpoints.log``: signed checkpoints (one per append batch), framed; each is also published to
+  the witness directory (witness.py); ``checkpoint.key``/``.pub``: the signing key;
 - ``meta.json``: format and origin (the log's name in its checkpoints); ``lock``: the fcntl lock.
 
 An append takes an exclusive ``flock`` on ``lock`` (so appends from several processes and
@@ -64,6 +65,7 @@ from mamori.audit.store import (
     write_all,
 )
 from mamori.audit.tail import TailState, reconcile, scan_frames
+from mamori.audit.witness import publish, witness_dir_for
 from mamori.errors import AuditError, AuditIntegrityError
 
 FORMAT = "mamori-audit/1"
@@ -88,13 +90,26 @@ class AuditLog:
     """Append-only Merkle-tree log of audit events, safe to share between processes."""
 
     def __init__(
-        self, home: Path, *, signer: Signer | None = None, checkpoint_every: int = 1000, durable: bool = True
+        self, home: Path, *, signer: Signer | None = None, checkpoint_every: int = 1, durable: bool = True,
+        witness: Path | bool | None = True,
     ) -> None:
-        """Open (creating if needed) the log of `home`; `durable=False` skips fsync (tests, benchmark setup)."""
+        """Open (creating if needed) the log of `home`; `durable=False` skips fsync (tests, benchmark setup).
+
+        A checkpoint is signed whenever an append batch crosses a multiple of `checkpoint_every` entries
+        (1: after every batch, so every acknowledged entry is covered by a signed tree head). Each one is
+        also published to the witness directory: `witness` True takes the one configured for `home`
+        (witness.witness_dir_for), a Path names one, False/None publishes nowhere.
+        """
         self.path = log_dir(Path(home))
         self.checkpoint_every = checkpoint_every
         self.durable = durable
+        self.witness = witness_dir_for(Path(home)) if witness is True else (witness or None)
+        self.witness_problem: str | None = None
         self.recovery: TailState | None = None
+        # How far checkpoints.log is known intact, and its last note: checkpoints are written after every batch,
+        # so each write must not re-read the whole file (that made appends quadratic).
+        self._cp_checked = (-1, 0)
+        self._cp_last: str | None = None
         self._pid = -1
         self._fds: tuple[int, int, int, int] = (-1, -1, -1, -1)
         self._fd_lock = threading.Lock()
@@ -277,23 +292,49 @@ class AuditLog:
         """Sign and store a checkpoint of the current tree (or return the latest if the tree has not grown)."""
         with self._locked():
             n = self._reconcile().size
-            notes = self.checkpoints()
-            if notes and verify_checkpoint(notes[-1], self.verifier).size == n:
-                return notes[-1]
+            self._checkpoint_tail()
+            if self._cp_last is not None and verify_checkpoint(self._cp_last, self.verifier).size == n:
+                return self._cp_last
             return self._write_checkpoint(n, frontier(FileNodes(self._files()[2], n), n))
+
+    def _checkpoint_tail(self) -> int:
+        """Check checkpoints.log from where this process last saw it intact; cut a torn tail; return its end."""
+        fd = self._files()[3]
+        size = os.fstat(fd).st_size
+        pid, start = self._cp_checked
+        if pid != os.getpid() or start > size:
+            start, self._cp_last = 0, None
+        if start == size:
+            return size
+        data = os.pread(fd, size - start, start)
+        frames, good = scan_frames(data)
+        if frames:
+            first, stop = frames[-1]
+            self._cp_last = data[first + 4 : stop - 4].decode("utf-8", "replace")
+        if good != len(data):
+            if not is_torn_tail(data, good):
+                raise AuditIntegrityError(
+                    f"checkpoints.log is damaged at byte {start + good}: run `mamori audit verify`")
+            os.ftruncate(fd, start + good)  # a checkpoint torn by a crash: it was never returned, so never relied on
+        self._cp_checked = (os.getpid(), start + good)
+        return start + good
 
     def _write_checkpoint(self, size: int, front: dict[int, bytes]) -> str:
         fd = self._files()[3]
-        data = os.pread(fd, os.fstat(fd).st_size, 0)
-        good_end = scan_frames(data)[1]
-        if good_end != len(data):
-            if not is_torn_tail(data, good_end):
-                raise AuditIntegrityError(f"checkpoints.log is damaged at byte {good_end}: run `mamori audit verify`")
-            os.ftruncate(fd, good_end)  # a checkpoint torn by a crash: it was never returned, so never relied on
+        end = self._checkpoint_tail()
         note = sign_checkpoint(Checkpoint(self.origin, size, fold_frontier(front), utc_now()), self.signer)
-        write_all(fd, encode_frame(note.encode()))
+        frame = encode_frame(note.encode())
+        write_all(fd, frame)
         if self.durable:
             sync(fd)
+        self._cp_checked, self._cp_last = (os.getpid(), end + len(frame)), note
+        if self.witness is not None:
+            # The entry is durable already: a witness that cannot be reached is reported, not fatal.
+            try:
+                publish(self.witness, self.origin, note)
+                self.witness_problem = None
+            except OSError as exc:
+                self.witness_problem = f"cannot publish the checkpoint to {self.witness}: {exc.strerror or exc}"
         return note
 
     def receipt(self, index: int) -> Receipt:

@@ -22,7 +22,7 @@ import mmap
 import os
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,18 +96,25 @@ def _checkpoints(data: bytes, verifier: Verifier, origin: str) -> tuple[list[Che
     return result, None, len(data) - good
 
 
-def verify_log(home: Path, public_key: Verifier | str | None = None) -> VerifyReport:
-    """Verify the audit log of `home`; `public_key` (default: the one stored beside the log) checks checkpoints."""
+def verify_log(home: Path, public_key: Verifier | str | None = None, trusted: Sequence[str] = ()) -> VerifyReport:
+    """Verify the audit log of `home`; `public_key` (default: the one stored beside the log) checks checkpoints.
+
+    `trusted` are signed checkpoints the auditor kept (witness files, receipts' notes): with any of them the
+    check is strict — the log must hold every entry each one signed, with the same root (and an RFC 9162
+    consistency proof to the newest stored checkpoint), and every entry must be covered by a signed checkpoint.
+    """
     directory = log_dir(Path(home))
+    given = parse_verifier(public_key) if isinstance(public_key, str) else public_key
     try:
         origin = json.loads((directory / "meta.json").read_text(encoding="utf-8"))["origin"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        verifier = given or load_verifier(directory / "checkpoint.pub")
+        sizes, cp_data = _snapshot(directory)
+    except (OSError, ValueError, KeyError, TypeError, AuditError) as exc:
+        if trusted:
+            return _gone(trusted, f"the audit log in {directory} is missing or unreadable ({exc})")
+        if isinstance(exc, AuditError):
+            raise
         raise AuditError(f"no readable audit log in {directory}: {exc}") from exc
-    if public_key is None:
-        verifier = load_verifier(directory / "checkpoint.pub")
-    else:
-        verifier = parse_verifier(public_key) if isinstance(public_key, str) else public_key
-    sizes, cp_data = _snapshot(directory)
     n = leaves_for(sizes["nodes.bin"] // HASH_SIZE)
     notes: list[str] = []
     if public_key is None:
@@ -132,6 +139,9 @@ def verify_log(home: Path, public_key: Verifier | str | None = None) -> VerifyRe
 
     if cp_problem:
         return report(None, cp_problem)
+    held, trusted_problem = _trusted(trusted, verifier, origin, n)
+    if trusted_problem:
+        return report(None, trusted_problem)
     with (
         _mapped(directory / "records.log", sizes["records.log"]) as records,
         _mapped(directory / "nodes.bin", node_count(n) * HASH_SIZE) as nodes,
@@ -141,8 +151,10 @@ def verify_log(home: Path, public_key: Verifier | str | None = None) -> VerifyRe
         offsets = array("Q", offsets_raw[:usable])
         if sys.byteorder == "little":
             offsets.byteswap()
-        labels = [(cp.size, cp.root, f"checkpoint {k} (size {cp.size}, signed {cp.time})")
-                  for k, cp in enumerate(checkpoints)]
+        labels = sorted([(cp.size, cp.root, f"checkpoint {k} (size {cp.size}, signed {cp.time})")
+                         for k, cp in enumerate(checkpoints)]
+                        + [(cp.size, cp.root, f"the trusted checkpoint {k} (size {cp.size}, signed {cp.time})")
+                           for k, cp in enumerate(held)], key=lambda label: label[0])
         scan = scan_entries(records, nodes, offsets, n, labels)
         if scan.problem:
             return report(scan, scan.problem, scan.entry, scan.checkpoints_passed)
@@ -165,6 +177,24 @@ def verify_log(home: Path, public_key: Verifier | str | None = None) -> VerifyRe
                 verify_consistency(old.size, new.size, old.root, new.root, proof)
             except AuditIntegrityError as exc:
                 return report(scan, f"checkpoints {k - 1} and {k} are not consistent: {exc}", None, k)
+        for k, cp in enumerate(held):
+            newest = checkpoints[-1] if checkpoints else None
+            if cp.size == 0 or newest is None or newest.size < cp.size:
+                continue
+            try:
+                proof = consistency_proof(source, cp.size, newest.size)
+                verify_consistency(cp.size, newest.size, cp.root, newest.root, proof)
+            except AuditIntegrityError as exc:
+                return report(scan, f"the trusted checkpoint {k} is not consistent with the log's newest: {exc}",
+                              None, len(checkpoints))
+        covered = checkpoints[-1].size if checkpoints else 0
+        if trusted and covered < n:
+            return report(scan, f"entries {covered}..{n - 1} are covered by no signed checkpoint: appended without "
+                          "the log's key (forged), checkpoints.log cut or deleted, or written just before a crash",
+                          covered, len(checkpoints))
+        if held:
+            notes.append(f"consistent with {len(held)} trusted checkpoint(s), the largest of size "
+                         f"{max(cp.size for cp in held)}")
         if scan.tail_bytes:
             notes.append(
                 f"{scan.tail_bytes} bytes after entry {n - 1} were never acknowledged (a crash); "
@@ -172,3 +202,29 @@ def verify_log(home: Path, public_key: Verifier | str | None = None) -> VerifyRe
             )
         return report(scan, None, None, len(checkpoints))
 
+
+
+def _trusted(notes: Sequence[str], verifier: Verifier, origin: str, n: int) -> tuple[list[Checkpoint], str | None]:
+    """The auditor's checkpoints, checked for signature and origin and against the log's size."""
+    held: list[Checkpoint] = []
+    for k, note in enumerate(notes):
+        try:
+            cp = verify_checkpoint(note, verifier)
+        except AuditIntegrityError as exc:
+            return held, f"the trusted checkpoint {k}: {exc}"
+        if cp.origin != origin:
+            return held, f"the trusted checkpoint {k} is for log {cp.origin!r}, not this log ({origin!r})"
+        if cp.size > n:
+            return held, (f"the trusted checkpoint {k} (signed {cp.time}) covers {cp.size} entries but the log holds "
+                          f"{n}: entries {n}..{cp.size - 1} were deleted (the log was truncated, emptied or replaced)")
+        held.append(cp)
+    return held, None
+
+
+def _gone(trusted: Sequence[str], problem: str) -> VerifyReport:
+    sizes = []
+    for note in trusted:
+        lines = note.split("\n", 2)
+        sizes.append(int(lines[1]) if len(lines) > 2 and lines[1].isdigit() else 0)
+    return VerifyReport(ok=False, entries_checked=0, checkpoints_checked=0, size=0, root=EMPTY_ROOT,
+                        problem=f"{problem}; the auditor holds a checkpoint of {max(sizes, default=0)} entries")

@@ -18,22 +18,61 @@ EXIT_INCONSISTENT = EXIT_PII_FOUND  # 1: the check ran and found the log altered
 def verify(
     home: Annotated[Path, typer.Option(help="The mamori home folder holding audit/.")],
     public_key: Annotated[Path | None, typer.Option(help="The public key you hold (default: the log's own).")] = None,
+    trusted: Annotated[list[Path] | None, typer.Option(
+        help="A signed checkpoint you kept (repeatable): the log must still hold exactly what it signed.")] = None,
+    witness: Annotated[list[Path] | None, typer.Option(
+        help="A witness folder of published checkpoints (every *.checkpoint in it is trusted).")] = None,
+    database: Annotated[bool, typer.Option(
+        "--database", help="Also check that every request, approval, grant and execution in the guard "
+        "database has its audit entry.")] = False,
     lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang.ja,
 ) -> None:
-    """Re-read every entry and checkpoint; exit 1 on any inconsistency."""
+    """Re-read every entry and checkpoint; exit 1 on any inconsistency (see docs/audit.md for what it proves)."""
     from mamori.audit import load_verifier, verify_log
+    from mamori.audit.witness import read_checkpoints
 
-    report = verify_log(home, public_key=load_verifier(public_key) if public_key else None)
+    ja = lang is Lang.ja
+    held = read_checkpoints([*(trusted or []), *(witness or [])])
+    report = verify_log(home, public_key=load_verifier(public_key) if public_key else None,
+                        trusted=[note for _, note in held])
+    failed = not report.ok
     if report.ok:
-        ok = "監査ログは整合しています" if lang is Lang.ja else "audit log is consistent"
+        ok = "監査ログは整合しています" if ja else "audit log is consistent"
         typer.echo(f"{ok}: {report.entries_checked} entries, {report.checkpoints_checked} checkpoints, "
                    f"root {report.root.hex()}")
         for note in report.notes:
             typer.echo(f"  note: {note}")
-        return
-    bad = "監査ログに不整合があります" if lang is Lang.ja else "audit log is INCONSISTENT"
-    typer.echo(f"{bad}: {report.problem}", err=True)
-    raise typer.Exit(EXIT_INCONSISTENT)
+        if not held:
+            typer.echo("  " + ("注意: 保管済みチェックポイント（--trusted / --witness）なしでは、末尾の削除や"
+                               "全体の書換えは検出できません" if ja else
+                               "note: without a checkpoint you kept (--trusted / --witness), deleting the newest "
+                               "entries or rewriting the whole log cannot be detected"))
+    else:
+        bad = "監査ログに不整合があります" if ja else "audit log is INCONSISTENT"
+        typer.echo(f"{bad}: {report.problem}", err=True)
+    if database:
+        failed = _cross_check(home, ja) or failed
+    if failed:
+        raise typer.Exit(EXIT_INCONSISTENT)
+
+
+def _cross_check(home: Path, ja: bool) -> bool:
+    """Run the database cross-check; True when it found entries missing."""
+    from mamori.cli.guard_cmd import _django
+
+    _django(home)
+    from mamori.guard.auditlog.crosscheck import cross_check
+
+    result = cross_check(home)
+    if result.ok:
+        typer.echo(("データベースと監査ログは対応しています" if ja else "the database matches the audit log")
+                   + f": {result.rows} rows, {result.entries} entries")
+        return False
+    head = "データベースの記録に対応する監査ログの記録がありません" if ja else "database rows WITHOUT audit entries"
+    typer.echo(f"{head}: {result.missing_count}", err=True)
+    for line in result.missing:
+        typer.echo(f"  {line}", err=True)
+    return True
 
 
 @app.command("verify-receipt")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -71,33 +70,43 @@ def serve(
     home: HomeOption,
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
-    workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
+    workers: Annotated[int, typer.Option(help="Web server processes (uvicorn).")] = 2,
 ) -> None:
-    """Serve the web pages and the agent API (gunicorn when installed, else a threaded stdlib server)."""
+    """Serve the web pages and the agent API (uvicorn) and run the scan worker; restart either if it exits."""
     if not (home / "guard" / "grant.key").exists():
         raise ConfigError(f"{home} is not initialised: run `mamori guard init --home {home} --admin NAME` first")
-    os.environ["MAMORI_HOME"] = str(home.resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mamori.guard.settings")
-    if importlib.util.find_spec("gunicorn") is None:
-        _serve_wsgiref(host, port)
-        return
-    argv = [sys.executable, "-m", "gunicorn", "mamori.guard.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", str(max(1, workers)), "--access-logfile", "-"]
-    os.execve(sys.executable, argv, dict(os.environ))
+    if importlib.util.find_spec("uvicorn") is None:
+        raise ConfigError("mamori guard serve needs uvicorn: pip install 'mamori[server]'")
+    _django(home)
+    from django.db import connections
+
+    from mamori.guard import supervise
+
+    def clean() -> None:
+        removed = supervise.sweep_orphans(home)
+        connections.close_all()
+        if removed:
+            typer.echo(f"removed {removed} files left by interrupted uploads", err=True)
+
+    web = supervise.Child("web server", supervise.web_argv(host, port, workers), before_start=clean)
+    worker = supervise.Child("scan worker", supervise.worker_argv(home))
+    typer.echo(f"mamori guard on http://{host}:{port}/ (uvicorn, {max(1, workers)} processes, one scan worker)")
+    code = supervise.supervise([web, worker], supervise.environment(home), lambda m: typer.echo(m, err=True))
+    raise typer.Exit(code)
 
 
-def _serve_wsgiref(host: str, port: int) -> None:
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIServer, make_server
+@app.command("worker")
+def worker(home: HomeOption) -> None:
+    """Run the background scan worker (`serve` starts one; more may run against the same database)."""
+    _django(home)
+    import signal
 
-    from mamori.guard.wsgi import application
+    from mamori.guard.exports.worker import serve_forever
 
-    class ThreadingServer(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
-
-    with make_server(host, port, application, server_class=ThreadingServer) as server:
-        typer.echo(f"mamori guard on http://{host}:{port}/ (stdlib server; install gunicorn for production)")
-        server.serve_forever()
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, _frame: stopping.append(signum))
+    signal.signal(signal.SIGINT, lambda signum, _frame: stopping.append(signum))
+    serve_forever(stop=lambda: bool(stopping))
 
 
 @app.command("endpoint")

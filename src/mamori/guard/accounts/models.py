@@ -62,3 +62,13 @@ class User(AbstractUser):
     def label(self) -> str:
         """The name to show."""
         return self.display_name or self.username
+
+
+class LoginThrottle(models.Model):
+    """Recent log-in failures of one source address or one typed name (keyed hash), and its back-off."""
+
+    key: models.CharField[str, str] = models.CharField(max_length=80, unique=True)
+    failures: models.IntegerField[int, int] = models.IntegerField(default=0)
+    last_failure_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(db_index=True)
+    blocked_until: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        null=True, blank=True)

@@ -1,18 +1,16 @@
-"""People rules: creating users and departments, roles, and the log-in checks with lock-out."""
+"""People rules: creating users and departments, roles, and the log-in checks with throttling."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from mamori.errors import PermissionDenied, WorkflowError
-from mamori.guard.accounts import totp
+from mamori.guard.accounts import throttle, totp
 from mamori.guard.accounts.models import TOTP_ROLES, Department, Role, User
 from mamori.guard.auditlog.services import record
 
@@ -21,8 +19,12 @@ class AuthenticationFailed(PermissionDenied):
     """Wrong user name, password or code (the message never says which)."""
 
 
-class AccountLocked(PermissionDenied):
-    """Too many failures: the account is locked for a while."""
+class LoginThrottled(PermissionDenied):
+    """Too many recent failures from this source or for this name: wait before the next attempt."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"too many failed attempts; wait {seconds} seconds and try again")
+        self.seconds = seconds
 
 
 def require_role(user: User, *roles: str) -> None:
@@ -98,59 +100,54 @@ def set_head(actor: User, department: Department, head: User) -> Department:
     return department
 
 
-def _locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > timezone.now()
+def _refuse_if_throttled(username: str, ip: str, step: str) -> None:
+    refusal = throttle.check(ip, username)
+    if refusal is not None:
+        record(username[:150], "login.throttled", "user", "", step=step, ip=ip, waits_for=refusal.kind,
+               seconds=refusal.seconds)
+        raise LoginThrottled(refusal.seconds)
 
 
-def register_failure(user: User, step: str, ip: str = "") -> None:
-    """Count a failed log-in step; lock the account after MAMORI_LOCKOUT_ATTEMPTS of them."""
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins", "locked_until"])
-        record(user.username, "login.failed", "user", user.username, step=step, ip=ip, failures=user.failed_logins)
-        if user.failed_logins >= settings.MAMORI_LOCKOUT_ATTEMPTS:
-            until = timezone.now() + timedelta(seconds=settings.MAMORI_LOCKOUT_SECONDS)
-            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=until)
-            user.locked_until = until
-            record("system", "login.locked_out", "user", user.username, until=until.isoformat(), ip=ip)
+def register_failure(username: str, step: str, ip: str = "", **details: Any) -> None:
+    """Count a failed log-in step for the source and the typed name; audit it with the back-off it starts."""
+    waits = throttle.fail(ip, username)
+    record(username[:150], "login.failed", "user", "", step=step, ip=ip, backoff_source=waits["source"],
+           backoff_account=waits["account"], **details)
 
 
 def check_password(username: str, password: str, ip: str = "") -> User:
-    """The user whose password this is; AuthenticationFailed / AccountLocked otherwise."""
+    """The user whose password this is; AuthenticationFailed / LoginThrottled otherwise.
+
+    Unknown names take the same path as known ones: the same throttling, the same hashing work and the
+    same answer, so neither the message nor its timing says whether a name exists.
+    """
+    _refuse_if_throttled(username, ip, "password")
     user = User.objects.filter(username=username).first()
     if user is None:
         make_password(password)  # same work as a real check, so timing does not reveal user names
-        record(username[:150], "login.failed", "user", "", step="password", ip=ip, reason="unknown user")
+        register_failure(username, "password", ip, reason="unknown user")
         raise AuthenticationFailed("wrong user name or password")
-    if _locked(user):
-        record(user.username, "login.refused_locked", "user", user.username, ip=ip)
-        raise AccountLocked("the account is locked after repeated failures; try again later")
-    if not user.is_active or not user.check_password(password):
-        register_failure(user, "password", ip)
-        if _locked(user):
-            raise AccountLocked("the account is locked after repeated failures; try again later")
+    if not user.check_password(password) or not user.is_active:
+        register_failure(username, "password", ip)
         raise AuthenticationFailed("wrong user name or password")
     return user
 
 
 def check_totp(user: User, code: str, ip: str = "") -> None:
-    """Accept the user's TOTP code once (replays refused); failures count towards lock-out."""
-    if _locked(user):
-        record(user.username, "login.refused_locked", "user", user.username, ip=ip)
-        raise AccountLocked("the account is locked after repeated failures; try again later")
+    """Accept the user's TOTP code once (replays refused); failures are throttled like passwords."""
+    _refuse_if_throttled(user.username, ip, "totp")
     if not user.totp_secret:
         raise AuthenticationFailed("this account has no second factor enrolled; ask a security administrator")
     if not totp.consume(user, code):
-        register_failure(user, "totp", ip)
-        if _locked(user):
-            raise AccountLocked("the account is locked after repeated failures; try again later")
+        register_failure(user.username, "totp", ip)
         raise AuthenticationFailed("wrong or already used code")
 
 
 def logged_in(user: User, ip: str = "") -> None:
-    """Record a completed log-in and clear the failure count."""
+    """Record a completed log-in and clear the failure counters of its source and name."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, last_login=timezone.now())
+        throttle.succeeded(ip, user.username)
         record(user.username, "login.succeeded", "user", user.username, ip=ip, second_factor=user.needs_totp)
 
 

@@ -40,7 +40,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = services.check_password(form.cleaned_data["username"], form.cleaned_data["password"],
                                            client_ip(request))
         except MamoriError as failure:
-            error, status = str(failure), 401
+            error, status = str(failure), 429 if isinstance(failure, services.LoginThrottled) else 401
         else:
             if not user.needs_totp:
                 return _complete(request, user)
@@ -62,21 +62,21 @@ def totp_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect("/login/")
     user = get_object_or_404(User, pk=pending, is_active=True)
     form = TotpForm(request.POST or None)
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         if not form.is_valid():
-            error = "enter the 6-digit code"
+            error, status = "enter the 6-digit code", 400
         else:
             try:
                 services.check_totp(user, form.cleaned_data["code"], client_ip(request))
             except MamoriError as failure:
-                error = str(failure)
-                if isinstance(failure, services.AccountLocked):
-                    request.session.flush()
+                error, status = str(failure), 400
+                if isinstance(failure, services.LoginThrottled):
+                    status = 429
             else:
                 del request.session[PENDING_USER], request.session[PENDING_AT]
                 return _complete(request, user)
-    return render(request, "guard/totp.html", {"form": form, "error": error}, status=400 if error else 200)
+    return render(request, "guard/totp.html", {"form": form, "error": error}, status=status)
 
 
 @require_POST

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from mamori.guard.accounts.models import Department, User
 from mamori.guard.media.models import Medium
@@ -15,6 +16,7 @@ from mamori.guard.media.models import Medium
 class RequestState(models.TextChoices):
     """Where an export request is."""
 
+    SCANNING = "scanning", "検査中"
     PENDING = "pending", "承認待ち"
     APPROVED = "approved", "承認済"
     REJECTED = "rejected", "却下"
@@ -140,3 +142,53 @@ class Grant(models.Model):
 
     class Meta:
         ordering = ("-issued_at",)
+
+
+class JobState(models.TextChoices):
+    """Where a background scan is."""
+
+    QUEUED = "queued", "待機中"
+    RUNNING = "running", "検査中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"
+
+
+class ScanJob(models.Model):
+    """The background scan of one request's files: claimed by one worker at a time, retried after a crash."""
+
+    request: models.OneToOneField[ExportRequest, ExportRequest] = models.OneToOneField(
+        ExportRequest, on_delete=models.CASCADE, related_name="scan_job"
+    )
+    request_id: int
+    state: models.CharField[str, str] = models.CharField(
+        max_length=8, choices=JobState.choices, default=JobState.QUEUED
+    )
+    attempts: models.IntegerField[int, int] = models.IntegerField(default=0)
+    worker: models.CharField[str, str] = models.CharField(max_length=200, blank=True)
+    files_total: models.IntegerField[int, int] = models.IntegerField(default=0)
+    files_done: models.IntegerField[int, int] = models.IntegerField(default=0)
+    bytes_total: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    bytes_done: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    reason: models.TextField[str, str] = models.TextField(blank=True)
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
+    started_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(null=True, blank=True)
+    heartbeat_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        null=True, blank=True)
+    finished_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("state", "id")),)
+
+    @property
+    def elapsed(self) -> int:
+        """Seconds since the current attempt started (0 while queued)."""
+        if self.started_at is None or self.state == JobState.QUEUED:
+            return 0
+        return int(((self.finished_at or timezone.now()) - self.started_at).total_seconds())
+
+    @property
+    def percent(self) -> int:
+        """Share of the bytes scanned so far (whole files), 0–100."""
+        if self.state in (JobState.DONE, JobState.FAILED):
+            return 100
+        return int(100 * self.bytes_done / self.bytes_total) if self.bytes_total else 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,13 +68,19 @@ def _samples(results: list[ItemResult]) -> tuple[dict[str, str], ...]:
     return tuple(out)
 
 
-def scan_files(files: Sequence[tuple[Path, str]], limits: Limits | None = None) -> ScanOutcome:
-    """Inspect (path on disk, display name) pairs; never raises for bad content."""
+def scan_files(files: Sequence[tuple[Path, str]], limits: Limits | None = None,
+               progress: Callable[[int], None] | None = None) -> ScanOutcome:
+    """Inspect (path on disk, display name) pairs; never raises for bad content.
+
+    `progress(k)` is called before file k is inspected and with len(files) at the end.
+    """
     limits = limits or Limits()
     inspector = Inspector(limits, KeyMaker(secrets.token_bytes(32)))
     people = DistinctPeople()
     verdicts: list[FileVerdict] = []
-    for path, name in files:
+    for position, (path, name) in enumerate(files):
+        if progress is not None:
+            progress(position)
         try:
             results = inspector.inspect(load_file(FileRef(path, name), limits))
         except Exception as error:  # noqa: BLE001 - a fault in the engine must not lose the request
@@ -88,6 +94,8 @@ def scan_files(files: Sequence[tuple[Path, str]], limits: Limits | None = None) 
             status=top.status.value, pii=top.pii, categories=top.categories, persons=top.persons,
             special_care=top.special_care, samples=_samples(results),
             reason=(top.reason or "")[:1000] if unread else "", not_inspected=not_inspected(results)))
+    if progress is not None:
+        progress(len(files))
     categories = tuple(ordered({c for v in verdicts for c in v.categories}))
     return ScanOutcome(
         files=tuple(verdicts), categories=categories, persons=people.count,

@@ -1,4 +1,4 @@
-"""Submitting, amending and withdrawing export requests; the server scans what is submitted."""
+"""Submitting, amending and withdrawing export requests; what is submitted is queued for the scan worker."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from django.utils import timezone
 from mamori.errors import InvalidTransition, PermissionDenied, WorkflowError
 from mamori.guard.accounts.models import Role, User
 from mamori.guard.auditlog.services import current_home, record
-from mamori.guard.exports import storage
+from mamori.guard.exports import jobs, storage
 from mamori.guard.exports.binding import current_digest
 from mamori.guard.exports.models import Approval, ExportFile, ExportRequest, RequestState
-from mamori.guard.exports.policy import evaluate, load_policy
-from mamori.guard.exports.scanning import scan_files
+from mamori.guard.exports.policy import load_policy
 from mamori.guard.media.models import Medium
 from mamori.guard.media.services import check_exportable
 
@@ -55,7 +54,7 @@ def _check_requester(user: User) -> None:
 
 def submit(user: User, uploads: Sequence[Upload], medium: Medium, purpose: str, recipient: str,
            expires_at: datetime) -> ExportRequest:
-    """Store and scan the files, apply the policy, and create the request (pending or blocked)."""
+    """Store the files and create the request; a background worker scans it (see jobs.py) and moves it on."""
     _check_requester(user)
     check_exportable(user, medium)
     home, policy = current_home(), load_policy(current_home())
@@ -69,35 +68,26 @@ def submit(user: User, uploads: Sequence[Upload], medium: Medium, purpose: str, 
             kept = storage.store(home, upload.name, upload.chunks, budget)
             budget -= kept.size
             stored.append(kept)
-        outcome = scan_files([(storage.path_of(home, s.stored_name), s.name) for s in stored])
-        decision = evaluate(policy, outcome)
         with transaction.atomic():
             request = ExportRequest.objects.create(
                 requester=user, department_id=user.department_id, medium=medium, purpose=purpose,
-                recipient=recipient, expires_at=expires_at, needs_admin=decision.needs_admin,
-                policy_reasons=list(decision.reasons), categories=list(outcome.categories),
-                persons=outcome.persons, special_care=outcome.special_care, not_inspected=outcome.not_inspected,
-                state=RequestState.BLOCKED if decision.forbidden else RequestState.PENDING,
-                decided_at=timezone.now() if decision.forbidden else None)
-            for position, (kept, verdict) in enumerate(zip(stored, outcome.files, strict=True)):
-                ExportFile.objects.create(
-                    request=request, position=position, name=kept.name, stored_name=kept.stored_name,
-                    size=kept.size, sha256=kept.sha256, status=verdict.status, pii=verdict.pii,
-                    categories=list(verdict.categories), persons=verdict.persons,
-                    special_care=verdict.special_care, samples=list(verdict.samples), reason=verdict.reason)
+                recipient=recipient, expires_at=expires_at, state=RequestState.SCANNING)
+            files = [ExportFile.objects.create(
+                request=request, position=position, name=kept.name, stored_name=kept.stored_name, size=kept.size,
+                sha256=kept.sha256, status="queued", pii=None) for position, kept in enumerate(stored)]
             request.binding_digest = current_digest(request)
             request.save(update_fields=["binding_digest"])
+            job = jobs.enqueue(request, files)
             record(user.username, "export.requested", "export_request", request.pk,
                    medium=medium.identity(), purpose=purpose, recipient=recipient,
                    expires_at=expires_at.isoformat(), binding=request.binding_digest,
                    files=[{"name": s.name, "sha256": s.sha256, "size": s.size} for s in stored])
-            record("system", "export.scanned", "export_request", request.pk, **outcome.summary(),
-                   needs_admin=decision.needs_admin, reasons=list(decision.reasons))
-            if decision.forbidden:
-                record("system", "export.blocked", "export_request", request.pk, forbidden=list(decision.forbidden))
     except BaseException:
         storage.remove(home, (s.stored_name for s in stored))
         raise
+    if settings.MAMORI_SCAN_INLINE:
+        jobs.run_now(job.pk)
+        request.refresh_from_db()
     return request
 
 
@@ -135,7 +125,7 @@ def withdraw(user: User, request: ExportRequest) -> ExportRequest:
         raise PermissionDenied("only the requester can withdraw a request")
     with transaction.atomic():
         request = ExportRequest.objects.select_for_update().get(pk=request.pk)
-        if request.state not in (RequestState.PENDING, RequestState.APPROVED):
+        if request.state not in (RequestState.SCANNING, RequestState.PENDING, RequestState.APPROVED):
             raise InvalidTransition(f"a request that is {request.state} cannot be withdrawn")
         request.state = RequestState.WITHDRAWN
         request.decided_at = timezone.now()

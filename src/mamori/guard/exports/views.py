@@ -14,12 +14,13 @@ from mamori.guard.exports import approvals, services
 from mamori.guard.exports.access import approval_queue, open_steps, visible_requests
 from mamori.guard.exports.binding import files_of
 from mamori.guard.exports.forms import DecisionForm, MonthForm, RequestForm
-from mamori.guard.exports.models import Approval, ExportRequest, Grant
+from mamori.guard.exports.models import Approval, ExportRequest, Grant, RequestState, ScanJob
 from mamori.guard.exports.report import monthly_report
 from mamori.guard.media.services import exportable_media
 from mamori.guard.ui.http import guarded
 
 REQUESTERS = (Role.EMPLOYEE, Role.SECTION_HEAD, Role.SECURITY_ADMIN)
+SCAN_REFRESH_SECONDS = 3
 
 
 def _me(request: HttpRequest) -> User:
@@ -37,7 +38,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @guarded(*REQUESTERS)
 def new_request(request: HttpRequest) -> HttpResponse:
-    """Upload files and name medium, purpose, recipient and expiry; the server scans at once."""
+    """Upload files and name medium, purpose, recipient and expiry; the scan worker takes it from there."""
     me = _me(request)
     media = exportable_media(me)
     form = RequestForm(request.POST or None)
@@ -64,11 +65,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One request with what personal data it carries, at a glance; the decision form for its approvers."""
     me = _me(request)
     export = get_object_or_404(visible_requests(me), pk=pk)
-    return render(request, "guard/request_detail.html", _detail_context(me, export))
+    response = render(request, "guard/request_detail.html", _detail_context(me, export))
+    if export.state == RequestState.SCANNING:
+        response["Refresh"] = str(SCAN_REFRESH_SECONDS)  # progress without script (the CSP forbids inline code)
+    return response
 
 
 def _detail_context(me: User, export: ExportRequest, **extra: object) -> dict[str, object]:
-    return {"r": export, "files": files_of(export),
+    return {"r": export, "files": files_of(export), "job": ScanJob.objects.filter(request=export).first(),
             "approvals": Approval.objects.filter(request=export).select_related("approver"),
             "steps": open_steps(me, export), "grant": Grant.objects.filter(request=export).first(),
             "is_requester": export.requester_id == me.pk, "form": DecisionForm(), **extra}

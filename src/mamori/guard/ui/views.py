@@ -28,7 +28,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as error:  # noqa: BLE001 - any database failure means "not healthy"
         status.update(status="error", database=type(error).__name__)
     try:
-        status["audit_entries"] = audit_log().size
+        log = audit_log()
+        status["audit_entries"] = log.size
+        if log.witness_problem:  # entries are safe, but the auditor's copy of the checkpoints is falling behind
+            status["audit_witness"] = log.witness_problem
     except MamoriError as error:
         status.update(status="error", audit=str(error))
     return JsonResponse(status, status=200 if status["status"] == "ok" else 503)

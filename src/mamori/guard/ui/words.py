@@ -92,6 +92,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "japanese": ("日本語", "日本語"),
     "role": ("役割", "Role"),
     "create": ("作成", "Create"),
+    "scan.queued": ("検査の順番を待っています", "Waiting for the scan"),
+    "scan.running": ("ファイルを検査しています", "Scanning the files"),
+    "scan.files_done": ("検査済みファイル", "Files scanned"),
+    "scan.read": ("読み込み済み", "Read"),
+    "scan.elapsed": ("経過時間", "Elapsed"),
+    "scan.attempt": ("試行", "Attempt"),
+    "scan.auto_refresh": ("このページは検査が終わるまで自動で更新されます。",
+                          "This page refreshes until the scan is done."),
+    "scan.failed": ("検査できませんでした（未確認として扱います）",
+                    "The scan failed (the files count as not inspected)"),
 }
 
 
