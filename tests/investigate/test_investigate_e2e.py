@@ -39,6 +39,8 @@ def test_leaked_set_people_and_counts_are_exact(case: tuple[Path, CaseTruth, Fin
     assert out["crawled_only"] == truth.crawled_only
     assert out["owner_ips"] == truth.owner_ips == [OWNER_IP]
     assert out["access_totals"] == truth.access_totals
+    assert out["all_requests"] == truth.all_requests
+    assert out["all_requests"]["external"] > out["access_totals"]["external"]  # the public list was read by many
     assert out["unique_persons_leaked"] == truth.unique_persons_leaked
 
 

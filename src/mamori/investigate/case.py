@@ -40,7 +40,9 @@ from mamori.logs.driver import DEFAULT_TIMEZONE, resolve_timezone
 
 SERVER_FORMATS = ("vsftpd", "xferlog", "proftpd", "pureftpd", "csv", "auto")
 ACCESS_FORMATS = ("combined", "auto")
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+# Any Unicode letters and digits (職員PC, 可搬HDD): the name is a label, never a path; "/" and "!" are
+# excluded because findings join it to the file's path with them, "." alone or ".." would read as a folder.
+_NAME = re.compile(r"^(?!\.{1,2}$)[\w.-]+$")
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,8 @@ def _evidence(entry: Any, index: int, base: Path) -> EvidenceSource:
         raise ConfigError(f"{where} must be a table with name and path")
     name = _text(entry, "name", where)
     if not _NAME.match(name):
-        raise ConfigError(f"evidence '{name}': name may hold only letters, digits, '_', '-' and '.'")
+        raise ConfigError(f"evidence '{name}': name may hold only letters, digits, '_', '-' and '.' "
+                          "(e.g. 職員PC or work_pc)")
     path = (base / _text(entry, "path", f"evidence '{name}'")).resolve()
     if not path.exists():
         raise ConfigError(f"evidence '{name}': path does not exist: {path}")

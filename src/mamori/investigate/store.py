@@ -49,14 +49,38 @@ CREATE TABLE IF NOT EXISTS contents (
 CREATE TABLE IF NOT EXISTS person_keys (sha256 VARCHAR, person BIGINT, key BLOB);
 CREATE TABLE IF NOT EXISTS stages (name VARCHAR PRIMARY KEY, fingerprint VARCHAR, payload VARCHAR,
     computed_at TIMESTAMPTZ DEFAULT current_timestamp);
+CREATE TABLE IF NOT EXISTS contacts (sha256 VARCHAR, row BIGINT, name VARCHAR, postal VARCHAR, address VARCHAR);
+CREATE TABLE IF NOT EXISTS contact_files (sha256 VARCHAR PRIMARY KEY, label VARCHAR, problem VARCHAR);
 """
 
 
 class CaseStore:
-    """An open case store in *directory* (created 0700; the database file is 0600)."""
+    """An open case store in *directory* (created 0700; the database file is 0600).
 
-    def __init__(self, directory: str | Path) -> None:
+    *read_only*: open an existing store for reading (the reports); CaseError when there is none.
+    """
+
+    def __init__(self, directory: str | Path, *, read_only: bool = False) -> None:
         self.directory = Path(directory)
+        self.read_only = read_only
+        if read_only:
+            self.path = self.directory / STORE_NAME
+            if not self.path.is_file():
+                raise CaseError(f"no case store in {self.directory}; run `mamori investigate CASE.toml --out "
+                                f"{self.directory}` first")
+            try:
+                self.con = duckdb.connect(str(self.path), read_only=True)
+            except duckdb.Error as exc:
+                raise CaseError(f"cannot read the case store {self.path}: {exc}") from exc
+            try:
+                version = self.meta("schema")
+            except duckdb.Error:
+                version = None
+            if version != SCHEMA_VERSION:
+                self.con.close()
+                raise CaseError(f"case store {self.path} has schema {version}; this mamori needs "
+                                f"{SCHEMA_VERSION}. Run the investigation again into a new --out folder")
+            return
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.directory, 0o700)
@@ -80,6 +104,9 @@ class CaseStore:
 
     def close(self) -> None:
         """Checkpoint and close the database."""
+        if self.read_only:
+            self.con.close()
+            return
         try:
             self.con.execute("CHECKPOINT")
         finally:
