@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -189,6 +190,9 @@ class AsnLookup:
             self._reader = maxminddb.open_database(str(path))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"ASN database {path} is not readable: {exc}") from exc
+        epoch = getattr(self._reader.metadata(), "build_epoch", None)
+        #: The date the database describes (its build date), for the report.
+        self.as_of = datetime.fromtimestamp(epoch, UTC).date().isoformat() if epoch else "?"
 
     def provider(self, ip: str) -> str | None:
         """``AS2516 KDDI CORPORATION`` or None when the address is not in the database."""

@@ -78,7 +78,8 @@ def file_contacts(path: Path, label: str) -> list[Contact]:
     return [c for table in _document(path, label).tables for c in table_contacts(table, classify(table))]
 
 
-def _read(sha: str, label: str, roots: Mapping[str, Path]) -> FileContacts:
+def read_file_contacts(sha: str, label: str, roots: Mapping[str, Path]) -> FileContacts:
+    """The contacts of one content read from its evidence copy *label*; a problem instead of an exception."""
     source, _, rel = label.partition("/")
     root = roots.get(source)
     if root is None:
@@ -103,6 +104,6 @@ def collect_contacts(records: CaseRecords, leaked: Iterable[LeakedFile], roots: 
     for sha, label in sorted(todo.items()):
         if on_item:
             on_item(label)
-        found.append(_read(sha, label, roots))
+        found.append(read_file_contacts(sha, label, roots))
     records.save_contacts(found)
     return len(found)

@@ -111,7 +111,8 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
         records = CaseRecords(store)
         findings = assemble(CaseResults(
             case_name=case.name, versions=history.versions, matches=matches, real_paths=real_paths,
-            contents=contents, accesses=attributed.accesses, hourly=attributed.hourly, owner_ips=owner_ips, unique_persons=records.distinct_persons,
+            contents=contents, accesses=attributed.accesses, hourly=attributed.hourly, owner_ips=owner_ips,
+            unique_persons=records.distinct_persons,
             tz=resolve_timezone(case.log_timezone), web_root=case.web_root, url_prefix=case.url_prefix,
             previous=_previous(previous), crawler_as_of=crawler_data.as_of, log_requests=records.request_count()))
         timings["findings"] = time.perf_counter() - clock
