@@ -72,6 +72,10 @@ def test_html_is_self_contained_with_chart_and_chain(investigated: Investigated,
         assert f.sha256 and f.sha256 in html  # the evidence chain names every leaked content
     assert "vsftpd.log" in html and "access_log" in html
     assert investigated.findings.owner_ips[0] in html
+    providers = investigated.findings.providers
+    assert providers.source and f"{providers.source}（{providers.as_of} 時点）" in html  # which data set, which date
+    named = [n for a in investigated.findings.accesses if a.kind == "external" and (n := providers.names.get(a.ip))]
+    assert named and any(f"<td>{n}</td>" in html for n in named)
 
 
 def test_per_file_access_detail_counts_match(investigated: Investigated) -> None:

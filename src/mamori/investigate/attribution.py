@@ -16,7 +16,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -176,33 +175,3 @@ def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 def _in_networks(ip: str, networks: tuple[IPNetwork, ...]) -> bool:
     address = _address(ip)
     return address is not None and any(address.version == n.version and address in n for n in networks)
-
-
-class AsnLookup:
-    """Provider names of addresses from a MaxMind-format ASN database (needs the maxminddb package)."""
-
-    def __init__(self, path: Path) -> None:
-        try:
-            import maxminddb
-        except ImportError as exc:
-            raise ConfigError("the case names an ASN database; install the maxminddb package to read it") from exc
-        try:
-            self._reader = maxminddb.open_database(str(path))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"ASN database {path} is not readable: {exc}") from exc
-        epoch = getattr(self._reader.metadata(), "build_epoch", None)
-        #: The date the database describes (its build date), for the report.
-        self.as_of = datetime.fromtimestamp(epoch, UTC).date().isoformat() if epoch else "?"
-
-    def provider(self, ip: str) -> str | None:
-        """``AS2516 KDDI CORPORATION`` or None when the address is not in the database."""
-        try:
-            record = self._reader.get(ip)
-        except ValueError:
-            return None
-        if not isinstance(record, dict):
-            return None
-        number, name = record.get("autonomous_system_number"), record.get("autonomous_system_organization")
-        if number is None and name is None:
-            return None
-        return f"AS{number} {name}".strip() if number is not None else str(name)

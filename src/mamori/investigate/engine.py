@@ -22,7 +22,7 @@ from typing import Any
 
 from mamori.errors import ConfigError
 from mamori.investigate.access import Attributed, attribute_accesses
-from mamori.investigate.attribution import Attributor, load_crawler_data, load_reverse_dns
+from mamori.investigate.attribution import OWNER, Attributor, load_crawler_data, load_reverse_dns
 from mamori.investigate.case import Case, load_case
 from mamori.investigate.case_records import CaseRecords
 from mamori.investigate.contacts import collect_contacts
@@ -35,10 +35,11 @@ from mamori.investigate.evidence_index import (
     load_listing,
     sync_listing,
 )
-from mamori.investigate.findings import CaseResults, Findings, RunInfo, assemble
+from mamori.investigate.findings import CaseResults, Findings, ProviderInfo, RunInfo, assemble
 from mamori.investigate.history import History, ServerEvent, build_history
 from mamori.investigate.logimport import import_logs
 from mamori.investigate.matching import EvidenceIndex, Match, match_version, recover_real_paths
+from mamori.investigate.providers import load_provider_data, names
 from mamori.investigate.records import current, decode, payload
 from mamori.investigate.store import CaseStore
 from mamori.logs.driver import resolve_timezone
@@ -109,12 +110,14 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
         clock = time.perf_counter()
         contents = load_contents(store, [m.sha256 for m in matches.values() if m.sha256])
         records = CaseRecords(store)
+        providers = _providers(case, attributed)
         findings = assemble(CaseResults(
             case_name=case.name, versions=history.versions, matches=matches, real_paths=real_paths,
             contents=contents, accesses=attributed.accesses, hourly=attributed.hourly, owner_ips=owner_ips,
             unique_persons=records.distinct_persons,
             tz=resolve_timezone(case.log_timezone), web_root=case.web_root, url_prefix=case.url_prefix,
-            previous=_previous(previous), crawler_as_of=crawler_data.as_of, log_requests=records.request_count()))
+            previous=_previous(previous), crawler_as_of=crawler_data.as_of, log_requests=records.request_count(),
+            providers=providers))
         timings["findings"] = time.perf_counter() - clock
         if contacts:
             clock = time.perf_counter()
@@ -128,6 +131,15 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
         records.save_findings(findings)
     findings.write(out / FINDINGS_NAME)
     return findings
+
+
+def _providers(case: Case, attributed: Attributed) -> ProviderInfo:
+    """The network of every address that is not the owner's, from the first offline data set installed."""
+    data = load_provider_data(case.asn_database)
+    if data is None:
+        return ProviderInfo()
+    ips = {a.ip for a in attributed.accesses if a.kind != OWNER}
+    return ProviderInfo(source=data.source, as_of=data.as_of, names=names(data, sorted(ips)))
 
 
 def _digest(*parts: str) -> str:

@@ -91,6 +91,7 @@ class LeakedFile:
     sha256: str | None = None
     previously_reported: bool | None = None
     version_id: int | None = None
+    external_providers: tuple[str, ...] = ()  # the network of each of external_ips ("" when not known)
 
     def contract(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -99,6 +100,7 @@ class LeakedFile:
             "external_accesses": self.external_accesses, "crawler_accesses": self.crawler_accesses,
             "external_ips": list(self.external_ips), "url_path": self.url_path, "uploaded_at": self.uploaded_at,
             "sha256": self.sha256, "version_id": self.version_id,
+            "external_providers": list(self.external_providers),
         }
         if self.previously_reported is not None:
             out["previously_reported"] = self.previously_reported
@@ -121,6 +123,18 @@ class ReviewFile:
         return {"server_path": self.server_path, "uploaded_at": self.uploaded_at, "match": self.match,
                 "reason": self.reason, "external_accesses": self.external_accesses,
                 "crawler_accesses": self.crawler_accesses, "version_id": self.version_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProviderInfo:
+    """The data set that named the networks (empty source: none installed) and the names it gave."""
+
+    source: str = ""
+    as_of: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)  # address → "AS2516 KDDI CORPORATION"
+
+    def contract(self) -> dict[str, Any] | None:
+        return {"source": self.source, "as_of": self.as_of} if self.source else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,6 +166,7 @@ class Findings:
     hourly: tuple[HourCount, ...] = ()
     needs_review: tuple[ReviewFile, ...] = ()
     crawler_ranges_as_of: str = ""
+    providers: ProviderInfo = field(default_factory=ProviderInfo)
     run: RunInfo = field(default_factory=RunInfo, compare=False)
 
     def summary(self) -> dict[str, int]:
@@ -176,6 +191,7 @@ class Findings:
             "summary": self.summary(),
             "needs_review": [r.contract() for r in self.needs_review],
             "crawler_ranges_as_of": self.crawler_ranges_as_of,
+            "providers": self.providers.contract(),
         }
 
     def write(self, path: Path) -> None:
@@ -204,6 +220,7 @@ class CaseResults:
     previous: set[str] | None = None
     crawler_as_of: str = ""
     log_requests: int = 0  # every request line the access logs gave
+    providers: ProviderInfo = field(default_factory=ProviderInfo)
 
 
 def iso(value: datetime | None, tz: tzinfo) -> str | None:
@@ -253,6 +270,7 @@ def assemble(r: CaseResults) -> Findings:
                 server_path=path, evidence=m.evidence, categories=content.categories, persons=content.persons,
                 special_care=content.special_care, external_accesses=counts[EXTERNAL],
                 crawler_accesses=counts[CRAWLER], external_ips=tuple(sorted(ext_ips.get(v.id, ()))),
+                external_providers=tuple(r.providers.names.get(ip, "") for ip in sorted(ext_ips.get(v.id, ()))),
                 url_path=sf.url_path, uploaded_at=sf.uploaded_at, sha256=m.sha256, version_id=v.id,
                 previously_reported=None if r.previous is None else (
                     path in r.previous or (m.sha256 or "") in r.previous)))
@@ -272,4 +290,4 @@ def assemble(r: CaseResults) -> Findings:
         all_requests={**every, "requests": r.log_requests}, accesses=tuple(r.accesses),
         hourly=tuple(r.hourly),
         needs_review=tuple(sorted(review, key=lambda x: (x.server_path, x.uploaded_at or ""))),
-        crawler_ranges_as_of=r.crawler_as_of)
+        crawler_ranges_as_of=r.crawler_as_of, providers=r.providers)

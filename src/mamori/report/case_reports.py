@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from mamori.errors import CaseError, MamoriError
+from mamori.errors import CaseError
 from mamori.investigate.case import Case
 from mamori.investigate.case_records import CaseRecords
 from mamori.investigate.findings import Findings
@@ -41,17 +41,11 @@ class WrittenReports:
         return next(p for p in self.paths if p.name == "report.html")
 
 
-def _provider(case: Case | None, lang: str, warnings: list[str]) -> tuple[Provider | None, str]:
-    if case is None or case.asn_database is None:
+def _provider(findings: Findings, lang: str) -> tuple[Provider | None, str]:
+    info = findings.providers
+    if not info.source:
         return None, w("provider.none", lang)
-    from mamori.investigate.attribution import AsnLookup
-
-    try:
-        lookup = AsnLookup(case.asn_database)
-    except MamoriError as exc:
-        warnings.append(f"providers not named: {exc}")
-        return None, w("provider.none", lang)
-    return lookup.provider, w("provider.from", lang, source=case.asn_database.name, date=lookup.as_of)
+    return info.names.get, w("provider.from", lang, source=info.source, date=info.as_of)
 
 
 def _facts(records: CaseRecords | None, findings: Findings) -> StoreFacts:
@@ -98,7 +92,7 @@ def _write(findings: Findings, out: Path, case: Case | None, records: CaseRecord
     if records is not None and any(f.previously_reported is not None for f in findings.leaked):
         new_persons = records.distinct_persons(f.sha256 for f in findings.leaked
                                                if not f.previously_reported and f.sha256)
-    provider, provider_note = _provider(case, lang, warnings)
+    provider, provider_note = _provider(findings, lang)
     view = build_view(findings, _facts(records, findings), tz=tz, lang=lang, new_persons=new_persons,
                       provider=provider, provider_note=provider_note, findings_sha=sha, generated=now)
     html = render_html(view)
