@@ -18,8 +18,14 @@ from hypothesis import strategies as st
 
 from mamori.errors import ConfigError
 from mamori.investigate.provider_update import update_table
-from mamori.investigate.providers import Ip2AsnTable, Network, ShippedGeoIP2Fast, installed_table, \
-    load_provider_data, parse_row
+from mamori.investigate.providers import (
+    Ip2AsnTable,
+    Network,
+    ShippedGeoIP2Fast,
+    installed_table,
+    load_provider_data,
+    parse_row,
+)
 from mamori.synth.case import SUB_CABLE, SUB_MOBILE
 
 TABLE = (
@@ -95,7 +101,7 @@ def test_shipped_table_names_the_subscriber_lines_with_its_date() -> None:
 class _Handler(BaseHTTPRequestHandler):
     body = b""
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         if self.path != "/ip2asn-combined.tsv.gz":
             self.send_error(404)
             return
@@ -138,7 +144,7 @@ def test_data_update_downloads_checks_and_installs(server: str, tmp_path: Path,
     with pytest.raises(ConfigError, match="is kept"):
         update_table(f"{server}/missing.tsv.gz")
     _Handler.body = b"<html>hello</html>"
-    with pytest.raises(ConfigError, match="holds no ranges|not readable"):
+    with pytest.raises(ConfigError, match=r"holds no ranges|not readable"):
         update_table(f"{server}/ip2asn-combined.tsv.gz")
     assert installed_table() is not None and installed_table().ranges == 4  # type: ignore[union-attr]
     assert not list((tmp_path / "data" / "asn").glob(".*.part"))
