@@ -21,6 +21,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import shutil
 import time
 from pathlib import Path
@@ -101,6 +102,14 @@ def _duckdb_lines(paths: list[str]) -> tuple[int, float]:
     return int(row[0]) if row else 0, time.perf_counter() - start
 
 
+def _vm_hwm() -> int:
+    """This process's peak resident memory in bytes (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/mamori-bench-investigate"))
@@ -129,6 +138,9 @@ def main() -> None:
     start = time.perf_counter()
     written = write_reports(findings, out, case, pdf=not args.no_pdf)
     reports = time.perf_counter() - start
+    sizes = {p.name: p.stat().st_size for p in written.paths}
+    peak_self = _vm_hwm()
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
     roots = {e.name: e.path for e in case.evidence}
     n_listed, t_walk = _walk(list(roots.values()))
@@ -156,16 +168,23 @@ def main() -> None:
     print(f"log import: {log_bytes / 1e6:,.1f} MB access logs (+ server log) in {imp:.2f} s = "
           f"{log_bytes / imp / 1e6:,.1f} MB/s; DuckDB read_csv lines: {t_duck:.2f} s = "
           f"{log_bytes / t_duck / 1e6:,.1f} MB/s ({duck_lines:,} lines)")
+    print(f"reports: {reports:.1f} s; sizes: " + ", ".join(f"{k} {v / 1e6:,.2f} MB" for k, v in sizes.items()))
+    print(f"peak memory: this process {peak_self / 2**30:.2f} GiB (VmHWM), largest worker "
+          f"{peak_children / 2**30:.2f} GiB; per-address access rows {len(findings.accesses):,}")
+    print(f"load: {Path('/proc/loadavg').read_text().strip()}")
     exact = (len(findings.leaked) == len(truth["leaked"])
              and findings.unique_persons_leaked == truth["unique_persons_leaked"]
-             and dict(findings.access_totals) == truth["access_totals"])
+             and dict(findings.access_totals) == truth["access_totals"]
+             and dict(findings.all_requests) == truth.get("all_requests"))
     print(f"truth: leaked {len(findings.leaked)}/{len(truth['leaked'])}, distinct people "
-          f"{findings.unique_persons_leaked:,}/{truth['unique_persons_leaked']:,}, accesses "
-          f"{dict(findings.access_totals)} — {'exact' if exact else 'MISMATCH'}")
+          f"{findings.unique_persons_leaked:,}/{truth['unique_persons_leaked']:,}, access_totals "
+          f"{dict(findings.access_totals)}, all_requests {dict(findings.all_requests)} — "
+          f"{'exact' if exact else 'MISMATCH'}")
     if args.json:
         args.json.write_text(json.dumps({
             "params": {"scale": scale, "noise": args.noise, "lines": args.lines, "workers": args.workers},
             "evidence_files": n_listed, "wall_s": wall, "reports_s": reports, "stages_s": timings,
+            "report_bytes": sizes, "peak_self_bytes": peak_self, "peak_children_bytes": peak_children,
             "raw": {"walk_s": t_walk, "hashed_read_s": t_hashed, "hashed_bytes": hashed_bytes,
                     "inspected_read_s": t_inspected, "inspected_bytes": inspected_bytes},
             "logs": {"bytes": log_bytes, "import_s": imp, "duckdb_read_csv_s": t_duck, "duckdb_lines": duck_lines},

@@ -37,7 +37,13 @@ def _rows(page: str, table_class: str) -> list[list[str]]:
     return [c for c in cells if c]
 
 
-def test_reports_are_bounded_and_the_detail_complete(busy: tuple[Path, Findings]) -> None:
+def test_reports_are_bounded_and_the_detail_complete(busy: tuple[Path, Findings],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from mamori.report import case_xlsx
+
+    monkeypatch.setattr(case_xlsx, "XLSX_DETAIL_ROWS", 500)
     root, findings = busy
     written = write_reports(findings, root / "out", load_case(root / "case" / "CASE.toml"), now=NOW, pdf=False)
     addresses = {(a.version_id, a.ip) for a in findings.accesses}
@@ -48,6 +54,12 @@ def test_reports_are_bounded_and_the_detail_complete(busy: tuple[Path, Findings]
     assert len(svg.encode()) < 60_000
     with (root / "out" / "accesses.csv").open(encoding="utf-8-sig") as stream:
         assert sum(1 for _ in stream) == len(findings.accesses) + 1  # the complete detail is in the CSV
+    sheet = CalamineWorkbook.from_path(str(root / "out" / "report.xlsx")).get_sheet_by_name("ファイルごとのアクセス")
+    rows = sheet.to_python()
+    assert len(rows) == 1 + 500 + 1 and "accesses.csv" in str(rows[-1][0])  # the workbook says where the rest is
+    pii_rows = sum(1 for a in findings.accesses if a.version_id in {f.version_id for f in findings.server_files
+                                                                      if f.pii})
+    assert all(r[2] == "あり" for r in rows[1:1 + pii_rows])  # files with personal data come first
     # every outside access to a file with personal data is still listed in full
     pii = {f.version_id for f in findings.server_files if f.pii}
     for a in findings.accesses:

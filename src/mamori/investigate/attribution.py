@@ -104,6 +104,8 @@ class Attributor:
         self.rdns = dict(reverse_dns or {})
         self._detector: Any = None
         self._cache: dict[tuple[str, str], Attribution] = {}
+        # what a user agent claims does not depend on the address: thousands of addresses share a few agents
+        self._agents: dict[str, tuple[CrawlerSpec | None, str | None]] = {}
 
     def classify(self, ip: str, user_agent: str) -> Attribution:
         """The attribution of one request's address and user agent."""
@@ -117,9 +119,12 @@ class Attributor:
         address = _norm(ip)
         if address in self.owner:
             return Attribution(OWNER)
-        spec = self._claimed(user_agent)
+        claims = self._agents.get(user_agent)
+        if claims is None:
+            spec = self._claimed(user_agent)
+            claims = self._agents[user_agent] = (spec, self._generic_crawler(user_agent) if spec is None else None)
+        spec, name = claims
         if spec is None:
-            name = self._generic_crawler(user_agent)
             if name is None:
                 return Attribution(EXTERNAL)
             return self._verify(CrawlerSpec(name, (), (), ()), address)

@@ -25,11 +25,21 @@ RECORD_VERSION = 2
 T = TypeVar("T")
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("record", True))
+
+
 def encode(value: Any) -> Any:
     """A dataclass (or a tuple/mapping of them) as plain JSON values, fields by name."""
+    kind: type = type(value)
+    if kind in _PLAIN:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.metadata.get("record", True)}
+        return {name: encode(getattr(value, name)) for name in _names(kind)}
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, (tuple, list)):
@@ -50,7 +60,17 @@ def decode(cls: type[T], data: Any) -> T:
     return typing.cast(T, value)
 
 
+@cache
+def _plan(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, type, required) of each field a record carries."""
+    hints = _hints(cls)
+    return tuple((f.name, hints[f.name], f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+                 for f in dataclasses.fields(cls) if f.init and f.metadata.get("record", True))
+
+
 def _decode(tp: Any, data: Any, where: str) -> Any:
+    if tp in (int, str, bool) and type(data) is tp:
+        return data  # the common case first: most fields are plain
     origin = typing.get_origin(tp)
     if tp is Any:
         return data
@@ -69,15 +89,12 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(data, Mapping):
             raise CaseError(f"record {where}: expected an object, got {type(data).__name__}")
-        hints = _hints(tp)
         kwargs = {}
-        for f in dataclasses.fields(tp):
-            if not f.init or not f.metadata.get("record", True):
-                continue
-            if f.name in data:
-                kwargs[f.name] = _decode(hints[f.name], data[f.name], f"{where}.{f.name}")
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise CaseError(f"record {where} lacks the field {f.name!r}")
+        for name, hint, required in _plan(tp):
+            if name in data:
+                kwargs[name] = _decode(hint, data[name], where + "." + name)
+            elif required:
+                raise CaseError(f"record {where} lacks the field {name!r}")
         return tp(**kwargs)
     if origin is tuple:
         args = typing.get_args(tp)

@@ -168,11 +168,11 @@ def access_row(a: ClientAccess, tz: tzinfo, lang: str, provider: Provider | None
 
 def detail_rows(findings: Findings, tz: tzinfo, lang: str,
                 provider: Provider | None) -> Iterator[tuple[ServerFile, AccessRow]]:
-    """Every per-address access row, file by file (a generator: the XLSX and CSV stream it)."""
+    """Every per-address access row, files with personal data first (a generator: the XLSX and CSV stream it)."""
     by_version: dict[int, list[ClientAccess]] = defaultdict(list)
     for a in findings.accesses:
         by_version[a.version_id].append(a)
-    for f in findings.server_files:
+    for f in sorted(findings.server_files, key=lambda f: not f.pii):
         for a in by_version.get(f.version_id, ()):
             yield f, access_row(a, tz, lang, provider)
 

@@ -61,8 +61,8 @@ _WORDS: dict[str, tuple[str, str]] = {
                     "すべてのアドレスごとの明細は report.xlsx と accesses.csv にあります。",
                     "Outside accesses to files with personal data are listed per address; the others are summed per "
                     "kind. Every per-address row is in report.xlsx and accesses.csv."),
-    "xlsx.full": ("シートの行数の上限に達しました。残りは accesses.csv を参照。",
-                  "The sheet is full; the rest is in accesses.csv."),
+    "xlsx.full": ("ここまでで行数の上限です。すべての行は accesses.csv にあります。",
+                  "The sheet stops here; every row is in accesses.csv."),
     "provider.none": ("通信事業者の名前は未確認です（ASN データが導入されていません）。",
                       "Providers are not named (no ASN data set is installed)."),
     "provider.from": ("通信事業者: {source}（{date} 時点）", "Providers: {source} (as of {date})"),

@@ -22,11 +22,15 @@ from mamori.report.case_words import w
 
 #: Rows a sheet holds below its header (Excel's limit).
 SHEET_ROWS = 1_048_575
+#: Per-address rows the workbook's detail sheet takes (files with personal data first); XlsxWriter writes about
+#: 50,000 cells a second, so past this the sheet points to accesses.csv, which always has every row.
+XLSX_DETAIL_ROWS = 60_000
 DetailRows = Iterable[tuple[ServerFile, AccessRow]]
 
 
 class _Book:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lang: str) -> None:
+        self.lang = lang
         self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         self.head = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         self.cell = self.book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
@@ -34,7 +38,7 @@ class _Book:
         self.bold = self.book.add_format({"bold": True})
 
     def sheet(self, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
-              widths: Sequence[int]) -> Worksheet:
+              widths: Sequence[int], limit: int = SHEET_ROWS - 1) -> Worksheet:
         sheet = self.book.add_worksheet(name[:31])
         for c, width in enumerate(widths):
             sheet.set_column(c, c, width)
@@ -42,8 +46,8 @@ class _Book:
         sheet.write_row(0, 0, headers, self.head)
         last = 0
         for r, row in enumerate(rows, start=1):
-            if r > SHEET_ROWS - 1:
-                sheet.write(r, 0, w("xlsx.full", "ja"), self.bold)
+            if r > limit:
+                sheet.write(r, 0, w("xlsx.full", self.lang), self.bold)
                 last = r
                 break
             for c, value in enumerate(row):
@@ -84,7 +88,7 @@ def write_accesses_csv(detail: DetailRows, path: Path, lang: str) -> Path:
 def write_xlsx(view: CaseView, path: Path, detail: DetailRows, files: Sequence[ServerFile] = ()) -> Path:
     """Write *view* as a workbook: summary, attachment 1, server files, every access, crawled only, chain."""
     lang = view.lang
-    b = _Book(path)
+    b = _Book(path, lang)
     summary = b.book.add_worksheet(w("summary", lang))
     summary.write(0, 0, f"{w('title', lang)} — {view.case_name}", b.bold)
     summary.write(1, 0, view.summary_text)
@@ -107,7 +111,7 @@ def write_xlsx(view: CaseView, path: Path, detail: DetailRows, files: Sequence[S
               ", ".join(f.categories), f.external_accesses, f.crawler_accesses, f.owner_accesses] for f in files),
             (50, 18, 18, 12, 10, 50, 10, 10, 40, 10, 10, 10))
     b.sheet(w("detail", lang), detail_headers(lang), (_detail(f, a, lang) for f, a in detail),
-            (50, 18, 10, 16, 12, 24, 24, 8, 20, 20))
+            (50, 18, 10, 16, 12, 24, 24, 8, 20, 20), limit=XLSX_DETAIL_ROWS)
     b.sheet(w("by_day", lang), [view.by_day_unit, w("k.external", lang), w("k.crawler", lang), w("k.owner", lang)],
             ([r.label, r.external, r.crawler, r.owner] for r in view.by_day), (14, 12, 12, 12))
     b.sheet(w("crawled", lang), [w("f.path", lang)], [[p] for p in view.crawled_only], (70,))
