@@ -77,3 +77,21 @@ def test_evidence_names_are_any_unicode_letters(tmp_path: Path, name: str, ok: b
     else:
         with pytest.raises(ConfigError, match="name may hold only"):
             load_case(path)
+
+
+@pytest.mark.parametrize(("block", "ok"), [
+    ('format = "common"', True),
+    ('format = "nginx"\nmapping = { log_format = \'$remote_addr - $remote_user [$time_local] "$request" $status '
+     '$body_bytes_sent\' }', True),
+    ('format = "apache"\nmapping = { log_format = \'%h %t "%r" %>s %b\' }', True),
+    ('format = "apache"', False),
+    ('format = "nginx"\nmapping = { log_format = "$remote_addr $status" }', False),
+])
+def test_access_log_formats_in_the_case_file(tmp_path: Path, block: str, ok: bool) -> None:
+    text = GOOD.replace('[[access_log]]\nformat = "combined"', f"[[access_log]]\n{block}")
+    path = _write(tmp_path, text)
+    if ok:
+        assert load_case(path).access_logs[0].format == block.split('"')[1]
+    else:
+        with pytest.raises(ConfigError, match=r"log_format|format string"):
+            load_case(path)

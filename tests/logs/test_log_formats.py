@@ -218,3 +218,51 @@ def test_csv_mapping() -> None:
     check(out[3], {"action": "delete", "size": None})
     with pytest.raises(LogFormatError):
         f.parse_line("2015/13/45 10:15:01,削除,/d/x,1.2.3.4,", ctx)
+
+
+APACHE_CUSTOM = '%v:%p %a %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i" %D "%{X-Forwarded-For}i"'
+NGINX_CUSTOM = ('$host $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
+                '"$http_referer" "$http_user_agent" rt=$request_time')
+NGINX_SPLIT = '$time_iso8601 $remote_addr $request_method $uri $args $status $body_bytes_sent "$http_user_agent"'
+
+
+@pytest.mark.parametrize(("fmt", "template", "line", "expected"), [
+    ("apache", APACHE_CUSTOM,
+     'www.example.jp:80 203.0.113.9 - - [11/Apr/2015:10:20:00 +0900] "GET /data/%E5%90%8D%E7%B0%BF.csv HTTP/1.1" '
+     '200 68123 "-" "Mozilla/5.0 (\\"x\\")" 5123 "10.0.0.1, 10.0.0.2"',
+     {"ip": "203.0.113.9", "path": "/data/名簿.csv", "status": 200, "bytes": 68123, "vhost": "www.example.jp",
+      "time": datetime(2015, 4, 11, 10, 20, tzinfo=P9)}),
+    ("apache", '%h %l %u %t "%r" %>s %B', '198.51.100.7 - alice [11/Apr/2015:10:20:00 +0900] "GET / HTTP/1.0" 304 0',
+     {"ip": "198.51.100.7", "user": "alice", "status": 304, "bytes": 0, "method": "GET"}),
+    ("nginx", NGINX_CUSTOM,
+     'example.jp 2001:db8::5 - - [11/Apr/2015:10:20:00 +0900] "GET /a.csv?x=1 HTTP/2.0" 206 512 "-" '
+     '"curl/7.38" rt=0.003',
+     {"ip": "2001:db8::5", "path": "/a.csv", "query": "x=1", "status": 206, "bytes": 512, "vhost": "example.jp",
+      "user_agent": "curl/7.38"}),
+    ("nginx", NGINX_SPLIT, '2015-04-11T10:20:00+09:00 203.0.113.9 GET /%E5%90%8D.csv - 200 10 "Mozilla"',
+     {"ip": "203.0.113.9", "method": "GET", "path": "/名.csv", "status": 200, "bytes": 10,
+      "time": datetime(2015, 4, 11, 10, 20, tzinfo=P9)}),
+])
+def test_custom_log_format_strings(fmt: str, template: str, line: str, expected: dict[str, Any]) -> None:
+    f = make_format(fmt, mapping={"log_format": template})
+    check(f.parse_line(line, ParseContext("t.log", JST, year=2015)), expected)
+    with pytest.raises(LogFormatError):
+        f.parse_line(line.replace(" 200 ", " two hundred ").replace(" 206 ", " x ").replace(" 304 ", " y "),
+                     ParseContext("t.log", JST))
+
+
+@pytest.mark.parametrize(("fmt", "template", "message"), [
+    ("apache", '%l %u %t "%r" %>s %b', "the client address"),
+    ("nginx", "$remote_addr $status", "the time, the request"),
+    ("apache", "", "needs the server's format string"),
+])
+def test_a_format_string_that_cannot_count_is_refused(fmt: str, template: str, message: str) -> None:
+    from mamori.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        make_format(fmt, mapping={"log_format": template})
+
+
+def test_common_is_a_format_of_its_own() -> None:
+    (event,) = parse("common", ['203.0.113.9 - - [11/Apr/2015:10:20:00 +0900] "GET /x.csv HTTP/1.1" 200 5'])
+    check(event, {"ip": "203.0.113.9", "path": "/x.csv", "status": 200, "bytes": 5, "user_agent": ""})

@@ -29,11 +29,20 @@ USERS = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
 SIZES = st.integers(0, 10**10)
 
 
+TEMPLATES = {
+    "apache": '%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D',
+    "nginx": '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" '
+             '"$http_user_agent" "$http_x_forwarded_for" $request_time',
+}
+
+
 def formats() -> list[LogFormat]:
     out = []
     for cls in log_formats():
         if cls.name == "csv":
             out.append(make_format("csv", time=0, path=1, action=2, actions={"u": "upload"}, size=3, header=False))
+        elif cls.name in TEMPLATES:
+            out.append(make_format(cls.name, mapping={"log_format": TEMPLATES[cls.name]}))
         else:
             out.append(cls())
     return out
@@ -196,3 +205,27 @@ def test_round_trip_times_are_aware() -> None:
     event = FileEvent(datetime(2015, 4, 11, 10, 0, tzinfo=JST) + timedelta(hours=1), "delete", "/x")
     parsed = parse_one("vsftpd", [vsftpd_line(event)])
     assert parsed is not None and parsed.time.utcoffset() == timedelta(hours=9)
+
+
+@settings(max_examples=150)
+@given(TIMES, IPS, st.sampled_from(["GET", "HEAD", "POST"]), NAMES, st.integers(100, 599),
+       st.one_of(st.none(), SIZES), st.text(max_size=40), st.sampled_from(["apache", "nginx", "common"]))
+def test_custom_formats_round_trip_with_combined(when: datetime, ip: str, method: str, name: str, status: int,
+                                                 size: int | None, agent: str, fmt: str) -> None:
+    """A line the servers would write in a custom format gives the event the combined parser gives."""
+    path = "/public_html/" + name
+    event = AccessEvent(when, ip, method, encode_url_path(path, "utf-8"), "", "", status, size, "", agent,
+                        protocol="HTTP/1.1")
+    line = combined_line(event, tz=JST)
+    want = make_format("combined").parse_line(line, ParseContext("p", JST))
+    head, _, tail = line.partition(' "-" "')  # combined: … size "referer" "agent"
+    custom = {"apache": f"www.example.jp {line} 1234",
+              "nginx": f'{line} "-" 0.012',
+              "common": head}[fmt]
+    f = make_format(fmt, mapping={"log_format": TEMPLATES[fmt]}) if fmt in TEMPLATES else make_format(fmt)
+    got = f.parse_line(custom, ParseContext("p", JST))
+    assert isinstance(got, AccessEvent) and isinstance(want, AccessEvent)
+    assert (got.time, got.ip, got.method, got.path, got.status, got.bytes) == (
+        want.time, want.ip, want.method, want.path, want.status, want.bytes)
+    if fmt != "common":
+        assert got.user_agent == want.user_agent and tail

@@ -13,7 +13,7 @@
     path = "server/vsftpd.log*"
     timezone = "UTC"                 # optional per log (vsftpd logs in UTC unless use_localtime=YES)
     [[access_log]]
-    format = "combined"
+    format = "combined"              # combined | common | apache | nginx (+ mapping = { log_format = '…' })
     path = "server/access_log*"
     [server]
     web_root = "/home/user/public_html"
@@ -39,7 +39,9 @@ from mamori.errors import ConfigError
 from mamori.logs.driver import DEFAULT_TIMEZONE, resolve_timezone
 
 SERVER_FORMATS = ("vsftpd", "xferlog", "proftpd", "pureftpd", "csv", "auto")
-ACCESS_FORMATS = ("combined", "auto")
+ACCESS_FORMATS = ("combined", "common", "apache", "nginx", "auto")
+#: Formats whose options come in the ``mapping`` table (csv: column names; apache/nginx: ``log_format``).
+MAPPED_FORMATS = ("csv", "apache", "nginx")
 # Any Unicode letters and digits (職員PC, 可搬HDD): the name is a label, never a path; "/" and "!" are
 # excluded because findings join it to the file's path with them, "." alone or ".." would read as a folder.
 _NAME = re.compile(r"^(?!\.{1,2}$)[\w.-]+$")
@@ -154,6 +156,11 @@ def _log(entry: Any, where: str, base: Path, tz: str, formats: tuple[str, ...]) 
         raise ConfigError(f"{where}: mapping must be a table of column names")
     if fmt == "csv" and not mapping:
         raise ConfigError(f"{where}: format csv needs a mapping table (time, path, action, …)")
+    if fmt in ("apache", "nginx"):
+        from mamori.logs.registry import make_format
+
+        # compiled now, so a wrong format string is a ConfigError before anything is imported
+        make_format(fmt, mapping=dict(mapping))
     own_tz = _text(entry, "timezone", where, default=tz)
     resolve_timezone(own_tz)
     year = entry.get("year")
