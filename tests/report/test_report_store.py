@@ -47,7 +47,9 @@ def test_no_report_module_reads_the_store_tables() -> None:
 
 def test_records_round_trip_and_refuse_other_versions(investigated: Investigated, tmp_path: Path) -> None:
     findings = investigated.findings
-    assert decode(Findings, encode(findings)) == findings
+    # the per-address rows live in the store's own tables, not in the findings record
+    assert decode(Findings, encode(findings)) == replace(findings, accesses=(), hourly=())
+    assert "accesses" not in encode(findings)
     with pytest.raises(CaseError, match="lacks the field 'server_path'"):
         decode(Findings, {**encode(findings), "server_files": [{"version_id": 1}]})
     with pytest.raises(CaseError, match="expected int"):

@@ -10,14 +10,15 @@ collected only when the notification list is asked for and live only in the owne
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
 from mamori.errors import CaseError
+from mamori.investigate.access import Attributed, ClientAccess, HourCount
 from mamori.investigate.findings import Findings
-from mamori.investigate.records import current, decode, payload
+from mamori.investigate.records import columns_of, current, decode, field_names, from_rows, payload
 from mamori.investigate.store import CaseStore, key_records
 from mamori.people.dedupe import DistinctPeople
 
@@ -92,12 +93,34 @@ class CaseRecords:
         self.store.save_stage(FINDINGS_STAGE, "", payload(findings=findings))
 
     def findings(self) -> Findings:
-        """The findings of the last run; CaseError when the store has none of this record version."""
+        """The findings of the last run (with every per-address access); CaseError when there are none."""
         saved = self.store.stage(FINDINGS_STAGE)
         if saved is None or not current(saved[1]):
             raise CaseError(f"the case store in {self.store.directory} holds no findings of this mamori version; "
                             "run `mamori investigate` into it again")
-        return decode(Findings, saved[1]["findings"])
+        attributed = self.attributed()
+        return replace(decode(Findings, saved[1]["findings"]), accesses=attributed.accesses,
+                       hourly=attributed.hourly)
+
+    # --- per-address accesses: named tables (hundreds of thousands of rows do not belong in a JSON record) ----
+    def save_attributed(self, attributed: Attributed) -> None:
+        """Replace the per-address and per-hour access counts, in one transaction."""
+        with self.store.transaction() as con:
+            for table, cls, rows in (("client_accesses", ClientAccess, attributed.accesses),
+                                     ("hour_counts", HourCount, attributed.hourly)):
+                con.execute(f"DELETE FROM {table}")
+                columns, schema = columns_of(cls, rows)
+                self.store.append(table, columns, schema)
+
+    def attributed(self) -> Attributed:
+        """The per-address and per-hour access counts of the last access stage, in a fixed order."""
+        out = []
+        for table, cls, order in (("client_accesses", ClientAccess, "version_id, first_us, ip, kind, crawler"),
+                                  ("hour_counts", HourCount, "version_id, kind, hour_us")):
+            names = field_names(cls)
+            rows = self.store.con.execute(f"SELECT {', '.join(names)} FROM {table} ORDER BY {order}").fetchall()
+            out.append(tuple(from_rows(cls, names, rows)))
+        return Attributed(accesses=out[0], hourly=out[1])  # type: ignore[arg-type]
 
     # --- facts beside the findings --------------------------------------------------------------
     def log_files(self) -> tuple[LogFile, ...]:

@@ -96,20 +96,21 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
                             case.url_prefix, json.dumps(crawler_data.as_of), _file_fp(case.crawler_ranges),
                             json.dumps(sorted(rdns.items())))
         saved = store.stage("access")
+        records = CaseRecords(store)
         if saved is not None and saved[0] == access_fp and current(saved[1]):
             real_paths = decode(dict[int, str], saved[1]["real_paths"])
-            attributed = decode(Attributed, saved[1]["attributed"])
+            attributed = records.attributed()
         else:
             note("attributing accesses")
             real_paths, attributed = _access_stage(store, case, history, matches, owner_ips, Attributor(
                 owner_ips, crawler_data, rdns))
-            store.save_stage("access", access_fp, payload(real_paths=real_paths, attributed=attributed))
+            records.save_attributed(attributed)  # before the stage: a kill between them redoes the stage
+            store.save_stage("access", access_fp, payload(real_paths=real_paths))
             stages.append("access")
         timings["access"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
         contents = load_contents(store, [m.sha256 for m in matches.values() if m.sha256])
-        records = CaseRecords(store)
         providers = _providers(case, attributed)
         findings = assemble(CaseResults(
             case_name=case.name, versions=history.versions, matches=matches, real_paths=real_paths,

@@ -162,8 +162,9 @@ class Findings:
     access_totals: Mapping[str, int]
     unique_persons_leaked: int
     all_requests: Mapping[str, int] = field(default_factory=dict)
-    accesses: tuple[ClientAccess, ...] = ()
-    hourly: tuple[HourCount, ...] = ()
+    # kept in the store's own tables (CaseRecords.attributed), not inside the findings record
+    accesses: tuple[ClientAccess, ...] = field(default=(), metadata={"record": False})
+    hourly: tuple[HourCount, ...] = field(default=(), metadata={"record": False})
     needs_review: tuple[ReviewFile, ...] = ()
     crawler_ranges_as_of: str = ""
     providers: ProviderInfo = field(default_factory=ProviderInfo)

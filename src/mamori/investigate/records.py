@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -132,3 +132,29 @@ def payload(**records: Any) -> dict[str, Any]:
 def current(data: Any) -> bool:
     """Whether a stored payload was written with this RECORD_VERSION."""
     return isinstance(data, Mapping) and data.get("record_version") == RECORD_VERSION
+
+
+_POLARS = {int: "Int64", str: "Utf8", bool: "Boolean", float: "Float64"}
+
+
+def columns_of(cls: type, rows: Sequence[Any]) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+    """Records of a flat *cls* as named column lists and their Polars types (for a bulk insert)."""
+    import polars as pl
+
+    names = _names(cls)
+    hints = _hints(cls)
+    columns = {name: [getattr(r, name) for r in rows] for name in names}
+    return columns, {name: getattr(pl, _POLARS[hints[name]]) for name in names}
+
+
+def from_rows(cls: type[T], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[T]:
+    """Records of *cls* from rows whose columns are *names* (a table read back by column name)."""
+    kind: type = cls
+    if set(names) != set(_names(kind)):
+        raise CaseError(f"stored {cls.__name__} columns {list(names)} are not its fields {list(_names(kind))}")
+    return [cls(**dict(zip(names, row, strict=True))) for row in rows]
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The fields a record carries, in order."""
+    return _names(cls)

@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS contents (
 CREATE TABLE IF NOT EXISTS person_keys (sha256 VARCHAR, person BIGINT, key BLOB);
 CREATE TABLE IF NOT EXISTS stages (name VARCHAR PRIMARY KEY, fingerprint VARCHAR, payload VARCHAR,
     computed_at TIMESTAMPTZ DEFAULT current_timestamp);
+CREATE TABLE IF NOT EXISTS client_accesses (version_id BIGINT, ip VARCHAR, kind VARCHAR, crawler VARCHAR,
+    verified BOOLEAN, note VARCHAR, count BIGINT, first_us BIGINT, last_us BIGINT);
+CREATE TABLE IF NOT EXISTS hour_counts (version_id BIGINT, kind VARCHAR, hour_us BIGINT, count BIGINT);
 CREATE TABLE IF NOT EXISTS contacts (sha256 VARCHAR, row BIGINT, name VARCHAR, postal VARCHAR, address VARCHAR);
 CREATE TABLE IF NOT EXISTS contact_files (sha256 VARCHAR PRIMARY KEY, label VARCHAR, problem VARCHAR);
 """

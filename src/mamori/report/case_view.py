@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 
 from mamori.investigate.access import ClientAccess
 from mamori.investigate.attribution import CRAWLER, EXTERNAL, OWNER
@@ -149,7 +150,7 @@ def _from_us(us: int, tz: tzinfo) -> datetime:
 
 
 def _stamp(us: int, tz: tzinfo) -> str:
-    return _from_us(us, tz).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(us / 1_000_000, tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _crawler(a: ClientAccess, lang: str) -> str:
@@ -162,8 +163,13 @@ def _crawler(a: ClientAccess, lang: str) -> str:
 def access_row(a: ClientAccess, tz: tzinfo, lang: str, provider: Provider | None) -> AccessRow:
     """One per-address row (the reports' detail, and the XLSX/CSV's)."""
     name = (provider(a.ip) if provider and a.kind != OWNER else None) or ""
-    return AccessRow(ip=a.ip, kind=a.kind, kind_label=w(f"k.{a.kind}", lang), crawler=_crawler(a, lang),
+    return AccessRow(ip=a.ip, kind=a.kind, kind_label=_label(a.kind, lang), crawler=_crawler(a, lang),
                      provider=name, count=a.count, first=_stamp(a.first_us, tz), last=_stamp(a.last_us, tz))
+
+
+@lru_cache(maxsize=64)
+def _label(kind: str, lang: str) -> str:
+    return w(f"k.{kind}", lang)
 
 
 def detail_rows(findings: Findings, tz: tzinfo, lang: str,

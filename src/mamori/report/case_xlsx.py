@@ -23,8 +23,8 @@ from mamori.report.case_words import w
 #: Rows a sheet holds below its header (Excel's limit).
 SHEET_ROWS = 1_048_575
 #: Per-address rows the workbook's detail sheet takes (files with personal data first); XlsxWriter writes about
-#: 50,000 cells a second, so past this the sheet points to accesses.csv, which always has every row.
-XLSX_DETAIL_ROWS = 60_000
+#: 30,000 cells a second on a busy machine, so past this the sheet points to accesses.csv, which always has every row.
+XLSX_DETAIL_ROWS = 30_000
 DetailRows = Iterable[tuple[ServerFile, AccessRow]]
 
 
