@@ -59,6 +59,11 @@ ARBITRARY = st.one_of(
         "1428714901 5528f1f5.929 u 1.2.3.4 U 5 2 /a b",
         'h:80 ::1 - - [11/Apr/2015:10:20:00 +0900] "GET /%E5\\x90 HTTP/1.1" 200 - "-" "a\\"b"',
         "Apr 11 10:15:01 www1 pure-ftpd: (u@1.2.3.4) [NOTICE] /a uploaded  (5 bytes, 1KB/sec)",
+        "Apr 11 10:15:01 w proftpd[2]: w (1.2.3.4[1.2.3.4]) - USER u (Login failed): no",
+        'Apr 11 10:15:01 w proftpd[2]: 1.2.3.4 UNKNOWN u [11/Apr/2015:10:15:02 +0900] "STOR x" 226 5',
+        "Apr 11 10:15:01 w pure-ftpd: (u@1.2.3.4) [NOTICE] File successfully renamed or moved: [a]->[b]",
+        'Sat Apr 11 10:15:01 2015 [pid 2] FTP response: Client "1.2.3.4", "211-Features:',
+        'www.x.jp 1.2.3.4 - - [11/Apr/2015:10:20:00 +0900] "GET / HTTP/1.1" 200 5 "-" "a" 12',
     ]), st.integers(0, 120), st.text(max_size=20)).map(lambda t: t[0][: t[1]] + t[2]),
 )
 
@@ -229,3 +234,18 @@ def test_custom_formats_round_trip_with_combined(when: datetime, ip: str, method
         want.time, want.ip, want.method, want.path, want.status, want.bytes)
     if fmt != "common":
         assert got.user_agent == want.user_agent and tail
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(ARBITRARY, max_size=12))
+def test_parsers_keep_no_bad_state_across_lines(lines: list[str]) -> None:
+    """A run of arbitrary lines through one context (a protocol reply left open, a pending RNFR) never crashes."""
+    for fmt in formats():
+        ctx = ParseContext("p", JST, year=2015)
+        for number, line in enumerate(lines, start=1):
+            ctx.line = number
+            try:
+                event = fmt.parse_line(line, ctx)
+            except LogFormatError:
+                continue
+            assert event is None or isinstance(event, FileEvent | AccessEvent)
