@@ -18,6 +18,7 @@ Run: ``.venv/bin/python benchmarks/investigate.py [--dir DIR] [--scale full|N] [
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -110,6 +111,11 @@ def _vm_hwm() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/mamori-bench-investigate"))
@@ -131,15 +137,29 @@ def main() -> None:
         os.sync()
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
+    peaks: dict[str, int] = {}
+    current = ["start"]
+
+    def stage_peak(message: str) -> None:
+        # the peak of the stage that just ended, then a fresh peak for the next one (clear_refs 5 resets VmHWM)
+        stage = message.split(" ", 1)[0]
+        if stage != current[0]:
+            peaks[current[0]] = max(peaks.get(current[0], 0), _vm_hwm())
+            _reset_peak()
+            current[0] = stage
+
     start = time.perf_counter()
-    findings = investigate(case_file, out, workers=args.workers or default_workers())
+    findings = investigate(case_file, out, workers=args.workers or default_workers(), progress=stage_peak)
     wall = time.perf_counter() - start
+    peaks[current[0] + "…findings"] = _vm_hwm()
+    _reset_peak()
     case = load_case(case_file)
     start = time.perf_counter()
     written = write_reports(findings, out, case, pdf=not args.no_pdf)
     reports = time.perf_counter() - start
     sizes = {p.name: p.stat().st_size for p in written.paths}
-    peak_self = _vm_hwm()
+    peaks["reports"] = _vm_hwm()
+    peak_self = max(peaks.values())
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
     roots = {e.name: e.path for e in case.evidence}
@@ -171,6 +191,7 @@ def main() -> None:
     print(f"reports: {reports:.1f} s; sizes: " + ", ".join(f"{k} {v / 1e6:,.2f} MB" for k, v in sizes.items()))
     print(f"peak memory: this process {peak_self / 2**30:.2f} GiB (VmHWM), largest worker "
           f"{peak_children / 2**30:.2f} GiB; per-address access rows {len(findings.accesses):,}")
+    print("  peak per stage: " + ", ".join(f"{k} {v / 2**30:.2f} GiB" for k, v in peaks.items()))
     print(f"load: {Path('/proc/loadavg').read_text().strip()}")
     exact = (len(findings.leaked) == len(truth["leaked"])
              and findings.unique_persons_leaked == truth["unique_persons_leaked"]
@@ -185,6 +206,7 @@ def main() -> None:
             "params": {"scale": scale, "noise": args.noise, "lines": args.lines, "workers": args.workers},
             "evidence_files": n_listed, "wall_s": wall, "reports_s": reports, "stages_s": timings,
             "report_bytes": sizes, "peak_self_bytes": peak_self, "peak_children_bytes": peak_children,
+            "peak_per_stage_bytes": peaks,
             "raw": {"walk_s": t_walk, "hashed_read_s": t_hashed, "hashed_bytes": hashed_bytes,
                     "inspected_read_s": t_inspected, "inspected_bytes": inspected_bytes},
             "logs": {"bytes": log_bytes, "import_s": imp, "duckdb_read_csv_s": t_duck, "duckdb_lines": duck_lines},
