@@ -185,3 +185,14 @@ def test_kill_midway_then_resume(case: tuple[Path, CaseTruth, Findings, dict[str
         lines = store.con.execute("SELECT sum(events) FROM sources WHERE kind = 'access'").fetchone()
         rows = store.con.execute("SELECT count(*), count(DISTINCT (source_id, line)) FROM access_events").fetchone()
     assert lines and rows and rows[0] == rows[1] == lines[0]
+
+
+def test_evidence_named_in_any_letters(case: tuple[Path, CaseTruth, Findings, dict[str, Any]], tmp_path: Path) -> None:
+    case_dir, _, one_shot, _ = case
+    toml = _copy(case_dir, tmp_path / "c")
+    toml.write_text(toml.read_text(encoding="utf-8").replace('name = "work_pc"', 'name = "職員PC"'), encoding="utf-8")
+    findings = investigate(toml, tmp_path / "out")
+    renamed = [e.replace("work_pc/", "職員PC/", 1) for f in one_shot.leaked for e in f.evidence]
+    assert [e for f in findings.leaked for e in f.evidence] == renamed
+    assert any(e.startswith("職員PC/") for e in renamed)
+    assert findings.unique_persons_leaked == one_shot.unique_persons_leaked
