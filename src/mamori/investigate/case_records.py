@@ -131,8 +131,8 @@ class CaseRecords:
                              events=int(e or 0), bad=int(b or 0)) for k, p, s, h, f, n, e, b in rows)
 
     def request_count(self) -> int:
-        """Every request line the access logs gave (counted or not)."""
-        row = self.store.con.execute("SELECT count(*) FROM access_events").fetchone()
+        """Every request line the access logs gave (counted or not; a line an overlapping copy repeats, once)."""
+        row = self.store.con.execute("SELECT count(*) FROM access_unique").fetchone()
         return int(row[0]) if row else 0
 
     def evidence_hashes(self, labels: Iterable[str]) -> tuple[EvidenceHash, ...]:

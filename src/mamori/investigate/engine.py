@@ -128,7 +128,7 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
         bad = sum(log.bad for log in records.log_files())
         run = RunInfo(imported=(*server.imported, *access.imported), stages_run=tuple(stages), inspected=inspected,
                       hashed_bytes=hasher.bytes_read, problems=problems, bad_lines=bad, timings=timings)
-        findings = replace(findings, run=run)
+        findings = replace(findings, run=run, log_problems=(*server.failed, *access.failed))
         records.save_findings(findings)
     findings.write(out / FINDINGS_NAME)
     return findings

@@ -169,6 +169,7 @@ class Findings:
     crawler_ranges_as_of: str = ""
     providers: ProviderInfo = field(default_factory=ProviderInfo)
     run: RunInfo = field(default_factory=RunInfo, compare=False)
+    log_problems: tuple[str, ...] = ()  # log files that could not be read ("file: why"); the rest were
 
     def summary(self) -> dict[str, int]:
         """The counts a reader checks first, 要確認 (needs_review) among them."""
@@ -193,6 +194,7 @@ class Findings:
             "needs_review": [r.contract() for r in self.needs_review],
             "crawler_ranges_as_of": self.crawler_ranges_as_of,
             "providers": self.providers.contract(),
+            "log_problems": list(self.log_problems),
         }
 
     def write(self, path: Path) -> None:
