@@ -87,7 +87,8 @@ def match_version(version: Version, index: EvidenceIndex, hash_of: Callable[[Evi
     if len(groups) == 1:
         (sha, copies), = groups.items()
         real = _common_name(copies) if mask else None
-        return Match(version_id=version.id, match="exact", reason=f"matched by {basis}",
+        recovered = " (recovered from deleted files on a disk image)" if all(f.deleted for f in copies) else ""
+        return Match(version_id=version.id, match="exact", reason=f"matched by {basis}{recovered}",
                      evidence=tuple(sorted(f.label for f in copies)), sha256=sha, real_name=real)
     labels = tuple(sorted(f.label for f in hashed))
     return Match(version_id=version.id, match="ambiguous",

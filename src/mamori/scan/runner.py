@@ -20,6 +20,7 @@ from typing import Any
 
 from mamori.evidence.files import FileRef, load_file, walk
 from mamori.evidence.limits import Limits
+from mamori.extract.ocr import OcrOptions
 from mamori.models import ItemResult, ScanSummary, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
@@ -39,12 +40,14 @@ class ScanOptions:
     workers: int = 1
     limits: Limits = field(default_factory=Limits)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    ocr: OcrOptions | None = None
+    """Read scans and images with Tesseract (``--ocr``); None leaves them ``needs_ocr``."""
 
 
-def inspect_file(ref: FileRef, limits: Limits, secret: bytes) -> list[ItemResult]:
+def inspect_file(ref: FileRef, limits: Limits, secret: bytes, ocr: OcrOptions | None = None) -> list[ItemResult]:
     """Everything about one file on disk (the unit of work sent to a process)."""
     item = load_file(ref, limits)
-    return Inspector(limits, KeyMaker(secret)).inspect(item)
+    return Inspector(limits, KeyMaker(secret), ocr).inspect(item)
 
 
 @dataclass
@@ -141,7 +144,7 @@ class Scan:
             for ref in refs:
                 # A file too big to key in one piece is keyed part after part, here.
                 plan = plan_split(ref, opts.limits, 1)
-                ordinary = partial(inspect_file, ref, opts.limits, opts.secret)
+                ordinary = partial(inspect_file, ref, opts.limits, opts.secret, opts.ocr)
                 if plan is None:
                     yield _guarded(ordinary, ref)
                 else:
@@ -171,7 +174,7 @@ class Scan:
         opts = self.options
         plan = plan_split(ref, opts.limits, opts.workers)
         if plan is None:
-            return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret)])
+            return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr)])
         handoff = self._handoff_dir()
         return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret, handoff) for i in range(len(plan.ranges))],
                         plan)
@@ -189,14 +192,14 @@ class Scan:
             if pending.plan is None:
                 return pending.futures[0].result(), pool
             return self._merged(ref, pending.plan, pending.futures,
-                                lambda: pool.submit(inspect_file, ref, opts.limits, opts.secret).result(),
+                                lambda: pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr).result(),
                                 # the workers exit (freeing their memory) while this process merges
                                 (lambda: pool.shutdown(wait=False)) if last else None), pool
         except BrokenProcessPool:
             pool.shutdown(cancel_futures=True)
             pool = worker_pool(opts.workers)
             try:
-                batch = pool.submit(inspect_file, ref, opts.limits, opts.secret).result()
+                batch = pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr).result()
             except BrokenProcessPool:
                 pool.shutdown(cancel_futures=True)
                 pool = worker_pool(opts.workers)
