@@ -18,9 +18,12 @@ Run: ``.venv/bin/python benchmarks/investigate.py [--dir DIR] [--scale full|N] [
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import gzip
 import json
 import os
+import resource
 import shutil
 import time
 from pathlib import Path
@@ -101,6 +104,33 @@ def _duckdb_lines(paths: list[str]) -> tuple[int, float]:
     return int(row[0]) if row else 0, time.perf_counter() - start
 
 
+def _vm_hwm() -> int:
+    """This process's peak resident memory in bytes (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _csv_floor(rows: int, folder: Path) -> float:
+    """Seconds to write *rows* rows of ten short fields with the csv module alone (the reports' floor)."""
+    path = folder / "floor.csv"
+    row = ["/home/user/public_html/data/施設一覧.csv", "2015-04-12 10:11:12", "なし", "203.0.113.9", "外部", "",
+           "AS17676 GIGAINFRA Softbank BB Corp.", 1, "2015-04-20 10:00:00", "2015-04-20 10:00:00"]
+    start = time.perf_counter()
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerows(row for _ in range(rows))
+    seconds = time.perf_counter() - start
+    path.unlink()
+    return seconds
+
+
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/mamori-bench-investigate"))
@@ -122,13 +152,30 @@ def main() -> None:
         os.sync()
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
+    peaks: dict[str, int] = {}
+    current = ["start"]
+
+    def stage_peak(message: str) -> None:
+        # the peak of the stage that just ended, then a fresh peak for the next one (clear_refs 5 resets VmHWM)
+        stage = message.split(" ", 1)[0]
+        if stage != current[0]:
+            peaks[current[0]] = max(peaks.get(current[0], 0), _vm_hwm())
+            _reset_peak()
+            current[0] = stage
+
     start = time.perf_counter()
-    findings = investigate(case_file, out, workers=args.workers or default_workers())
+    findings = investigate(case_file, out, workers=args.workers or default_workers(), progress=stage_peak)
     wall = time.perf_counter() - start
+    peaks[current[0] + "…findings"] = _vm_hwm()
+    _reset_peak()
     case = load_case(case_file)
     start = time.perf_counter()
     written = write_reports(findings, out, case, pdf=not args.no_pdf)
     reports = time.perf_counter() - start
+    sizes = {p.name: p.stat().st_size for p in written.paths}
+    peaks["reports"] = _vm_hwm()
+    peak_self = max(peaks.values())
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
     roots = {e.name: e.path for e in case.evidence}
     n_listed, t_walk = _walk(list(roots.values()))
@@ -156,16 +203,28 @@ def main() -> None:
     print(f"log import: {log_bytes / 1e6:,.1f} MB access logs (+ server log) in {imp:.2f} s = "
           f"{log_bytes / imp / 1e6:,.1f} MB/s; DuckDB read_csv lines: {t_duck:.2f} s = "
           f"{log_bytes / t_duck / 1e6:,.1f} MB/s ({duck_lines:,} lines)")
+    floor = _csv_floor(len(findings.accesses), args.dir)
+    print(f"reports: {reports:.1f} s; floor (the csv module writing the same number of rows, no formatting): "
+          f"{floor:.2f} s = {reports / floor:.0f}×")
+    print("report sizes: " + ", ".join(f"{k} {v / 1e6:,.2f} MB" for k, v in sizes.items()))
+    print(f"peak memory: this process {peak_self / 2**30:.2f} GiB (VmHWM), largest worker "
+          f"{peak_children / 2**30:.2f} GiB; per-address access rows {len(findings.accesses):,}")
+    print("  peak per stage: " + ", ".join(f"{k} {v / 2**30:.2f} GiB" for k, v in peaks.items()))
+    print(f"load: {Path('/proc/loadavg').read_text().strip()}")
     exact = (len(findings.leaked) == len(truth["leaked"])
              and findings.unique_persons_leaked == truth["unique_persons_leaked"]
-             and dict(findings.access_totals) == truth["access_totals"])
+             and dict(findings.access_totals) == truth["access_totals"]
+             and dict(findings.all_requests) == truth.get("all_requests"))
     print(f"truth: leaked {len(findings.leaked)}/{len(truth['leaked'])}, distinct people "
-          f"{findings.unique_persons_leaked:,}/{truth['unique_persons_leaked']:,}, accesses "
-          f"{dict(findings.access_totals)} — {'exact' if exact else 'MISMATCH'}")
+          f"{findings.unique_persons_leaked:,}/{truth['unique_persons_leaked']:,}, access_totals "
+          f"{dict(findings.access_totals)}, all_requests {dict(findings.all_requests)} — "
+          f"{'exact' if exact else 'MISMATCH'}")
     if args.json:
         args.json.write_text(json.dumps({
             "params": {"scale": scale, "noise": args.noise, "lines": args.lines, "workers": args.workers},
             "evidence_files": n_listed, "wall_s": wall, "reports_s": reports, "stages_s": timings,
+            "report_bytes": sizes, "peak_self_bytes": peak_self, "peak_children_bytes": peak_children,
+            "peak_per_stage_bytes": peaks, "reports_floor_csv_s": floor,
             "raw": {"walk_s": t_walk, "hashed_read_s": t_hashed, "hashed_bytes": hashed_bytes,
                     "inspected_read_s": t_inspected, "inspected_bytes": inspected_bytes},
             "logs": {"bytes": log_bytes, "import_s": imp, "duckdb_read_csv_s": t_duck, "duckdb_lines": duck_lines},

@@ -36,6 +36,14 @@ def test_investigate_writes_findings_and_reports(case: tuple[Path, CaseTruth], t
     assert not (out / "notification_list.csv").exists()
     assert "report.html" in done.stdout and f"{truth.unique_persons_leaked:,}" in done.stdout
     assert "義務あり" in done.stdout  # more than 100 people and special care-required data
+    # what only report.html listed before: the files that need a person, counted on the terminal too
+    review = findings["summary"]["needs_review"]
+    assert review == len(findings["needs_review"]) > 0
+    line = next(x for x in done.stdout.splitlines() if "要確認のファイル" in x)
+    assert line.split()[-1] == str(review)
+    assert any("読めなかったログの行" in x for x in done.stdout.splitlines())
+    totals = findings["access_totals"]
+    assert f"{totals['external']:,} / {totals['crawler']:,} / {totals['owner']:,}" in done.stdout
 
 
 def test_investigate_english_with_notification_list_and_timezone(case: tuple[Path, CaseTruth],

@@ -64,3 +64,34 @@ def test_bad_case(tmp_path: Path, change: tuple[str, str], message: str) -> None
 def test_missing_case_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="case file not found"):
         load_case(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(("name", "ok"), [("職員PC", True), ("可搬HDD_2", True), ("work.pc-1", True),
+                                          ("a/b", False), ("x!y", False), ("..", False), ("a b", False)])
+def test_evidence_names_are_any_unicode_letters(tmp_path: Path, name: str, ok: bool) -> None:
+    (tmp_path / "ev" / "work_pc").mkdir(parents=True)
+    path = tmp_path / "CASE.toml"
+    path.write_text(GOOD.replace('name = "work_pc"', f'name = "{name}"'), encoding="utf-8")
+    if ok:
+        assert load_case(path).evidence[0].name == name
+    else:
+        with pytest.raises(ConfigError, match="name may hold only"):
+            load_case(path)
+
+
+@pytest.mark.parametrize(("block", "ok"), [
+    ('format = "common"', True),
+    ('format = "nginx"\nmapping = { log_format = \'$remote_addr - $remote_user [$time_local] "$request" $status '
+     '$body_bytes_sent\' }', True),
+    ('format = "apache"\nmapping = { log_format = \'%h %t "%r" %>s %b\' }', True),
+    ('format = "apache"', False),
+    ('format = "nginx"\nmapping = { log_format = "$remote_addr $status" }', False),
+])
+def test_access_log_formats_in_the_case_file(tmp_path: Path, block: str, ok: bool) -> None:
+    text = GOOD.replace('[[access_log]]\nformat = "combined"', f"[[access_log]]\n{block}")
+    path = _write(tmp_path, text)
+    if ok:
+        assert load_case(path).access_logs[0].format == block.split('"')[1]
+    else:
+        with pytest.raises(ConfigError, match=r"log_format|format string"):
+            load_case(path)

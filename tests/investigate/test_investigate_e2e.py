@@ -13,7 +13,7 @@ import pytest
 
 from mamori.investigate import Findings, evidence_index, investigate, logimport
 from mamori.investigate.store import STORE_NAME, CaseStore
-from mamori.synth.case import OWNER_IP, SUB_SPOOF, CaseTruth, write_case
+from mamori.synth.case import OWNER_IP, SUB_MOBILE, SUB_SPOOF, CaseTruth, write_case
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,21 @@ def test_leaked_set_people_and_counts_are_exact(case: tuple[Path, CaseTruth, Fin
     assert out["crawled_only"] == truth.crawled_only
     assert out["owner_ips"] == truth.owner_ips == [OWNER_IP]
     assert out["access_totals"] == truth.access_totals
+    assert out["all_requests"] == truth.all_requests
+    assert out["all_requests"]["external"] > out["access_totals"]["external"]  # the public list was read by many
+    assert out["summary"]["needs_review"] == len(out["needs_review"])
     assert out["unique_persons_leaked"] == truth.unique_persons_leaked
+
+
+def test_outside_addresses_are_named_by_network(case: tuple[Path, CaseTruth, Findings, dict[str, Any]]) -> None:
+    _, _, findings, out = case
+    assert out["providers"] and out["providers"]["source"] and out["providers"]["as_of"][:2] == "20"
+    for f in out["leaked"]:
+        assert len(f["external_providers"]) == len(f["external_ips"])
+    mobile = [p for f in out["leaked"] for ip, p in zip(f["external_ips"], f["external_providers"], strict=True)
+              if ip == SUB_MOBILE]
+    assert mobile and all(mobile)  # a subscriber line of a real carrier's network
+    assert OWNER_IP not in findings.providers.names  # the owner's own line is not looked up
 
 
 def test_every_server_file_version(case: tuple[Path, CaseTruth, Findings, dict[str, Any]]) -> None:
@@ -171,3 +185,14 @@ def test_kill_midway_then_resume(case: tuple[Path, CaseTruth, Findings, dict[str
         lines = store.con.execute("SELECT sum(events) FROM sources WHERE kind = 'access'").fetchone()
         rows = store.con.execute("SELECT count(*), count(DISTINCT (source_id, line)) FROM access_events").fetchone()
     assert lines and rows and rows[0] == rows[1] == lines[0]
+
+
+def test_evidence_named_in_any_letters(case: tuple[Path, CaseTruth, Findings, dict[str, Any]], tmp_path: Path) -> None:
+    case_dir, _, one_shot, _ = case
+    toml = _copy(case_dir, tmp_path / "c")
+    toml.write_text(toml.read_text(encoding="utf-8").replace('name = "work_pc"', 'name = "職員PC"'), encoding="utf-8")
+    findings = investigate(toml, tmp_path / "out")
+    renamed = [e.replace("work_pc/", "職員PC/", 1) for f in one_shot.leaked for e in f.evidence]
+    assert [e for f in findings.leaked for e in f.evidence] == renamed
+    assert any(e.startswith("職員PC/") for e in renamed)
+    assert findings.unique_persons_leaked == one_shot.unique_persons_leaked

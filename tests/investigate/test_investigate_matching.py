@@ -17,7 +17,8 @@ AFTER = datetime(2015, 5, 1, tzinfo=UTC).timestamp()
 
 
 def version(path: str, size: int | None, mask: str = "") -> Version:
-    return Version(1, path, path, size, UP, "1.2.3.4", None, None, mask, (Segment(path, UP, None),))
+    return Version(id=1, logged_path=path, path=path, size=size, uploaded_at=UP, upload_ip="1.2.3.4", ended_at=None,
+                   ended_by=None, mask=mask, segments=(Segment(path, UP, None),))
 
 
 def f(label: str, size: int, sha: str, mtime: float = BEFORE) -> EvidenceFile:

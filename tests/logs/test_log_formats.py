@@ -218,3 +218,126 @@ def test_csv_mapping() -> None:
     check(out[3], {"action": "delete", "size": None})
     with pytest.raises(LogFormatError):
         f.parse_line("2015/13/45 10:15:01,削除,/d/x,1.2.3.4,", ctx)
+
+
+APACHE_CUSTOM = '%v:%p %a %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i" %D "%{X-Forwarded-For}i"'
+NGINX_CUSTOM = ('$host $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
+                '"$http_referer" "$http_user_agent" rt=$request_time')
+NGINX_SPLIT = '$time_iso8601 $remote_addr $request_method $uri $args $status $body_bytes_sent "$http_user_agent"'
+
+
+@pytest.mark.parametrize(("fmt", "template", "line", "expected"), [
+    ("apache", APACHE_CUSTOM,
+     'www.example.jp:80 203.0.113.9 - - [11/Apr/2015:10:20:00 +0900] "GET /data/%E5%90%8D%E7%B0%BF.csv HTTP/1.1" '
+     '200 68123 "-" "Mozilla/5.0 (\\"x\\")" 5123 "10.0.0.1, 10.0.0.2"',
+     {"ip": "203.0.113.9", "path": "/data/名簿.csv", "status": 200, "bytes": 68123, "vhost": "www.example.jp",
+      "time": datetime(2015, 4, 11, 10, 20, tzinfo=P9)}),
+    ("apache", '%h %l %u %t "%r" %>s %B', '198.51.100.7 - alice [11/Apr/2015:10:20:00 +0900] "GET / HTTP/1.0" 304 0',
+     {"ip": "198.51.100.7", "user": "alice", "status": 304, "bytes": 0, "method": "GET"}),
+    ("nginx", NGINX_CUSTOM,
+     'example.jp 2001:db8::5 - - [11/Apr/2015:10:20:00 +0900] "GET /a.csv?x=1 HTTP/2.0" 206 512 "-" '
+     '"curl/7.38" rt=0.003',
+     {"ip": "2001:db8::5", "path": "/a.csv", "query": "x=1", "status": 206, "bytes": 512, "vhost": "example.jp",
+      "user_agent": "curl/7.38"}),
+    ("nginx", NGINX_SPLIT, '2015-04-11T10:20:00+09:00 203.0.113.9 GET /%E5%90%8D.csv - 200 10 "Mozilla"',
+     {"ip": "203.0.113.9", "method": "GET", "path": "/名.csv", "status": 200, "bytes": 10,
+      "time": datetime(2015, 4, 11, 10, 20, tzinfo=P9)}),
+])
+def test_custom_log_format_strings(fmt: str, template: str, line: str, expected: dict[str, Any]) -> None:
+    f = make_format(fmt, mapping={"log_format": template})
+    check(f.parse_line(line, ParseContext("t.log", JST, year=2015)), expected)
+    with pytest.raises(LogFormatError):
+        f.parse_line(line.replace(" 200 ", " two hundred ").replace(" 206 ", " x ").replace(" 304 ", " y "),
+                     ParseContext("t.log", JST))
+
+
+@pytest.mark.parametrize(("fmt", "template", "message"), [
+    ("apache", '%l %u %t "%r" %>s %b', "the client address"),
+    ("nginx", "$remote_addr $status", "the time, the request"),
+    ("apache", "", "needs the server's format string"),
+])
+def test_a_format_string_that_cannot_count_is_refused(fmt: str, template: str, message: str) -> None:
+    from mamori.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        make_format(fmt, mapping={"log_format": template})
+
+
+def test_common_is_a_format_of_its_own() -> None:
+    (event,) = parse("common", ['203.0.113.9 - - [11/Apr/2015:10:20:00 +0900] "GET /x.csv HTTP/1.1" 200 5'])
+    check(event, {"ip": "203.0.113.9", "path": "/x.csv", "status": 200, "bytes": 5, "user_agent": ""})
+
+
+VSFTPD_PROTOCOL = [
+    'Sat Apr 11 10:15:00 2015 [pid 2345] CONNECT: Client "203.0.113.5"',
+    'Sat Apr 11 10:15:00 2015 [pid 2345] FTP response: Client "203.0.113.5", "220 (vsFTPd 3.0.2)"',
+    'Sat Apr 11 10:15:00 2015 [pid 2345] FTP command: Client "203.0.113.5", "FEAT"',
+    'Sat Apr 11 10:15:00 2015 [pid 2345] FTP response: Client "203.0.113.5", "211-Features:',
+    " EPRT",
+    " EPSV",
+    " UTF8",
+    '211 End"',
+    'Sat Apr 11 10:15:00 2015 [pid 2345] FTP response: Client "203.0.113.5", "214-The following commands are:',
+    " ABOR ACCT ALLO APPE CDUP CWD  DELE EPRT EPSV FEAT HELP LIST MDTM MKD",
+    "214 Help OK.",
+    '"',
+    'Sat Apr 11 10:15:01 2015 [pid 2345] [user] OK UPLOAD: Client "203.0.113.5", "/public_html/a.csv", 5 bytes, '
+    "1.00Kbyte/sec",
+]
+
+
+def test_vsftpd_protocol_log_multiline_replies_are_not_bad_lines() -> None:
+    events = parse("vsftpd", VSFTPD_PROTOCOL)
+    assert [e.action for e in events if e is not None] == ["upload"]
+    # outside an open reply, a stray line is still not vsftpd
+    with pytest.raises(LogFormatError):
+        parse("vsftpd", [VSFTPD_PROTOCOL[-1], " EPRT"])
+
+
+def test_vsftpd_protocol_log_through_the_driver_counts_no_bad_lines(tmp_path: Any) -> None:
+    from mamori.logs.driver import stream_file
+
+    path = tmp_path / "vsftpd.log"
+    path.write_text("\n".join(VSFTPD_PROTOCOL * 40) + "\n", encoding="utf-8")
+    stream = stream_file([path], make_format("vsftpd"), timezone="Asia/Tokyo")
+    events = list(stream)
+    assert len(events) == 40 and stream.counts.bad == 0
+
+
+PROFTPD_SYSLOG = [
+    "Apr 11 10:14:40 www1 proftpd[2345]: www1 (203.0.113.5[203.0.113.5]) - FTP session opened.",
+    "Apr 11 10:14:40 www1 proftpd[2345]: www1 (203.0.113.5[203.0.113.5]) - USER bob (Login failed): Incorrect "
+    "password.",
+    "Apr 11 10:14:58 www1 proftpd[2345]: www1 (203.0.113.5[203.0.113.5]) - USER user: Login successful.",
+    'Apr 11 10:15:01 www1 proftpd[2345]: 203.0.113.5 UNKNOWN user [11/Apr/2015:10:15:01 +0900] "CWD /public_html" '
+    "250 -",
+    'Apr 11 10:15:01 www1 proftpd[2345]: 203.0.113.5 UNKNOWN user [11/Apr/2015:10:15:01 +0900] "STOR 名簿.csv" 226 '
+    "68123",
+    "Apr 11 10:15:02 www1 CRON[99]: (root) CMD (run-parts /etc/cron.hourly)",
+    "Apr 11 10:16:00 www1 proftpd[2345]: www1 (203.0.113.5[203.0.113.5]) - FTP session closed.",
+]
+
+
+def test_proftpd_syslog_form() -> None:
+    events = [e for e in parse("proftpd", PROFTPD_SYSLOG) if e is not None]
+    assert [(e.action, e.user, e.ip) for e in events] == [
+        ("login_fail", "bob", "203.0.113.5"), ("login", "user", "203.0.113.5"), ("upload", "user", "203.0.113.5")]
+    check(events[-1], {"path": "/public_html/名簿.csv", "size": 68123})
+    check(events[1], {"time": datetime(2015, 4, 11, 10, 14, 58, tzinfo=JST)})
+    from mamori.logs.registry import guess_format
+
+    assert guess_format(PROFTPD_SYSLOG) == "proftpd"
+
+
+def test_pureftpd_syslog_renames_and_double_slashes() -> None:
+    events = parse("pureftpd", [
+        "Apr 11 10:15:01 www1 pure-ftpd: (user@203.0.113.5) [NOTICE] /home/u//public_html/a.csv uploaded  "
+        "(5 bytes, 1.00KB/sec)",
+        "Apr 11 10:15:30 www1 pure-ftpd[77]: (user@203.0.113.5) [NOTICE] File successfully renamed or moved: "
+        "[/home/u//public_html/a.csv]->[/home/u//public_html/名簿.csv]",
+        "Apr 11 10:16:00 www1 pure-ftpd[77]: (user@203.0.113.5) [NOTICE] /home/u//public_html/名簿.csv deleted",
+    ])
+    assert [(e.action, e.path, e.new_path) for e in events] == [
+        ("upload", "/home/u/public_html/a.csv", None),
+        ("rename", "/home/u/public_html/a.csv", "/home/u/public_html/名簿.csv"),
+        ("delete", "/home/u/public_html/名簿.csv", None)]

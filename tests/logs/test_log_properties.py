@@ -29,11 +29,20 @@ USERS = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
 SIZES = st.integers(0, 10**10)
 
 
+TEMPLATES = {
+    "apache": '%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D',
+    "nginx": '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" '
+             '"$http_user_agent" "$http_x_forwarded_for" $request_time',
+}
+
+
 def formats() -> list[LogFormat]:
     out = []
     for cls in log_formats():
         if cls.name == "csv":
             out.append(make_format("csv", time=0, path=1, action=2, actions={"u": "upload"}, size=3, header=False))
+        elif cls.name in TEMPLATES:
+            out.append(make_format(cls.name, mapping={"log_format": TEMPLATES[cls.name]}))
         else:
             out.append(cls())
     return out
@@ -50,6 +59,11 @@ ARBITRARY = st.one_of(
         "1428714901 5528f1f5.929 u 1.2.3.4 U 5 2 /a b",
         'h:80 ::1 - - [11/Apr/2015:10:20:00 +0900] "GET /%E5\\x90 HTTP/1.1" 200 - "-" "a\\"b"',
         "Apr 11 10:15:01 www1 pure-ftpd: (u@1.2.3.4) [NOTICE] /a uploaded  (5 bytes, 1KB/sec)",
+        "Apr 11 10:15:01 w proftpd[2]: w (1.2.3.4[1.2.3.4]) - USER u (Login failed): no",
+        'Apr 11 10:15:01 w proftpd[2]: 1.2.3.4 UNKNOWN u [11/Apr/2015:10:15:02 +0900] "STOR x" 226 5',
+        "Apr 11 10:15:01 w pure-ftpd: (u@1.2.3.4) [NOTICE] File successfully renamed or moved: [a]->[b]",
+        'Sat Apr 11 10:15:01 2015 [pid 2] FTP response: Client "1.2.3.4", "211-Features:',
+        'www.x.jp 1.2.3.4 - - [11/Apr/2015:10:20:00 +0900] "GET / HTTP/1.1" 200 5 "-" "a" 12',
     ]), st.integers(0, 120), st.text(max_size=20)).map(lambda t: t[0][: t[1]] + t[2]),
 )
 
@@ -196,3 +210,42 @@ def test_round_trip_times_are_aware() -> None:
     event = FileEvent(datetime(2015, 4, 11, 10, 0, tzinfo=JST) + timedelta(hours=1), "delete", "/x")
     parsed = parse_one("vsftpd", [vsftpd_line(event)])
     assert parsed is not None and parsed.time.utcoffset() == timedelta(hours=9)
+
+
+@settings(max_examples=150)
+@given(TIMES, IPS, st.sampled_from(["GET", "HEAD", "POST"]), NAMES, st.integers(100, 599),
+       st.one_of(st.none(), SIZES), st.text(max_size=40), st.sampled_from(["apache", "nginx", "common"]))
+def test_custom_formats_round_trip_with_combined(when: datetime, ip: str, method: str, name: str, status: int,
+                                                 size: int | None, agent: str, fmt: str) -> None:
+    """A line the servers would write in a custom format gives the event the combined parser gives."""
+    path = "/public_html/" + name
+    event = AccessEvent(when, ip, method, encode_url_path(path, "utf-8"), "", "", status, size, "", agent,
+                        protocol="HTTP/1.1")
+    line = combined_line(event, tz=JST)
+    want = make_format("combined").parse_line(line, ParseContext("p", JST))
+    head, _, tail = line.partition(' "-" "')  # combined: … size "referer" "agent"
+    custom = {"apache": f"www.example.jp {line} 1234",
+              "nginx": f'{line} "-" 0.012',
+              "common": head}[fmt]
+    f = make_format(fmt, mapping={"log_format": TEMPLATES[fmt]}) if fmt in TEMPLATES else make_format(fmt)
+    got = f.parse_line(custom, ParseContext("p", JST))
+    assert isinstance(got, AccessEvent) and isinstance(want, AccessEvent)
+    assert (got.time, got.ip, got.method, got.path, got.status, got.bytes) == (
+        want.time, want.ip, want.method, want.path, want.status, want.bytes)
+    if fmt != "common":
+        assert got.user_agent == want.user_agent and tail
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(ARBITRARY, max_size=12))
+def test_parsers_keep_no_bad_state_across_lines(lines: list[str]) -> None:
+    """A run of arbitrary lines through one context (a protocol reply left open, a pending RNFR) never crashes."""
+    for fmt in formats():
+        ctx = ParseContext("p", JST, year=2015)
+        for number, line in enumerate(lines, start=1):
+            ctx.line = number
+            try:
+                event = fmt.parse_line(line, ctx)
+            except LogFormatError:
+                continue
+            assert event is None or isinstance(event, FileEvent | AccessEvent)

@@ -19,9 +19,8 @@ from mamori.investigate.findings import Findings
 from mamori.report import case_pdf
 from mamori.report.case_html import render_html
 from mamori.report.case_reports import write_reports
-from mamori.report.case_store import StoreFacts, read_facts
 from mamori.report.case_table import leak_rows
-from mamori.report.case_view import build_view
+from mamori.report.case_view import StoreFacts, build_view
 from mamori.report.case_words import categories_text
 
 TZ = ZoneInfo("Asia/Tokyo")
@@ -73,15 +72,32 @@ def test_html_is_self_contained_with_chart_and_chain(investigated: Investigated,
         assert f.sha256 and f.sha256 in html  # the evidence chain names every leaked content
     assert "vsftpd.log" in html and "access_log" in html
     assert investigated.findings.owner_ips[0] in html
+    providers = investigated.findings.providers
+    assert providers.source and f"{providers.source}（{providers.as_of} 時点）" in html  # which data set, which date
+    named = [n for a in investigated.findings.accesses if a.kind == "external" and (n := providers.names.get(a.ip))]
+    assert named and any(f"<td>{n}</td>" in html for n in named)
 
 
 def test_per_file_access_detail_counts_match(investigated: Investigated) -> None:
     findings = investigated.findings
-    view = build_view(findings, read_facts(investigated.out, findings), tz=TZ)
-    for sf, fv in zip(findings.server_files, view.files, strict=True):
-        by_kind = {k: sum(a.count for a in fv.accesses if a.kind == k) for k in ("external", "crawler", "owner")}
+    view = build_view(findings, StoreFacts(), tz=TZ)
+    shown = {f.server_path: f for f in view.files}
+    assert set(shown) == {f.server_path for f in findings.server_files if f.pii or any(
+        r.version_id == f.version_id for r in findings.needs_review)}
+    for sf in findings.server_files:
+        fv = shown.get(sf.server_path)
+        if fv is None or fv.uploaded_at != (sf.uploaded_at or "")[:19].replace("T", " "):
+            continue
+        by_kind = {k: sum(t.count for t in fv.totals if t.kind == k) for k in ("external", "crawler", "owner")}
         assert by_kind == {"external": sf.external_accesses, "crawler": sf.crawler_accesses,
                            "owner": sf.owner_accesses}, sf.server_path
+        # outside accesses to a file with personal data are listed per address, in full
+        assert sum(a.count for a in fv.accesses) == (sf.external_accesses if sf.pii else 0)
+    by_class = {r.label: r for r in view.by_class}
+    assert by_class["個人情報を含むファイル"].external == findings.access_totals["external"]
+    assert sum(r.external for r in view.by_class) == findings.all_requests["external"]
+    assert sum(r.external + r.crawler + r.owner for r in view.by_day) == sum(
+        findings.all_requests[k] for k in ("external", "crawler", "owner"))
 
 
 def test_xlsx_has_the_same_tables(investigated: Investigated, reports: Path) -> None:
@@ -93,6 +109,11 @@ def test_xlsx_has_the_same_tables(investigated: Investigated, reports: Path) -> 
     assert float(str(table[1 + len(leaked)][4])) == investigated.findings.unique_persons_leaked
     files = book.get_sheet_by_name("サーバー上のファイル").to_python()
     assert len(files) == len(investigated.findings.server_files) + 1
+    detail = book.get_sheet_by_name("ファイルごとのアクセス").to_python()
+    assert len(detail) == len(investigated.findings.accesses) + 1  # every per-address row, not only the shown ones
+    assert sum(int(float(str(r[7]))) for r in detail[1:]) == sum(a.count for a in investigated.findings.accesses)
+    with (reports / "accesses.csv").open(encoding="utf-8-sig") as stream:
+        assert len(stream.read().splitlines()) == len(detail)
 
 
 def test_previous_marks_new_and_reported(investigated: Investigated, tmp_path: Path) -> None:
@@ -123,9 +144,12 @@ def test_english_report(investigated: Investigated, tmp_path: Path) -> None:
 
 def test_untrusted_names_are_escaped() -> None:
     evil = "/home/u/public_html/<script>alert(1)</script>.csv"
-    leak = LeakedFile(evil, ("pc/<img src=x onerror=alert(1)>.csv",), ("name",), 3, False, 1, 0, ("192.0.2.1",),
-                      "/<script>.csv", "2015-04-01T10:00:00+09:00", "ab" * 32)
-    findings = Findings("<b>case</b>", (), (leak,), (), (), {"external": 1, "crawler": 0, "owner": 0}, 3)
+    leak = LeakedFile(server_path=evil, evidence=("pc/<img src=x onerror=alert(1)>.csv",), categories=("name",),
+                      persons=3, special_care=False, external_accesses=1, crawler_accesses=0,
+                      external_ips=("192.0.2.1",), url_path="/<script>.csv",
+                      uploaded_at="2015-04-01T10:00:00+09:00", sha256="ab" * 32)
+    findings = Findings(case_name="<b>case</b>", server_files=(), leaked=(leak,), crawled_only=(), owner_ips=(),
+                        access_totals={"external": 1, "crawler": 0, "owner": 0}, unique_persons_leaked=3)
     html = render_html(build_view(findings, StoreFacts(), tz=TZ, generated=NOW))
     assert "<script>" not in html and "<img" not in html and "<b>case" not in html
     assert "&lt;script&gt;" in html
@@ -160,6 +184,11 @@ def test_notification_list_only_when_asked(investigated: Investigated, tmp_path:
     assert not (tmp_path / "notification_list.csv").exists()
     written = write_reports(investigated.findings, tmp_path, investigated.case, now=NOW, pdf=False,
                             notification_list=True)
+    assert not (tmp_path / "notification_list.csv").exists()  # contacts are collected by the engine, on request
+    assert any("--notification-list" in w for w in written.warnings)
+    findings = investigate(investigated.case_dir / "CASE.toml", tmp_path, contacts=True)
+    assert findings.run.stages_run == ()  # nothing else redone
+    written = write_reports(findings, tmp_path, investigated.case, now=NOW, pdf=False, notification_list=True)
     path = tmp_path / "notification_list.csv"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert written.notification_people is not None

@@ -1,4 +1,4 @@
-"""notification_list.csv: names and addresses from re-read evidence, deduplicated across files, 0600."""
+"""notification_list.csv: contacts collected by the engine into the store, deduplicated across files, 0600."""
 
 from __future__ import annotations
 
@@ -11,8 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mamori.investigate import LeakedFile
-from mamori.report.notification import Contact, NotificationList, collect, write_notification_list
+from mamori.investigate.case_records import CaseRecords, Contact
+from mamori.investigate.contacts import collect_contacts, read_file_contacts
+from mamori.investigate.store import CaseStore
+from mamori.report.notification import NotificationList, from_store, write_notification_list
 from mamori.synth.residents import generate_residents
+
+
+def collect(leaks: list[LeakedFile], roots: dict[str, Path], store_dir: Path) -> NotificationList:
+    with CaseStore(store_dir) as store:
+        records = CaseRecords(store)
+        collect_contacts(records, leaks, roots)
+        listed = from_store(records, leaks)
+    assert listed is not None
+    return listed
 
 
 def _write_list(path: Path, people: list[object], header: tuple[str, ...], encoding: str = "cp932") -> None:
@@ -29,7 +41,9 @@ def _write_list(path: Path, people: list[object], header: tuple[str, ...], encod
 
 
 def _leak(label: str, sha: str) -> LeakedFile:
-    return LeakedFile(f"/srv/{label}", (label,), ("name", "address"), 1, False, 1, 0, ("192.0.2.9",), None, None, sha)
+    return LeakedFile(server_path=f"/srv/{label}", evidence=(label,), categories=("name", "address"), persons=1,
+                      special_care=False, external_accesses=1, crawler_accesses=0, external_ips=("192.0.2.9",),
+                      sha256=sha)
 
 
 def test_people_deduplicated_across_files_and_name_forms(tmp_path: Path) -> None:
@@ -37,7 +51,8 @@ def test_people_deduplicated_across_files_and_name_forms(tmp_path: Path) -> None
     a, b = people[:40], people[25:]  # 15 people in both files
     _write_list(tmp_path / "pc" / "a.csv", list(a), ("氏名", "郵便番号", "住所", "電話番号"))
     _write_list(tmp_path / "pc" / "b.csv", list(b), ("姓", "名", "郵便番号", "住所", "電話番号"), "utf-8")
-    listed = collect([_leak("pc/a.csv", "1"), _leak("pc/b.csv", "2"), _leak("pc/a.csv", "1")], {"pc": tmp_path / "pc"})
+    listed = collect([_leak("pc/a.csv", "1"), _leak("pc/b.csv", "2"), _leak("pc/a.csv", "1")], {"pc": tmp_path / "pc"},
+                     tmp_path / "store")
     assert listed.rows_per_file == {"pc/a.csv": 40, "pc/b.csv": 35}
     assert len(listed.people) == 60
     assert sum(1 for _, files in listed.people.values() if len(files) == 2) == 15
@@ -52,14 +67,15 @@ def test_unreadable_and_missing_sources_are_reported_not_raised(tmp_path: Path) 
     (tmp_path / "pc").mkdir()
     (tmp_path / "pc" / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     listed = collect([_leak("pc/broken.xlsx", "1"), _leak("pc/gone.csv", "2"), _leak("usb/x.csv", "3")],
-                     {"pc": tmp_path / "pc"})
+                     {"pc": tmp_path / "pc"}, tmp_path / "store")
     assert set(listed.skipped) == {"pc/broken.xlsx", "pc/gone.csv", "usb/x.csv"}
     assert not listed.people
 
 
 def test_formula_cells_are_neutralised(tmp_path: Path) -> None:
     listed = NotificationList()
-    listed.add("pc/f.csv", [Contact("=HYPERLINK(\"http://x\")", "+81", "@SUM(1)"), Contact("山田 太郎", "", "-1")])
+    listed.add("pc/f.csv", [Contact(name="=HYPERLINK(\"http://x\")", postal="+81", address="@SUM(1)"),
+                            Contact(name="山田 太郎", postal="", address="-1")])
     text = write_notification_list(listed, tmp_path / "n.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.reader(text.splitlines()))
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row)
@@ -73,5 +89,10 @@ def test_never_raises_on_arbitrary_bytes(data: bytes, name: str) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / name).write_bytes(data)
-        listed = collect([_leak(f"pc/{name}", "1")], {"pc": Path(folder)})
-        assert len(listed.people) + len(listed.skipped) >= 0
+        found = read_file_contacts("1", f"pc/{name}", {"pc": Path(folder)})
+        assert found.contacts or found.problem  # an unreadable file says why; never raises
+
+
+def test_not_collected_means_no_list(tmp_path: Path) -> None:
+    with CaseStore(tmp_path / "store") as store:
+        assert from_store(CaseRecords(store), [_leak("pc/a.csv", "1")]) is None

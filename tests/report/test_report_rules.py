@@ -37,8 +37,9 @@ def test_mandatory_report_rule_table(persons: int, categories: tuple[str, ...], 
 
 
 def _leak(path: str, evidence: str = "", uploaded: str = "2015-04-01T10:00:00+09:00") -> LeakedFile:
-    return LeakedFile(path, (evidence,) if evidence else (), ("name",), 1, False, 1, 0, ("192.0.2.1",),
-                      path, uploaded, None)
+    return LeakedFile(server_path=path, evidence=(evidence,) if evidence else (), categories=("name",), persons=1,
+                      special_care=False, external_accesses=1, crawler_accesses=0, external_ips=("192.0.2.1",),
+                      url_path=path, uploaded_at=uploaded)
 
 
 @pytest.mark.parametrize(("path", "evidence", "group"), [

@@ -22,6 +22,7 @@ COMMANDS = {
     "synth": LazyCommand("mamori.cli.synth_cmd:app", "Generate synthetic residents' files with their truth."),
     "audit": LazyCommand("mamori.cli.audit_cmd:app", "Check the tamper-evident audit log and receipts."),
     "guard": LazyCommand("mamori.cli.guard_cmd:app", "The export-control server (Django)."),
+    "data": LazyCommand("mamori.cli.data_cmd:app", "Offline data sets: the IP-to-ASN table that names providers."),
 }
 
 app = typer.Typer(

@@ -45,14 +45,21 @@ def stage_progress(console: Console, lang: str) -> Iterator[Callable[[str], None
 
 def print_summary(console: Console, findings: Findings, written: WrittenReports, lang: str) -> None:
     """The findings in a few lines, the time per stage, what was written and any warning."""
-    totals = findings.access_totals
+    totals, every = findings.access_totals, findings.all_requests
     table = Table(show_header=False, box=None)
     verdict = {True: "true", False: "false"}.get(written.ppc_mandatory, "none")  # type: ignore[arg-type]
-    for key, value in (("case", findings.case_name), ("files", len(findings.server_files)),
-                       ("leaked", len(findings.leaked)), ("persons", f"{findings.unique_persons_leaked:,}"),
-                       ("accesses", f"{totals.get('external', 0)} / {totals.get('crawler', 0)} / "
-                                    f"{totals.get('owner', 0)}"),
-                       ("crawled", len(findings.crawled_only)), ("ppc", t(f"inv.ppc.{verdict}", lang))):
+    review = len(findings.needs_review)
+    rows: list[tuple[str, object]] = [
+        ("case", findings.case_name), ("files", len(findings.server_files)),
+        ("leaked", len(findings.leaked)), ("persons", f"{findings.unique_persons_leaked:,}"),
+        ("accesses", f"{totals.get('external', 0):,} / {totals.get('crawler', 0):,} / {totals.get('owner', 0):,}"),
+        ("all", f"{every.get('external', 0):,} / {every.get('crawler', 0):,} / {every.get('owner', 0):,}, "
+                f"{every.get('requests', 0):,}"),
+        ("crawled", len(findings.crawled_only)),
+        ("review", f"[yellow]{review}[/yellow]" if review else "0"),
+        ("bad", f"[yellow]{findings.run.bad_lines:,}[/yellow]" if findings.run.bad_lines else "0"),
+        ("ppc", t(f"inv.ppc.{verdict}", lang))]
+    for key, value in rows:
         table.add_row(f"[bold]{t('inv.summary.' + key, lang)}[/bold]", str(value))
     console.print(table)
     timings = " ".join(f"{k} {v:.1f}" for k, v in findings.run.timings.items())
@@ -72,7 +79,7 @@ def run_case(case_file: Path, out: Path, *, previous: Path | None, lang: str, no
     case = load_case(case_file, log_timezone)
     with stage_progress(err, lang) as note:
         findings = run_investigation(case_file, out, previous=previous, workers=workers or default_workers(),
-                                     log_timezone=log_timezone, progress=note)
+                                     log_timezone=log_timezone, contacts=notification_list, progress=note)
         note("reports report.html …")
         written = write_reports(findings, out, case, lang=lang, notification_list=notification_list, pdf=pdf)
     return findings, written

@@ -25,7 +25,7 @@ from mamori.logs.urls import map_to_server_path
 COUNTED = "method = 'GET' AND status IN (200, 206) AND bytes > 0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClientAccess:
     """Counted requests from one address (and one attribution) to one version."""
 
@@ -38,6 +38,27 @@ class ClientAccess:
     count: int
     first_us: int
     last_us: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class HourCount:
+    """Counted requests of one kind to one version within one UTC hour (for per-day aggregates)."""
+
+    version_id: int
+    kind: str
+    hour_us: int  # start of the hour, µs since the epoch (UTC)
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attributed:
+    """The access stage's result: per client and version, and per kind, version and hour."""
+
+    accesses: tuple[ClientAccess, ...]
+    hourly: tuple[HourCount, ...]
+
+
+HOUR_US = 3_600_000_000
 
 
 def segment_rows(versions: Sequence[Version], real_paths: Mapping[int, str]) -> list[tuple[int, int, str, str,
@@ -83,13 +104,13 @@ def map_paths(url_paths: Sequence[str], segments: Sequence[tuple[int, int, str, 
 
 
 def attribute_accesses(store: CaseStore, versions: Sequence[Version], real_paths: Mapping[int, str],
-                       attributor: Attributor, web_root: str, url_prefix: str = "/") -> list[ClientAccess]:
-    """Counted accesses per version and client, attributed; deterministic order."""
+                       attributor: Attributor, web_root: str, url_prefix: str = "/") -> Attributed:
+    """Counted accesses per version and client (and per hour), attributed; deterministic order."""
     segments = segment_rows(versions, real_paths)
     urls = [r[0] for r in store.con.execute(f"SELECT DISTINCT path FROM access_unique WHERE {COUNTED}").fetchall()]
     pairs = map_paths(urls, segments, web_root, url_prefix)
     if not pairs:
-        return []
+        return Attributed(accesses=(), hourly=())
     seg_cols: dict[str, list[Any]] = {name: [row[i] for row in segments] for i, name in
                                       enumerate(("seg", "version_id", "path", "mask", "start_us", "end_us"))}
     seg_schema = {"seg": pl.Int64, "version_id": pl.Int64, "path": pl.Utf8, "mask": pl.Utf8,
@@ -102,19 +123,27 @@ def attribute_accesses(store: CaseStore, versions: Sequence[Version], real_paths
         con.execute("CREATE OR REPLACE TEMP TABLE pmap AS SELECT * FROM read_parquet(?)", [map_file])
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE hits AS
-        SELECT s.version_id, a.ip, a.user_agent, count(*) AS n, min(a.t_us) AS first_us, max(a.t_us) AS last_us
+        SELECT s.version_id, a.ip, a.user_agent, a.t_us // {HOUR_US} AS hour, count(*) AS n,
+               min(a.t_us) AS first_us, max(a.t_us) AS last_us
         FROM access_unique a JOIN pmap m ON a.path = m.url JOIN segs s ON s.seg = m.seg
         WHERE {COUNTED.replace('method', 'a.method').replace('status', 'a.status').replace('bytes', 'a.bytes')}
           AND (s.start_us IS NULL OR a.t_us >= s.start_us) AND (s.end_us IS NULL OR a.t_us < s.end_us)
         GROUP BY ALL""")
-    rows = con.execute("SELECT version_id, ip, user_agent, n, first_us, last_us FROM hits").fetchall()
+    rows = con.execute("SELECT version_id, ip, user_agent, hour, n, first_us, last_us FROM hits").fetchall()
     merged: dict[tuple[int, str, str, str, bool, str], list[int]] = {}
-    for version_id, ip, agent, n, first, last in rows:
+    hours: dict[tuple[int, str, int], int] = defaultdict(int)
+    for version_id, ip, agent, hour, n, first, last in rows:
         a = attributor.classify(ip, agent or "")
         key = (int(version_id), ip, a.kind, a.crawler, a.verified, a.note)
         acc = merged.setdefault(key, [0, first, last])
         acc[0] += int(n)
         acc[1], acc[2] = min(acc[1], first), max(acc[2], last)
+        hours[(int(version_id), a.kind, int(hour))] += int(n)
     con.execute("DROP TABLE IF EXISTS hits")
-    return sorted((ClientAccess(*key, *vals) for key, vals in merged.items()),
-                  key=lambda c: (c.version_id, c.first_us, c.ip, c.kind, c.crawler))
+    hourly = tuple(HourCount(version_id=v, kind=kind, hour_us=hour * HOUR_US, count=n)
+                   for (v, kind, hour), n in sorted(hours.items()))
+    made = (ClientAccess(version_id=v, ip=ip, kind=kind, crawler=crawler, verified=verified, note=note, count=n,
+                         first_us=first, last_us=last)
+            for (v, ip, kind, crawler, verified, note), (n, first, last) in merged.items())
+    ordered = sorted(made, key=lambda c: (c.version_id, c.first_us, c.ip, c.kind, c.crawler))
+    return Attributed(accesses=tuple(ordered), hourly=hourly)

@@ -104,6 +104,8 @@ class Attributor:
         self.rdns = dict(reverse_dns or {})
         self._detector: Any = None
         self._cache: dict[tuple[str, str], Attribution] = {}
+        # what a user agent claims does not depend on the address: thousands of addresses share a few agents
+        self._agents: dict[str, tuple[CrawlerSpec | None, str | None]] = {}
 
     def classify(self, ip: str, user_agent: str) -> Attribution:
         """The attribution of one request's address and user agent."""
@@ -117,9 +119,12 @@ class Attributor:
         address = _norm(ip)
         if address in self.owner:
             return Attribution(OWNER)
-        spec = self._claimed(user_agent)
+        claims = self._agents.get(user_agent)
+        if claims is None:
+            spec = self._claimed(user_agent)
+            claims = self._agents[user_agent] = (spec, self._generic_crawler(user_agent) if spec is None else None)
+        spec, name = claims
         if spec is None:
-            name = self._generic_crawler(user_agent)
             if name is None:
                 return Attribution(EXTERNAL)
             return self._verify(CrawlerSpec(name, (), (), ()), address)
@@ -175,30 +180,3 @@ def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 def _in_networks(ip: str, networks: tuple[IPNetwork, ...]) -> bool:
     address = _address(ip)
     return address is not None and any(address.version == n.version and address in n for n in networks)
-
-
-class AsnLookup:
-    """Provider names of addresses from a MaxMind-format ASN database (needs the maxminddb package)."""
-
-    def __init__(self, path: Path) -> None:
-        try:
-            import maxminddb
-        except ImportError as exc:
-            raise ConfigError("the case names an ASN database; install the maxminddb package to read it") from exc
-        try:
-            self._reader = maxminddb.open_database(str(path))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"ASN database {path} is not readable: {exc}") from exc
-
-    def provider(self, ip: str) -> str | None:
-        """``AS2516 KDDI CORPORATION`` or None when the address is not in the database."""
-        try:
-            record = self._reader.get(ip)
-        except ValueError:
-            return None
-        if not isinstance(record, dict):
-            return None
-        number, name = record.get("autonomous_system_number"), record.get("autonomous_system_organization")
-        if number is None and name is None:
-            return None
-        return f"AS{number} {name}".strip() if number is not None else str(name)

@@ -14,7 +14,7 @@
     path = "server/vsftpd.log*"
     timezone = "UTC"                 # optional per log (vsftpd logs in UTC unless use_localtime=YES)
     [[access_log]]
-    format = "combined"
+    format = "combined"              # combined | common | apache | nginx (+ mapping = { log_format = '…' })
     path = "server/access_log*"
     [server]
     web_root = "/home/user/public_html"
@@ -40,8 +40,12 @@ from mamori.errors import ConfigError
 from mamori.logs.driver import DEFAULT_TIMEZONE, resolve_timezone
 
 SERVER_FORMATS = ("vsftpd", "xferlog", "proftpd", "pureftpd", "csv", "auto")
-ACCESS_FORMATS = ("combined", "auto")
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+ACCESS_FORMATS = ("combined", "common", "apache", "nginx", "auto")
+#: Formats whose options come in the ``mapping`` table (csv: column names; apache/nginx: ``log_format``).
+MAPPED_FORMATS = ("csv", "apache", "nginx")
+# Any Unicode letters and digits (職員PC, 可搬HDD): the name is a label, never a path; "/" and "!" are
+# excluded because findings join it to the file's path with them, "." alone or ".." would read as a folder.
+_NAME = re.compile(r"^(?!\.{1,2}$)[\w.-]+$")
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,8 @@ def _evidence(entry: Any, index: int, base: Path) -> EvidenceSource:
         raise ConfigError(f"{where} must be a table with name and path")
     name = _text(entry, "name", where)
     if not _NAME.match(name):
-        raise ConfigError(f"evidence '{name}': name may hold only letters, digits, '_', '-' and '.'")
+        raise ConfigError(f"evidence '{name}': name may hold only letters, digits, '_', '-' and '.' "
+                          "(e.g. 職員PC or work_pc)")
     path = (base / _text(entry, "path", f"evidence '{name}'")).resolve()
     if not path.exists():
         raise ConfigError(f"evidence '{name}': path does not exist: {path}")
@@ -156,6 +161,11 @@ def _log(entry: Any, where: str, base: Path, tz: str, formats: tuple[str, ...]) 
         raise ConfigError(f"{where}: mapping must be a table of column names")
     if fmt == "csv" and not mapping:
         raise ConfigError(f"{where}: format csv needs a mapping table (time, path, action, …)")
+    if fmt in ("apache", "nginx"):
+        from mamori.logs.registry import make_format
+
+        # compiled now, so a wrong format string is a ConfigError before anything is imported
+        make_format(fmt, mapping=dict(mapping))
     own_tz = _text(entry, "timezone", where, default=tz)
     resolve_timezone(own_tz)
     year = entry.get("year")

@@ -14,16 +14,19 @@ import hashlib
 import json
 import posixpath
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from mamori.errors import ConfigError
 from mamori.extract.ocr import OcrOptions
-from mamori.investigate.access import ClientAccess, attribute_accesses
-from mamori.investigate.attribution import Attributor, load_crawler_data, load_reverse_dns
+from mamori.investigate.access import Attributed, attribute_accesses
+from mamori.investigate.attribution import OWNER, Attributor, load_crawler_data, load_reverse_dns
 from mamori.investigate.case import Case, load_case
+from mamori.investigate.case_records import CaseRecords
+from mamori.investigate.contacts import collect_contacts
 from mamori.investigate.evidence_index import (
     EvidenceFile,
     Hasher,
@@ -33,23 +36,26 @@ from mamori.investigate.evidence_index import (
     load_listing,
     sync_listing,
 )
-from mamori.investigate.findings import Findings, RunInfo, assemble
-from mamori.investigate.history import History, Segment, ServerEvent, Version, build_history
+from mamori.investigate.findings import CaseResults, Findings, ProviderInfo, RunInfo, assemble
+from mamori.investigate.history import History, ServerEvent, build_history
 from mamori.investigate.logimport import import_logs
 from mamori.investigate.matching import EvidenceIndex, Match, match_version, recover_real_paths
-from mamori.investigate.store import CaseStore, key_records
+from mamori.investigate.providers import load_provider_data, names
+from mamori.investigate.records import current, decode, payload
+from mamori.investigate.store import CaseStore
 from mamori.logs.driver import resolve_timezone
-from mamori.people.dedupe import DistinctPeople
 
 FINDINGS_NAME = "findings.json"
 
 
 def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | Path | None = None,
-                workers: int = 1, log_timezone: str | None = None,
+                workers: int = 1, log_timezone: str | None = None, contacts: bool = False,
                 progress: Callable[[str], None] | None = None) -> Findings:
     """Run (or continue) the investigation of *case_path* in *out_dir*; writes ``out_dir/findings.json``.
 
-    *log_timezone* overrides the case file's zone for log times that carry none."""
+    *log_timezone* overrides the case file's zone for log times that carry none. *contacts*: also collect
+    the names and addresses of the people in the leaked files into the (owner-only) store, for the
+    notification list; off by default because they are raw personal data."""
     case = load_case(case_path, log_timezone)
     out = Path(out_dir)
     note = progress or (lambda _msg: None)
@@ -69,7 +75,7 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
         clock = time.perf_counter()
         files_fp = _digest(_sources_fp(store, "server"), listing_fingerprint(store))
         saved = store.stage("files")
-        if saved is not None and saved[0] == files_fp:
+        if saved is not None and saved[0] == files_fp and current(saved[1]):
             history, matches = _files_from_json(saved[1])
         else:
             note("matching server files to evidence")
@@ -92,40 +98,51 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
                             case.url_prefix, json.dumps(crawler_data.as_of), _file_fp(case.crawler_ranges),
                             json.dumps(sorted(rdns.items())))
         saved = store.stage("access")
-        if saved is not None and saved[0] == access_fp:
-            real_paths = {int(k): v for k, v in saved[1]["real_paths"].items()}
-            accesses = [ClientAccess(*row) for row in saved[1]["accesses"]]
+        records = CaseRecords(store)
+        if saved is not None and saved[0] == access_fp and current(saved[1]):
+            real_paths = decode(dict[int, str], saved[1]["real_paths"])
+            attributed = records.attributed()
         else:
             note("attributing accesses")
-            real_paths, accesses = _access_stage(store, case, history, matches, owner_ips, Attributor(
+            real_paths, attributed = _access_stage(store, case, history, matches, owner_ips, Attributor(
                 owner_ips, crawler_data, rdns))
-            store.save_stage("access", access_fp, {"real_paths": {str(k): v for k, v in real_paths.items()},
-                                                   "accesses": [list(vars_of(a)) for a in accesses]})
+            records.save_attributed(attributed)  # before the stage: a kill between them redoes the stage
+            store.save_stage("access", access_fp, payload(real_paths=real_paths))
             stages.append("access")
         timings["access"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
         contents = load_contents(store, [m.sha256 for m in matches.values() if m.sha256])
-
-        def unique(shas: Iterable[str]) -> int:
-            people = DistinctPeople()
-            people.add_all(key_records(store.con, shas))
-            return people.count
-
-        findings = assemble(case.name, history.versions, matches, real_paths, contents, accesses, owner_ips,
-                            unique, resolve_timezone(case.log_timezone), case.web_root, case.url_prefix,
-                            _previous(previous), crawler_data.as_of)
+        providers = _providers(case, attributed)
+        findings = assemble(CaseResults(
+            case_name=case.name, versions=history.versions, matches=matches, real_paths=real_paths,
+            contents=contents, accesses=attributed.accesses, hourly=attributed.hourly, owner_ips=owner_ips,
+            unique_persons=records.distinct_persons,
+            tz=resolve_timezone(case.log_timezone), web_root=case.web_root, url_prefix=case.url_prefix,
+            previous=_previous(previous), crawler_as_of=crawler_data.as_of, log_requests=records.request_count(),
+            providers=providers))
         timings["findings"] = time.perf_counter() - clock
+        if contacts:
+            clock = time.perf_counter()
+            collect_contacts(records, findings.leaked, roots, on_item=lambda p: note(f"contacts {p}"))
+            timings["contacts"] = time.perf_counter() - clock
         problems = (*server.problems, *access.problems)
-        run = RunInfo((*server.imported, *access.imported), tuple(stages), inspected, hasher.bytes_read,
-                      problems, timings)
-        findings = Findings(**{**findings.__dict__, "run": run, "log_problems": (*server.failed, *access.failed)})
+        bad = sum(log.bad for log in records.log_files())
+        run = RunInfo(imported=(*server.imported, *access.imported), stages_run=tuple(stages), inspected=inspected,
+                      hashed_bytes=hasher.bytes_read, problems=problems, bad_lines=bad, timings=timings)
+        findings = replace(findings, run=run, log_problems=(*server.failed, *access.failed))
+        records.save_findings(findings)
     findings.write(out / FINDINGS_NAME)
     return findings
 
 
-def vars_of(a: ClientAccess) -> tuple[Any, ...]:
-    return (a.version_id, a.ip, a.kind, a.crawler, a.verified, a.note, a.count, a.first_us, a.last_us)
+def _providers(case: Case, attributed: Attributed) -> ProviderInfo:
+    """The network of every address that is not the owner's, from the first offline data set installed."""
+    data = load_provider_data(case.asn_database)
+    if data is None:
+        return ProviderInfo()
+    ips = {a.ip for a in attributed.accesses if a.kind != OWNER}
+    return ProviderInfo(source=data.source, as_of=data.as_of, names=names(data, sorted(ips)))
 
 
 def _digest(*parts: str) -> str:
@@ -183,7 +200,7 @@ def _files_stage(store: CaseStore, hasher: Hasher) -> tuple[History, dict[int, M
 
 
 def _access_stage(store: CaseStore, case: Case, history: History, matches: dict[int, Match],
-                  owner_ips: tuple[str, ...], attributor: Attributor) -> tuple[dict[int, str], list[ClientAccess]]:
+                  owner_ips: tuple[str, ...], attributor: Attributor) -> tuple[dict[int, str], Attributed]:
     from mamori.logs.urls import map_to_server_path
 
     served = [map_to_server_path(r[0], case.web_root, case.url_prefix) for r in store.con.execute(
@@ -193,33 +210,11 @@ def _access_stage(store: CaseStore, case: Case, history: History, matches: dict[
     return real_paths, accesses
 
 
-def _t(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _d(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def _files_to_json(history: History, matches: dict[int, Match]) -> dict[str, Any]:
-    return {
-        "login_ips": list(history.login_ips),
-        "versions": [[v.id, v.logged_path, v.path, v.size, _t(v.uploaded_at), v.upload_ip, _t(v.ended_at), v.ended_by,
-                      v.mask, [[s.path, _t(s.start), _t(s.end)] for s in v.segments],
-                      list(v.upload_key) if v.upload_key else None,
-                      [[a, b, _t(c)] for a, b, c in v.renames],
-                      list(v.path_key) if v.path_key else None] for v in history.versions],
-        "matches": [[m.version_id, m.match, m.reason, list(m.evidence), m.sha256, list(m.candidates), m.real_name]
-                    for m in matches.values()],
-    }
+    return payload(history=history, matches=tuple(matches.values()))
 
 
 def _files_from_json(data: dict[str, Any]) -> tuple[History, dict[int, Match]]:
-    versions = tuple(
-        Version(r[0], r[1], r[2], r[3], _d(r[4]), r[5], _d(r[6]), r[7], r[8],
-                tuple(Segment(p, _d(s), _d(e)) for p, s, e in r[9]), tuple(r[10]) if r[10] else None,
-                tuple((a, b, _d(c)) for a, b, c in r[11]),  # type: ignore[misc]
-                tuple(r[12]) if r[12] else None)
-        for r in data["versions"])
-    matches = {r[0]: Match(r[0], r[1], r[2], tuple(r[3]), r[4], tuple(r[5]), r[6]) for r in data["matches"]}
-    return History(versions, tuple(data["login_ips"])), matches
+    history = decode(History, data["history"])
+    matches = {m.version_id: m for m in decode(tuple[Match, ...], data["matches"])}
+    return history, matches

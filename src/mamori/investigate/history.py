@@ -50,7 +50,7 @@ class Segment:
     end: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Version:
     """One upload's content and its life on the server."""
 
@@ -103,9 +103,10 @@ def build_history(events: Iterable[ServerEvent], real_names: Mapping[EventKey, s
 
     def finish(entry: _Live, when: datetime | None, how: str | None) -> None:
         entry.segments.append(Segment(entry.path, entry.start, when))
-        done.append(Version(entry.id, entry.logged_path, entry.path, entry.size, entry.uploaded_at, entry.ip,
-                            when, how, entry.mask, tuple(entry.segments), entry.key, tuple(entry.renames),
-                            entry.path_key))
+        done.append(Version(id=entry.id, logged_path=entry.logged_path, path=entry.path, size=entry.size,
+                            uploaded_at=entry.uploaded_at, upload_ip=entry.ip, ended_at=when, ended_by=how,
+                            mask=entry.mask, segments=tuple(entry.segments), upload_key=entry.key,
+                            renames=tuple(entry.renames), path_key=entry.path_key))
 
     def unknown(path: str, mask: str) -> _Live:
         nonlocal next_id

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from mamori.errors import LogFormatError
-from mamori.investigate.case import LogSource
+from mamori.investigate.case import MAPPED_FORMATS, LogSource
 from mamori.investigate.overlap import mark_overlaps
 from mamori.investigate.store import CaseStore
 from mamori.logs.accesscols import AccessColumns
@@ -159,7 +159,7 @@ def _delete_source(con: Any, kind: str, source_id: int) -> None:
 def _import_file(store: CaseStore, kind: str, source: LogSource, path: Path, sha: str, content: str,
                  stat: Any, replace: int | None) -> tuple[int, int, list[str]]:
     fmt_name = detect_format(path) if source.format == "auto" else source.format
-    fmt = make_format(fmt_name, mapping=source.mapping) if fmt_name == "csv" else make_format(fmt_name)
+    fmt = make_format(fmt_name, mapping=source.mapping) if fmt_name in MAPPED_FORMATS else make_format(fmt_name)
     if fmt.kind != kind:
         raise LogFormatError(f"{path.name} is a {fmt.kind} log ({fmt_name}), listed as a {kind} log in the case")
     # combined/common access logs are split column-wise (no Python object per line), parsed before the

@@ -23,7 +23,7 @@ from mamori.logs.text import to_bytes
 MTIME_SLACK = timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Match:
     """How one version matched: the evidence copies, their content, exact|ambiguous|none and why."""
 
@@ -67,12 +67,13 @@ def match_version(version: Version, index: EvidenceIndex, hash_of: Callable[[Evi
     named = index.named(logged_name, mask)
     if not named:
         how = f"no recovered file is named like {logged_name!r}" + (" (masked name)" if mask else "")
-        return Match(version.id, "none", how)
+        return Match(version_id=version.id, match="none", reason=how)
     if version.size is not None:
         fitting = [f for f in named if f.size == version.size]
         if not fitting:
-            return Match(version.id, "none", f"{len(named)} recovered file(s) have the name but none has the "
-                                             f"uploaded size of {version.size} bytes")
+            return Match(version_id=version.id, match="none",
+                         reason=f"{len(named)} recovered file(s) have the name but none has the "
+                                f"uploaded size of {version.size} bytes")
         basis = "name and size"
     else:
         fitting, basis = named, "name only (the log gives no size)"
@@ -87,11 +88,11 @@ def match_version(version: Version, index: EvidenceIndex, hash_of: Callable[[Evi
         (sha, copies), = groups.items()
         real = _common_name(copies) if mask else None
         recovered = " (recovered from deleted files on a disk image)" if all(f.deleted for f in copies) else ""
-        return Match(version.id, "exact", f"matched by {basis}{recovered}", tuple(sorted(f.label for f in copies)),
-                     sha, (), real)
+        return Match(version_id=version.id, match="exact", reason=f"matched by {basis}{recovered}",
+                     evidence=tuple(sorted(f.label for f in copies)), sha256=sha, real_name=real)
     labels = tuple(sorted(f.label for f in hashed))
-    return Match(version.id, "ambiguous", f"{len(groups)} different recovered files fit by {basis}",
-                 candidates=labels)
+    return Match(version_id=version.id, match="ambiguous",
+                 reason=f"{len(groups)} different recovered files fit by {basis}", candidates=labels)
 
 
 def _still_masked(version: Version) -> bool:

@@ -87,3 +87,13 @@ class CombinedFormat(BaseFormat):
         return AccessEvent(when, ip, req.method, req.target, req.path, req.query, int(status) if status != "-" else 0,
                            int(size) if size != "-" else None, logged_text(referer), logged_text(agent), vhost or "",
                            "" if user == "-" else user, req.protocol, req.encoding, ctx.source, ctx.line)
+
+
+class CommonFormat(CombinedFormat):
+    """The common log format (combined without referer and user agent): the same parser, by its own name.
+
+    Not sniffed: ``combined`` already reads common lines when the format is detected.
+    """
+
+    name = "common"
+    sniffable = False

@@ -11,6 +11,15 @@ FTP commands become events: STOR/STOU/APPE upload, RETR download, DELE delete, M
 Names are the command arguments as the client sent them; relative ones are resolved against the
 last successful CWD of that address when the log has CWD lines (``ExtendedLog … ALL``). Fields
 appended after ``%b`` are ignored.
+
+ProFTPD's syslog form is read too: ``ExtendedLog syslog:info ALL default`` writes the same lines behind a
+syslog prefix, and the session messages give log-ins and failed log-ins::
+
+    Apr 11 10:15:01 www1 proftpd[2345]: 203.0.113.5 UNKNOWN user [11/Apr/2015:10:15:01 +0900] "STOR a.csv" 226 5
+    Apr 11 10:14:58 www1 proftpd[2345]: www1 (203.0.113.5[203.0.113.5]) - USER user: Login successful.
+    Apr 11 10:14:40 www1 proftpd[2345]: www1 (203.0.113.5[203.0.113.5]) - USER bob (Login failed): Incorrect …
+
+Other session messages and the lines of other programs in the same syslog file carry no event.
 """
 
 from __future__ import annotations
@@ -21,11 +30,17 @@ import re
 from mamori.logs.base import BaseFormat, ParseContext, bad
 from mamori.logs.events import FileEvent
 from mamori.logs.text import decode_name
+from mamori.logs.timeparse import MONTHS
 
 _LINE = re.compile(
     r'(?P<ip>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>[^\]]+)\] "(?P<req>.*)" (?P<status>\d{3}|-) (?P<bytes>\d+|-)'
     r"(?: .*)?"
 )
+_SYSLOG = re.compile(
+    r"(?:(?P<sdate>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)|(?P<iso>\d{4}-\d\d-\d\dT\S+)) \S+ "
+    r"(?P<prog>[^\s:\[]+)(?:\[\d+\])?: (?P<msg>.*)"
+)
+_SESSION = re.compile(r"\S+ \((?:[^\[)]*)\[(?P<ip>[^\]]+)\]\) - USER (?P<user>\S+)(?P<failed> \(Login failed\))?: .*")
 _COMMANDS = {"STOR": "upload", "STOU": "upload", "APPE": "upload", "RETR": "download", "DELE": "delete",
              "MKD": "mkdir", "XMKD": "mkdir", "RMD": "rmdir", "XRMD": "rmdir"}
 _CWD = frozenset({"CWD", "XCWD"})
@@ -40,7 +55,10 @@ class ProftpdFormat(BaseFormat):
     def parse_line(self, line: str, ctx: ParseContext) -> FileEvent | None:
         m = _LINE.fullmatch(line)
         if m is None:
-            raise bad("not a ProFTPD ExtendedLog line (%h %l %u %t \"%r\" %s %b)")
+            syslog = _SYSLOG.fullmatch(line)
+            if syslog is None:
+                raise bad("not a ProFTPD ExtendedLog line (%h %l %u %t \"%r\" %s %b) nor ProFTPD syslog")
+            return self._syslog(syslog, ctx)
         when = ctx.times.clf(m.group("time"))
         if when is None:
             raise bad("bad ProFTPD timestamp")
@@ -80,6 +98,25 @@ class ProftpdFormat(BaseFormat):
         size = int(size_text) if size_text != "-" else None
         return FileEvent(when, action, path, None, size, ip, user, ok, raw_name_bytes=raw, source=ctx.source,
                          line=ctx.line)
+
+
+    def _syslog(self, m: re.Match[str], ctx: ParseContext) -> FileEvent | None:
+        if m.group("prog") != "proftpd":
+            return None
+        message = m.group("msg")
+        if _LINE.fullmatch(message):
+            return self.parse_line(message, ctx)
+        session = _SESSION.fullmatch(message)
+        if session is None:
+            return None  # session opened/closed, notices
+        sdate = m.group("sdate")
+        when = (ctx.times.syslog(sdate, ctx.year_for(MONTHS.get(sdate[:3], 0))) if sdate is not None
+                else ctx.times.iso(m.group("iso")))
+        if when is None:
+            raise bad("bad syslog timestamp")
+        ok = session.group("failed") is None
+        return FileEvent(when, "login" if ok else "login_fail", "", None, None, session.group("ip"),
+                         session.group("user"), ok, source=ctx.source, line=ctx.line)
 
 
 def _resolve(arg: str, state: dict[str, object], ip: str) -> str:

@@ -9,7 +9,9 @@
     Apr 11 10:15:01 host pure-ftpd[123]: (user@203.0.113.5) [INFO] Deleted /home/user/public_html/a.csv
 
 The transfer log records uploads and downloads only; deletions come from syslog, which also gives
-uploads/downloads (``… uploaded  (68123 bytes, …)``) and log-ins. Lines of other programs in a syslog
+uploads/downloads (``… uploaded  (68123 bytes, …)``), renames (``File successfully renamed or moved:
+[old]->[new]``, names as the client gave them) and log-ins. Syslog writes the home folder and the name with
+``//`` between them; it is read as one ``/``. Lines of other programs in a syslog
 file are skipped. Pure-FTPd's own xferlog style is read by the ``xferlog`` format.
 """
 
@@ -34,6 +36,7 @@ _SYSLOG = re.compile(
 _MESSAGE = re.compile(r"\((?P<user>[^@)]*)@(?P<ip>[^)]*)\) \[(?P<level>[A-Z]+)\] (?P<text>.*)")
 _DELETED = re.compile(r"Deleted (?P<a>.+)|(?P<b>.+) deleted")
 _TRANSFER = re.compile(r"(?P<path>.+) (?P<dir>uploaded|downloaded) +\((?P<size>\d+) bytes, [^)]*\)")
+_RENAMED = re.compile(r"File successfully renamed or moved: \[(?P<old>.+)\]->\[(?P<new>.+)\]")
 _LOGGED_IN = re.compile(r"(?P<user>\S+) is now logged in")
 _AUTH_FAILED = re.compile(r"Authentication failed for user \[(?P<user>.*)\]")
 
@@ -106,15 +109,21 @@ class PureftpdFormat(BaseFormat):
         ip, user, text = message.group("ip"), _user(message.group("user")), message.group("text")
         found = _DELETED.fullmatch(text)
         if found:
-            path, raw = decode_name(found.group("a") or found.group("b"))
+            path, raw = decode_name(_squash(found.group("a") or found.group("b")))
             return FileEvent(when, "delete", path, None, None, ip, user, True, raw_name_bytes=raw,
                              source=ctx.source, line=ctx.line)
         found = _TRANSFER.fullmatch(text)
         if found:
-            path, raw = decode_name(found.group("path"))
+            path, raw = decode_name(_squash(found.group("path")))
             action = "upload" if found.group("dir") == "uploaded" else "download"
             return FileEvent(when, action, path, None, int(found.group("size")), ip, user, True,
                              raw_name_bytes=raw, source=ctx.source, line=ctx.line)
+        found = _RENAMED.fullmatch(text)
+        if found:
+            old, raw = decode_name(_squash(found.group("old")))
+            new, _ = decode_name(_squash(found.group("new")))
+            return FileEvent(when, "rename", old, new, None, ip, user, True, raw_name_bytes=raw,
+                             source=ctx.source, line=ctx.line)
         found = _LOGGED_IN.fullmatch(text)
         if found:
             return FileEvent(when, "login", "", None, None, ip, found.group("user"), True, source=ctx.source,
@@ -124,6 +133,11 @@ class PureftpdFormat(BaseFormat):
             return FileEvent(when, "login_fail", "", None, None, ip, found.group("user"), False,
                              source=ctx.source, line=ctx.line)
         return None
+
+
+def _squash(path: str) -> str:
+    """Pure-FTPd's syslog joins the home folder and the name with "//" (``/home/u//a.csv``): one slash."""
+    return re.sub(r"/{2,}", "/", path)
 
 
 def _user(text: str) -> str:

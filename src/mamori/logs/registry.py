@@ -19,6 +19,9 @@ BUILTIN_LOG_FORMATS: tuple[str, ...] = (
     "mamori.logs.pureftpd:PureftpdFormat",
     "mamori.logs.proftpd:ProftpdFormat",
     "mamori.logs.combined:CombinedFormat",
+    "mamori.logs.combined:CommonFormat",
+    "mamori.logs.template:ApacheTemplateFormat",
+    "mamori.logs.template:NginxTemplateFormat",
     "mamori.logs.csvmap:CsvMapFormat",
 )
 SAMPLE_LINES = 200

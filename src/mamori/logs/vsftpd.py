@@ -13,6 +13,11 @@ Renames: vsftpd writes both (absolute) names in one quoted string separated by o
 is made at a space followed by "/"; when several exist (a directory name ending in a space), the
 split giving both names the same directory wins, else the one sharing the longest prefix. Names
 without a leading "/" (very old vsftpd) are split after the first part that ends in an extension.
+
+With ``log_ftp_protocol=YES`` every command and reply is logged (``FTP command:``, ``FTP response:``). A
+multi-line reply (FEAT, HELP, a banner) is written as one quoted string with its line breaks, so the file
+has lines of the reply alone (`` EPRT``, ``211 End"``, or just ``"``). Such a line continues the open quote of
+the entry before it: it carries no event and is not a bad line.
 """
 
 from __future__ import annotations
@@ -53,9 +58,17 @@ class VsftpdFormat(BaseFormat):
     def parse_line(self, line: str, ctx: ParseContext) -> FileEvent | None:
         m = _LINE.fullmatch(line)
         if m is None:
+            if ctx.state.get("open_quote"):
+                # a line of a multi-line protocol reply; the quote closes on the line that ends with '"'
+                ctx.state["open_quote"] = not line.rstrip("\r").endswith('"')
+                return None
             raise bad("not a vsftpd log line")
         what = m.group("what")
+        ctx.state["open_quote"] = False
         if what in _NO_EVENT:
+            if what in ("FTP response", "FTP command"):
+                rest = m.group("rest")
+                ctx.state["open_quote"] = rest.startswith(', "') and (len(rest) < 4 or not rest.endswith('"'))
             return None
         action = _ACTIONS.get(what)
         if action is None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import cast
 
 from mamori.errors import ConfigError
 from mamori.logs.events import AccessEvent, FileEvent
@@ -55,6 +56,7 @@ CLIENTS = {
     "bing": (BING_IP, UA["bing"], "crawler"),
 }
 START = datetime(2015, 4, 1, 9, 0, tzinfo=JST)
+VISITED = "facilities"  # the public list of facilities: no personal data, read by many
 DELETION = datetime(2015, 6, 25, 10, 0, tzinfo=JST)
 END = datetime(2015, 6, 30, 23, 0, tzinfo=JST)
 
@@ -83,7 +85,10 @@ class CaseTruth:
     crawled_only: list[str] = field(default_factory=list)
     server_files: dict[str, dict[str, object]] = field(default_factory=dict)
     owner_ips: list[str] = field(default_factory=list)
+    # accesses to the files with personal data (DESIGN.md); all_requests: to every server file, and every line
     access_totals: dict[str, int] = field(default_factory=lambda: {"external": 0, "crawler": 0, "owner": 0})
+    all_requests: dict[str, int] = field(default_factory=lambda: {"external": 0, "crawler": 0, "owner": 0,
+                                                                  "requests": 0})
     unique_persons_leaked: int = 0
     evidence_files: int = 0
     access_lines: int = 0
@@ -254,11 +259,13 @@ def _access(versions: Sequence[tuple[PlannedFile, int, datetime, frozenset[int],
             if who in ("mobile", "cable"):
                 after = DELETION + timedelta(days=1, hours=rng.randrange(48))
                 out.append(_line(after, ip, "GET", url, 404, 209, agent))
-        for klass, n in counts.items():
-            truth.access_totals[klass] += n
         server_path = f"{WEB_ROOT}/{planned.server_rel}"
         stamp = upload.isoformat()
         pii = bool(people)
+        for klass, n in counts.items():
+            truth.all_requests[klass] += n
+            if pii:
+                truth.access_totals[klass] += n
         truth.server_files[f"{server_path}@{stamp}"] = {
             "match": {"ambiguous": "ambiguous", "none": "none"}.get(planned.kind, "exact"),
             "pii": pii if planned.kind not in ("ambiguous", "none") else None, "persons": len(people),
@@ -274,21 +281,36 @@ def _access(versions: Sequence[tuple[PlannedFile, int, datetime, frozenset[int],
             truth.crawled_only.append(server_path)
     truth.crawled_only.sort()
     truth.unique_persons_leaked = len(people_leaked)
-    _noise(out, total - len(out), rng, truth)
+    visited = next(((p, size, upload) for p, size, upload, *_ in versions if p.key == VISITED), None)
+    _noise(out, total - len(out), rng, truth, visited)
+    truth.all_requests["requests"] = len(out)
     out.sort(key=lambda t: t[0])
     return out
 
 
-def _noise(out: list[tuple[datetime, str]], count: int, rng: random.Random, truth: CaseTruth) -> None:
-    """Visitors to paths that are not server files (404s, robots.txt, favicon): never counted."""
+def _noise(out: list[tuple[datetime, str]], count: int, rng: random.Random, truth: CaseTruth,
+           visited: tuple[PlannedFile, int, datetime] | None) -> None:
+    """Visitors: 404s for paths that are not server files (never counted) and, one line in four, many
+    addresses reading the public list of facilities (no personal data: counted in ``all_requests`` only)."""
     targets = ("/robots.txt", "/favicon.ico", "/old/index.php", "/wp-login.php", "/img/logo.png")
     span = (END - START).total_seconds()
     for i in range(max(0, count)):
-        when = START + timedelta(seconds=int(rng.random() * span))
+        fraction = rng.random()
+        when = START + timedelta(seconds=int(fraction * span))
         ip = f"{rng.choice((1, 27, 49, 60, 110, 114, 180, 182, 210, 219))}.{rng.randrange(256)}.{rng.randrange(256)}." \
              f"{1 + rng.randrange(254)}"
         agent = UA["google"] if i % 50 == 0 else UA["cable"]
-        out.append(_line(when, ip if i % 50 else GOOGLE_IP, "GET", rng.choice(targets), 404, 209, agent))
+        target = rng.choice(targets)
+        if visited is not None and i % 4 == 1:
+            planned, size, upload = visited
+            start = upload + timedelta(minutes=5)
+            when = start + timedelta(seconds=int(fraction * (DELETION - start).total_seconds()))
+            out.append(_line(when, ip, "GET", "/" + planned.server_rel, 200, size, agent))
+            entry = truth.server_files[f"{WEB_ROOT}/{planned.server_rel}@{upload.isoformat()}"]
+            entry["external_accesses"] = cast(int, entry["external_accesses"]) + 1
+            truth.all_requests["external"] += 1
+            continue
+        out.append(_line(when, ip if i % 50 else GOOGLE_IP, "GET", target, 404, 209, agent))
 
 
 def _line(when: datetime, ip: str, method: str, url: str, status: int, body: int | None, agent: str,
