@@ -34,7 +34,7 @@ class ServerClient:
             "Authorization": f"Bearer {self.token}", "Accept": "application/json",
             **({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 (http/https only)
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
                 status, raw = answer.status, answer.read(_MAX_ANSWER)
         except urllib.error.HTTPError as error:
             status, raw = error.code, error.read(_MAX_ANSWER)
@@ -54,9 +54,9 @@ class ServerClient:
             raise AgentError(f"{method} {path}: the server answered {status}: {answer.get('message', answer)}")
         return answer
 
-    def send(self, path: str, body: bytes, key: str) -> tuple[int, dict[str, Any]]:
-        """POST a queued report with its idempotency key, signed with the endpoint's key."""
-        headers = {"Idempotency-Key": key}
+    def send(self, path: str, body: bytes, key: str | None) -> tuple[int, dict[str, Any]]:
+        """POST a report (with its idempotency key, if any), signed with the endpoint's key."""
+        headers = {"Idempotency-Key": key} if key is not None else {}
         if self.signer is not None:
             headers[SIGNATURE_HEADER] = sign_report(path, json.loads(body), self.signer)
         return self.call("POST", path, body, headers)

@@ -154,25 +154,25 @@ def check_sources(grant: Grant, source: Path, threads: int = 2) -> list[tuple[Pu
     present: set[PurePosixPath] = set()
     for dirpath, dirnames, filenames in os.walk(source):
         dirnames.sort()
-        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            present.add(PurePosixPath(Path(dirpath, name).relative_to(source).as_posix()))
+        for found in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            present.add(PurePosixPath(Path(dirpath, found).relative_to(source).as_posix()))
     if added := sorted(present - set(wanted)):
         raise ExportRefused("file_added", ", ".join(str(a) for a in added[:5]))
     if missing := sorted(set(wanted) - present):
         raise ExportRefused("file_missing", ", ".join(str(m) for m in missing[:5]))
     entries = sorted(wanted.items())
-    for name, (_, size) in entries:
-        target = source / name
+    for rel, (_, size) in entries:
+        target = source / rel
         if target.is_symlink() or not target.is_file():
-            raise ExportRefused("file_added", f"{name} is not a regular file")
+            raise ExportRefused("file_added", f"{rel} is not a regular file")
         if target.stat().st_size != size:
-            raise ExportRefused("file_changed", f"{name}: {target.stat().st_size} bytes, approved {size}")
+            raise ExportRefused("file_changed", f"{rel}: {target.stat().st_size} bytes, approved {size}")
     with ThreadPoolExecutor(max_workers=threads) as pool:
         hashes = list(pool.map(lambda e: hash_file(source / e[0]), entries))
-    for (name, (sha, size)), (got, got_size) in zip(entries, hashes, strict=True):
+    for (rel, (sha, size)), (got, got_size) in zip(entries, hashes, strict=True):
         if got != sha or got_size != size:
-            raise ExportRefused("file_changed", str(name))
-    return [(name, source / name, sha, size) for name, (sha, size) in entries]
+            raise ExportRefused("file_changed", str(rel))
+    return [(rel, source / rel, sha, size) for rel, (sha, size) in entries]
 
 
 def remove_stale(mount: Path) -> list[str]:

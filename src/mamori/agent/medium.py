@@ -77,9 +77,10 @@ class MediumProbe:
         best: MountEntry | None = None
         for entry in entries:
             point = entry.mount_point.rstrip("/") or "/"
-            if target == point or target.startswith(point.rstrip("/") + "/"):
-                if best is None or len(point) >= len(best.mount_point.rstrip("/") or "/"):
-                    best = entry
+            inside = target == point or target.startswith(point.rstrip("/") + "/")
+            # The deepest mount point wins; among equal ones the last (the mount on top).
+            if inside and (best is None or len(point) >= len(best.mount_point.rstrip("/") or "/")):
+                best = entry
         if best is None:
             raise ExportRefused("medium_unknown", f"{path} is not on any mounted file system")
         return best

@@ -18,7 +18,8 @@ REASONS: dict[str, tuple[str, str]] = {
                        "cannot tell which medium is at this mount point (not a USB medium, or not connected)"),
     "file_changed": ("承認後にファイルが変更されています。変更後の内容で申請し直してください。",
                      "a file was changed after approval; submit a new request with the new content"),
-    "file_added": ("承認されていないファイルが含まれています。承認されたファイルだけを置いたフォルダを指定してください。",
+    "file_added": ("承認されていないファイルが含まれています。"
+                   "承認されたファイルだけを置いたフォルダを指定してください。",
                    "the folder holds files that were not approved; point to a folder with only the approved files"),
     "file_missing": ("承認されたファイルが見つかりません。", "an approved file is missing"),
     "server_key_changed": ("サーバーの署名鍵が登録時と異なります。管理者に確認のうえ登録し直してください。",

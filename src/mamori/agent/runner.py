@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +12,8 @@ from typing import Any
 
 from mamori.agent import grant as grants
 from mamori.agent.client import ServerClient
-from mamori.agent.export import ExportResult, Exporter, Writer, remove_stale, write_receipt
-from mamori.agent.home import AgentConfig, AgentHome, fingerprint
+from mamori.agent.export import Exporter, ExportResult, Writer, remove_stale, write_receipt
+from mamori.agent.home import AgentConfig, AgentHome, fingerprint, write_private
 from mamori.agent.medium import MediumProbe
 from mamori.agent.queue import EventQueue, FlushResult, QueuedEvent, Unreachable
 from mamori.agent.refusal import AgentError, ExportRefused
@@ -91,19 +91,15 @@ class Agent:
 
     def _refused(self, refusal: ExportRefused, grant_source: str, mount: Path) -> None:
         medium: dict[str, str] = {}
-        try:
+        with contextlib.suppress(ExportRefused):
             medium = self.probe.identify(mount).as_grant()
-        except ExportRefused:
-            pass
         grant_id = grant_source if not Path(grant_source).is_file() else Path(grant_source).name
         self.queue.enqueue("/api/device-events", {
             **medium, "kind": "write_refused", "occurred_at": _now(),
             "details": {"reason": refusal.code, "detail": refusal.detail[:500], "grant": grant_id[:200]}},
             "write_refused")
-        try:
+        with contextlib.suppress(AgentError):
             self.sync_queue()
-        except AgentError:
-            pass
 
     def _on_done(self, event: QueuedEvent, answer: dict[str, Any]) -> None:
         """Keep the receipt of an executed report, on this PC and beside the export on the medium."""
@@ -111,8 +107,6 @@ class Agent:
         if not event.path.endswith("/executed") or not isinstance(receipt, dict):
             return
         grant_id = event.path.split("/")[-2]
-        from mamori.agent.home import write_private
-
         write_private(self.home.receipt_path(grant_id), json.dumps(receipt, ensure_ascii=False).encode())
         entry = self.ledger.state(grant_id) or {}
         if entry.get("folder"):
@@ -142,7 +136,7 @@ class Agent:
                 "agent_version": _version()}
         raw = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
         try:
-            status, answer = self.client.send("/api/endpoint-status", raw, f"status-{_now_ns()}")
+            status, answer = self.client.send("/api/endpoint-status", raw, None)
         except Unreachable:
             return False
         if status >= 300:
@@ -176,7 +170,7 @@ class Agent:
                 "queued": len(self.queue.pending()), "sent": len(self.queue.finished("done")),
                 "refused_by_server": self.queue.finished("failed"),
                 "policy_version": self.policy_version(),
-                "exports": sorted((p.stem for p in (self.home.path / "ledger").glob("*.json")))}
+                "exports": sorted(p.stem for p in (self.home.path / "ledger").glob("*.json"))}
 
 
 def cleanup_medium(mount: Path) -> list[str]:
@@ -184,20 +178,13 @@ def cleanup_medium(mount: Path) -> list[str]:
     return remove_stale(mount)
 
 
-def make_agent(home: Path, writer: Writer | None = None, lang: str = "ja",
-               progress: Callable[[str], None] | None = None) -> Agent:
+def make_agent(home: Path, writer: Writer | None = None, lang: str = "ja") -> Agent:
     """The agent of `home` (the default writer copies with the kernel and syncs the file system)."""
     return Agent(AgentHome(home), writer or Writer(), lang)
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _now_ns() -> int:
-    import time
-
-    return time.time_ns()
 
 
 def _version() -> str:

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from mamori import __version__
-from mamori.cli import audit_cmd, demo_cmd, find_cmd, guard_cmd, investigate_cmd, synth_cmd
+from mamori.cli import agent_cmd, audit_cmd, demo_cmd, find_cmd, guard_cmd, investigate_cmd, synth_cmd
 from mamori.cli.common import handle_errors
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.command("investigate")(investigate_cmd.investigate)
 app.add_typer(synth_cmd.app, name="synth")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(guard_cmd.app, name="guard")
+app.add_typer(agent_cmd.app, name="agent")
 
 
 @app.command("version")

@@ -42,6 +42,8 @@ urlpatterns = [
     path("api/grant-key", api.grant_key),
     path("api/exports/<str:grant_id>/executed", api.executed),
     path("api/device-events", api.device_events),
+    path("api/enrol", api.enrol),
+    path("api/endpoint-status", api.endpoint_status),
     path("api/openapi.json", api.openapi),
     re_path(r"^api/(?P<path>.*)$", api.not_found),
 ]
