@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from mamori.guard.accounts import views as accounts
+from mamori.guard.api import pages as endpoints
 from mamori.guard.api import views as api
 from mamori.guard.auditlog import views as audit
 from mamori.guard.exports import views as exports
@@ -35,6 +36,9 @@ urlpatterns = [
     path("media/", media.media_list),
     path("media/register/", media.register),
     path("media/<int:pk>/transition/", media.transition),
+    path("endpoints/", endpoints.endpoint_list),
+    path("endpoints/<int:pk>/", endpoints.endpoint_events),
+    path("media/<int:pk>/events/", endpoints.medium_events),
     path("audit/", audit.search_view),
     path("audit/csv/", audit.csv_view),
     path("audit/xlsx/", audit.xlsx_view),
