@@ -51,9 +51,10 @@ def _unescape(field: str) -> str:
 def parse_mountinfo(text: str) -> list[MountEntry]:
     """The entries of a mountinfo table; malformed lines are skipped (the kernel never writes them)."""
     entries: list[MountEntry] = []
-    for line in text.splitlines():
+    # Only "\n" ends a line and only " " separates fields: other bytes of a path appear as they are.
+    for line in text.split("\n"):
         left, sep, right = line.partition(" - ")
-        fields, tail = left.split(), right.split()
+        fields, tail = left.split(" "), right.split(" ")
         if not sep or len(fields) < 5 or len(tail) < 2 or ":" not in fields[2]:
             continue
         entries.append(MountEntry(fields[2], _unescape(fields[4]), tail[0], _unescape(tail[1])))
