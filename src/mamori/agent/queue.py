@@ -29,7 +29,7 @@ from mamori.agent.home import fsync_dir, write_private
 from mamori.agent.refusal import AgentError
 
 FOLDERS = ("tmp", "pending", "done", "failed")
-_KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+_KEY = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}", re.ASCII)
 
 
 class Unreachable(AgentError):
@@ -86,11 +86,11 @@ class EventQueue:
 
     def enqueue(self, path: str, body: dict[str, Any], kind: str, key: str | None = None) -> str:
         """Queue `body` for `path`; durable when this returns. The key is returned (and is the event's id)."""
-        if key is not None and self.has(key):
-            return key  # a retry after a crash: the first enqueue of this key stands
-        key = key or str(uuid.uuid4())
+        key = str(uuid.uuid4()) if key is None else key
         if not _KEY.fullmatch(key):
             raise AgentError(f"an event key is 1-100 letters, digits, '.', '_' or '-' (got {key!r})")
+        if self.has(key):
+            return key  # a retry after a crash: the first enqueue of this key stands
         raw = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
         name = f"{time.time_ns():020d}-{key}"
         event = QueuedEvent(key, path, raw, kind, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
