@@ -58,7 +58,7 @@ def source_files(folder: Path, count: int = 3, rows: int = 8, seed: int = 1) -> 
     folder.mkdir(parents=True, exist_ok=True)
     people = generate_residents(rows + 5, seed)
     entries = []
-    for n, kind in zip(range(count), ["resident_list", "voter_list", "household_list", "care_need_list"] * count,
+    for n, kind in zip(range(count), ["resident_list", "voter_list", "household_list", "mailing_labels"] * count,
                        strict=False):
         data = render(make_document(kind, people, rows=rows, seed=seed + n), "csv", "utf-8")
         name = f"名簿_{n:02d}.csv"

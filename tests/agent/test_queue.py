@@ -98,7 +98,7 @@ class QueueMachine(RuleBasedStateMachine):
         first = sorted((self.root / "pending").iterdir())[0]
         data = json.loads(first.read_bytes())
         if not self.server.down:
-            status, answer = self.server.send(data["path"], data["body"].encode(), data["key"])
+            status, _ = self.server.send(data["path"], data["body"].encode(), data["key"])
             (self.root / "done" / f"{data['key']}.json").write_text(json.dumps({"key": data["key"], "status": status}))
             self.queue = EventQueue(self.root)
 

@@ -67,6 +67,7 @@ class Agent:
         """Export one grant (see mamori.agent.export); a refusal is queued as an event and re-raised."""
         try:
             online = grants.check_server_key(self.config, self.client)
+            self._refuse_spent_id(grant_source)
             grant = grants.load(grant_source, self.config, self.client, online)
             entry = self.ledger.state(grant.grant_id)
             if entry is not None and entry.get("state") == "written":
@@ -88,6 +89,14 @@ class Agent:
             "written", key=f"written-{result.grant_id}")
         self.ledger.finish(grant, {"folder": str(result.folder), "files": len(result.files)})
         return result, self.sync_queue() if online else FlushResult(0, 0, len(self.queue.pending()), "offline")
+
+    def _refuse_spent_id(self, grant_source: str) -> None:
+        # A grant id this PC already wrote is gone from the server's list: say "used", not "not found".
+        if Path(grant_source).is_file() or not grant_source.replace("-", "").isalnum():
+            return
+        entry = self.ledger.state(grant_source)
+        if entry is not None and entry.get("state") == "written":
+            raise ExportRefused("used", f"written on {entry.get('written_at', '?')} from this PC")
 
     def _refused(self, refusal: ExportRefused, grant_source: str, mount: Path) -> None:
         medium: dict[str, str] = {}
