@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -64,7 +66,17 @@ class Agent:
         self.probe = MediumProbe(Path(self.config.sysfs_root), Path(self.config.mountinfo))
 
     def export(self, grant_source: str, source: Path, mount: Path) -> tuple[ExportResult, FlushResult]:
-        """Export one grant (see mamori.agent.export); a refusal is queued as an event and re-raised."""
+        """Export one grant (see mamori.agent.export); a refusal is queued as an event and re-raised.
+
+        One export at a time per PC (a lock in the home): the clean-up of a killed export's leftovers on
+        the medium must never remove the folder of one still running.
+        """
+        with open(self.home.path / "export.lock", "a+b") as lock:
+            os.chmod(lock.name, 0o600)
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            return self._export(grant_source, source, mount)
+
+    def _export(self, grant_source: str, source: Path, mount: Path) -> tuple[ExportResult, FlushResult]:
         try:
             online = grants.check_server_key(self.config, self.client)
             self._refuse_spent_id(grant_source)
