@@ -26,13 +26,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "agent"))
-from agent_helpers import fake_usb, grant_envelope  # noqa: E402
+from agent_helpers import fake_usb, grant_envelope
 
-from mamori.agent.export import Exporter, Writer  # noqa: E402
-from mamori.agent.grant import Grant, Ledger  # noqa: E402
-from mamori.agent.home import AgentHome  # noqa: E402
-from mamori.agent.medium import MediumProbe  # noqa: E402
-from mamori.audit.checkpoint import generate_signer  # noqa: E402
+from mamori.agent.export import Exporter, Writer
+from mamori.agent.grant import Grant, Ledger
+from mamori.agent.home import AgentHome
+from mamori.agent.medium import MediumProbe
+from mamori.audit.checkpoint import generate_signer
 
 
 def make_sources(folder: Path, total: int, count: int) -> list[dict[str, object]]:
