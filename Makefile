@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python benchmarks/investigate.py
 	$(BIN)/python benchmarks/audit.py
 	$(BIN)/python benchmarks/guard.py
+	$(BIN)/python benchmarks/agent_export.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
