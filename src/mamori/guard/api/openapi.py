@@ -109,7 +109,7 @@ def _schemas() -> dict[str, Any]:
             "grant_key": {"type": "string", "description": "Pin it: grants must verify with this key."},
             "grant_key_fingerprint": string,
             "audit_key": {"type": "string", "description": "Verifies the receipts of the audit log."}}},
-        "EndpointStatus": {"type": "object", "properties": {
+        "EndpointStatus": {"type": "object", "required": ["queued"], "properties": {
             "queued": {"type": "integer", "minimum": 0}, "policy_version": {"type": ["integer", "null"], "minimum": 0},
             "agent_version": {"type": "string", "maxLength": 40}}},
         "EndpointStatusAnswer": {"type": "object", "required": ["endpoint", "queued"], "properties": {

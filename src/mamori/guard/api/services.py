@@ -110,7 +110,9 @@ def reset_enrolment(actor: User | None, endpoint: Endpoint) -> str:
 
 def endpoint_status(endpoint: Endpoint, payload: dict[str, Any]) -> Endpoint:
     """Store what the agent reports about itself: queued events, applied policy version, its version."""
-    queued, policy = payload.get("queued", 0), payload.get("policy_version")
+    if "queued" not in payload:
+        raise WorkflowError("queued is required: the number of events waiting on the endpoint")
+    queued, policy = payload["queued"], payload.get("policy_version")
     if type(queued) is not int or not 0 <= queued < 2**31:
         raise WorkflowError("queued must be a non-negative integer")
     if policy is not None and (type(policy) is not int or not 0 <= policy < 2**31):
