@@ -4,6 +4,7 @@ acknowledged event reaches the server exactly once in effect, and nothing else d
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +17,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from mamori.agent.queue import EventQueue, QueuedEvent, Unreachable
 from mamori.agent.refusal import AgentError
+
+DEAD_PID = 4194305  # above Linux's largest pid_max: no such process
 
 
 class Crash(BaseException):
@@ -70,7 +73,7 @@ class QueueMachine(RuleBasedStateMachine):
     @rule()
     def killed_while_enqueueing(self) -> None:
         # Killed after writing the temporary file, before the rename: the call never returned.
-        (self.root / "tmp" / f"{self.n:020d}-stray.json").write_bytes(b'{"key": "stray", "pa')
+        (self.root / "tmp" / f"{DEAD_PID}.{self.n:020d}-stray.json").write_bytes(b'{"key": "stray", "pa')
 
     @rule(down=st.booleans())
     def network(self, down: bool) -> None:
@@ -174,3 +177,13 @@ def test_order_is_kept_and_outage_stops_the_flush(tmp_path: Path) -> None:
     result = queue.flush(send)
     assert (result.sent, result.pending) == (2, 3) and sent == keys[:2]
     assert [e.key for e in queue.pending()] == keys[2:]
+
+
+def test_a_live_writers_temporary_file_is_left_alone(tmp_path: Path) -> None:
+    queue = EventQueue(tmp_path)
+    live = tmp_path / "tmp" / f"{os.getppid()}.0001-k.json"
+    dead = tmp_path / "tmp" / f"{DEAD_PID}.0002-k.json"
+    live.write_bytes(b"{")
+    dead.write_bytes(b"{")
+    queue.recover()
+    assert live.exists() and not dead.exists()

@@ -148,14 +148,19 @@ def safe_name(name: str) -> PurePosixPath:
     return path
 
 
-def check_sources(grant: Grant, source: Path, threads: int = 2) -> list[tuple[PurePosixPath, Path, str, int]]:
-    """The grant's files in `source`, each re-hashed; refuse added, missing or changed files."""
+def check_sources(grant: Grant, source: Path, threads: int = 2,
+                  ignore: frozenset[Path] = frozenset()) -> list[tuple[PurePosixPath, Path, str, int]]:
+    """The grant's files in `source`, each re-hashed; refuse added, missing or changed files.
+
+    `ignore` holds files that may sit beside them without being exported (the grant file itself).
+    """
     wanted = {safe_name(str(f["name"])): (str(f["sha256"]), int(f["size"])) for f in grant.files}
     present: set[PurePosixPath] = set()
     for dirpath, dirnames, filenames in os.walk(source):
         dirnames.sort()
         for found in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            present.add(PurePosixPath(Path(dirpath, found).relative_to(source).as_posix()))
+            if Path(dirpath, found).resolve() not in ignore:
+                present.add(PurePosixPath(Path(dirpath, found).relative_to(source).as_posix()))
     if added := sorted(present - set(wanted)):
         raise ExportRefused("file_added", ", ".join(str(a) for a in added[:5]))
     if missing := sorted(set(wanted) - present):
@@ -237,12 +242,12 @@ class Exporter:
             return None
         return self._result(grant, mount / folder_name(grant), self.probe.identify(mount), manifest)
 
-    def export(self, grant: Grant, source: Path, mount: Path) -> ExportResult:
+    def export(self, grant: Grant, source: Path, mount: Path, ignore: frozenset[Path] = frozenset()) -> ExportResult:
         """Write `grant`'s files from `source` to the medium at `mount`; ExportRefused and nothing on it otherwise."""
         medium = self.identify(grant, mount)
         if (recovered := self.recover(grant, mount)) is not None:
             return recovered
-        files = check_sources(grant, source, self.threads)
+        files = check_sources(grant, source, self.threads, ignore)
         remove_stale(mount)
         final = mount / folder_name(grant)
         if final.exists():

@@ -32,6 +32,18 @@ FOLDERS = ("tmp", "pending", "done", "failed")
 _KEY = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}", re.ASCII)
 
 
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process is recovering, so it is not writing
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Unreachable(AgentError):
     """The server could not be reached or answered 5xx: keep the event and try later."""
 
@@ -78,7 +90,11 @@ class EventQueue:
     def recover(self) -> None:
         """Repair what a kill can leave: half-written tmp files, and events both pending and done."""
         for stray in (self.root / "tmp").iterdir():
-            stray.unlink(missing_ok=True)
+            # tmp files are named <pid>.<name>: only a dead writer's are strays (another command may be
+            # enqueueing right now).
+            pid = stray.name.partition(".")[0]
+            if not pid.isdigit() or not _alive(int(pid)):
+                stray.unlink(missing_ok=True)
         done = {p.stem for p in (self.root / "done").iterdir()} | {p.stem for p in (self.root / "failed").iterdir()}
         for item in (self.root / "pending").iterdir():
             if item.stem.partition("-")[2] in done:
@@ -95,7 +111,7 @@ class EventQueue:
         name = f"{time.time_ns():020d}-{key}"
         event = QueuedEvent(key, path, raw, kind, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                             self.root / "pending" / f"{name}.json")
-        tmp = self.root / "tmp" / f"{name}.json"
+        tmp = self.root / "tmp" / f"{os.getpid()}.{name}.json"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(event.to_json())

@@ -87,7 +87,8 @@ class Agent:
             if online and entry is None:
                 grants.check_unused_on_server(grant, self.client if online else None)
             exporter = Exporter(self.probe, self.ledger, self.writer, self.config.endpoint, self.config.audit_key)
-            result = exporter.export(grant, source, mount)
+            beside = frozenset({Path(grant_source).resolve()}) if Path(grant_source).is_file() else frozenset()
+            result = exporter.export(grant, source, mount, ignore=beside)
         except ExportRefused as refusal:
             self._refused(refusal, grant_source, mount)
             raise
@@ -100,7 +101,12 @@ class Agent:
                         "bytes": sum(f.size for f in result.files), "folder": result.folder.name}},
             "written", key=f"written-{result.grant_id}")
         self.ledger.finish(grant, {"folder": str(result.folder), "files": len(result.files)})
-        return result, self.sync_queue() if online else FlushResult(0, 0, len(self.queue.pending()), "offline")
+        if not online:
+            return result, FlushResult(0, 0, len(self.queue.pending()), "offline")
+        flushed = self.sync_queue()
+        with contextlib.suppress(AgentError):  # the export stands; the next sync sends the status again
+            self.report_status()
+        return result, flushed
 
     def _refuse_spent_id(self, grant_source: str) -> None:
         # A grant id this PC already wrote is gone from the server's list: say "used", not "not found".
