@@ -263,3 +263,12 @@ def test_real_full_medium_leaves_nothing(tmp_path: Path, tiny_tmpfs: Path) -> No
     assert refused.value.code == "disk_full"
     assert everything_under(tiny_tmpfs) == []
     assert os.statvfs(tiny_tmpfs).f_bfree == os.statvfs(tiny_tmpfs).f_blocks, "every block is free again"
+
+
+def test_the_grant_file_may_sit_beside_the_files(tmp_path: Path) -> None:
+    setup = _setup(tmp_path)
+    beside = setup.source / "grant-7.json"
+    beside.write_text(setup.grant.read_text(), encoding="utf-8")
+    result, _ = setup.agent().export(str(beside), setup.source, setup.usb.mount)
+    assert sorted(f.name for f in result.files) == sorted(f["name"] for f in setup.files)
+    assert not (result.folder / "grant-7.json").exists()
