@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import getpass
 import json
 import os
 import socket
@@ -97,6 +98,7 @@ class Agent:
                            key=f"executed-{result.grant_id}")
         self.queue.enqueue("/api/device-events", {
             **result.medium.as_grant(), "kind": "written", "occurred_at": result.manifest["written_at"],
+            "username": _user(),
             "details": {"grant_id": result.grant_id, "request_id": result.request_id, "files": len(result.files),
                         "bytes": sum(f.size for f in result.files), "folder": result.folder.name}},
             "written", key=f"written-{result.grant_id}")
@@ -122,7 +124,7 @@ class Agent:
             medium = self.probe.identify(mount).as_grant()
         grant_id = grant_source if not Path(grant_source).is_file() else Path(grant_source).name
         self.queue.enqueue("/api/device-events", {
-            **medium, "kind": "write_refused", "occurred_at": _now(),
+            **medium, "kind": "write_refused", "occurred_at": _now(), "username": _user(),
             "details": {"reason": refusal.code, "detail": refusal.detail[:500], "grant": grant_id[:200]}},
             "write_refused")
         with contextlib.suppress(AgentError):
@@ -208,6 +210,14 @@ def cleanup_medium(mount: Path) -> list[str]:
 def make_agent(home: Path, writer: Writer | None = None, lang: str = "ja") -> Agent:
     """The agent of `home` (the default writer copies with the kernel and syncs the file system)."""
     return Agent(AgentHome(home), writer or Writer(), lang)
+
+
+def _user() -> str:
+    """Who ran the export: the user behind sudo when the agent runs as root for them."""
+    try:
+        return (os.environ.get("SUDO_USER") or getpass.getuser())[:150]
+    except (KeyError, OSError):
+        return ""
 
 
 def _now() -> str:

@@ -3,11 +3,15 @@ and per medium. Security administrators and auditors see every endpoint; section
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from mamori.agent.refusal import REASONS
 from mamori.guard.accounts.models import Role, User
 from mamori.guard.api.models import DeviceEvent, Endpoint
 from mamori.guard.exports.models import Grant
@@ -33,6 +37,28 @@ def visible_media(user: User) -> QuerySet[Medium]:
     return Medium.objects.filter(department__head=user)
 
 
+@dataclass(frozen=True)
+class EventRow:
+    """One device event as a page shows it: the refusal reason in words, the other details as text."""
+
+    event: DeviceEvent
+    reason: str
+    details: str
+
+
+def rows_of(request: HttpRequest, events: Iterable[DeviceEvent]) -> list[EventRow]:
+    """Events with their refusal reason in the page's language (the agent sends a code)."""
+    english = getattr(request, "LANGUAGE_CODE", "ja") == "en"
+    rows = []
+    for event in events:
+        details = dict(event.details) if isinstance(event.details, dict) else {}
+        code = str(details.pop("reason", ""))
+        reason = REASONS[code][1 if english else 0] if code in REASONS else code
+        text = " · ".join(f"{key}: {value}" for key, value in sorted(details.items()))
+        rows.append(EventRow(event, reason, text))
+    return rows
+
+
 def _me(request: HttpRequest) -> User:
     return User.objects.get(pk=request.user.pk)
 
@@ -50,7 +76,7 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
 def endpoint_events(request: HttpRequest, pk: int) -> HttpResponse:
     """The device events one endpoint reported, newest first."""
     endpoint = get_object_or_404(visible_endpoints(_me(request)), pk=pk)
-    events = DeviceEvent.objects.filter(endpoint=endpoint).select_related("endpoint")[:_LIMIT]
+    events = rows_of(request, DeviceEvent.objects.filter(endpoint=endpoint).select_related("endpoint")[:_LIMIT])
     written = Grant.objects.filter(redeemed_by=f"endpoint:{endpoint.name}").select_related("request")[:_LIMIT]
     return render(request, "guard/device_events.html", {"title": endpoint.name, "endpoint": endpoint,
                                                         "events": events, "written": written})
@@ -62,7 +88,7 @@ def medium_events(request: HttpRequest, pk: int) -> HttpResponse:
     """The device events about one medium (by vendor, product and serial) and the exports written to it."""
     medium = get_object_or_404(visible_media(_me(request)), pk=pk)
     same = Q(vendor_id=medium.vendor_id, product_id=medium.product_id, serial=medium.serial)
-    events = DeviceEvent.objects.filter(same).select_related("endpoint")[:_LIMIT]
+    events = rows_of(request, DeviceEvent.objects.filter(same).select_related("endpoint")[:_LIMIT])
     written = Grant.objects.filter(request__medium=medium, redeemed_at__isnull=False).select_related("request")
     return render(request, "guard/device_events.html", {"title": str(medium), "medium": medium,
                                                         "events": events, "written": written[:_LIMIT]})
