@@ -10,11 +10,10 @@ import pytest
 from django.test import Client
 from guard_helpers import World, approve, audit_actions, proof_of, submit
 
-from mamori.agent.home import fingerprint
 from mamori.audit import generate_signer
 from mamori.guard.api.models import Endpoint
 from mamori.guard.api.services import create_endpoint, reset_enrolment
-from mamori.guard.api.signing import sign_report
+from mamori.guard.api.signing import fingerprint, sign_report
 from mamori.guard.exports.grants import grant_verifier
 from mamori.guard.exports.models import Grant
 
@@ -81,6 +80,9 @@ def test_pages_show_endpoint_events_and_the_written_request(world: World, as_use
     assert _signed(agent, "/api/device-events", {"kind": "blocked", "vendor_id": "dead", "product_id": "beef",
                                                  "serial": "ROGUE"}, "e1").status_code == 201
     assert _signed(agent, "/api/device-events", {"kind": "inserted", **medium}, "e2").status_code == 201
+    refused = {"kind": "write_refused", **medium, "details": {"reason": "file_added", "message": "承認されていない",
+                                                              "message_en": "not approved", "detail": "x.xlsx"}}
+    assert _signed(agent, "/api/device-events", refused, "e3").status_code == 201
     grant = Grant.objects.get(request=approve(world.head_a, submit(world.alice, world)))
     request_page = as_user(world.alice).get(f"/requests/{grant.request_id}/").content.decode()
     assert "まだ書き出されていません" in request_page
@@ -93,6 +95,7 @@ def test_pages_show_endpoint_events_and_the_written_request(world: World, as_use
     assert "pc-a-01" in listing and "PC-SHIMIN-01" in listing and ">7<" in listing and "3 <small>" in listing
     events = admin.get(f"/endpoints/{endpoint.pk}/").content.decode()
     assert "ROGUE" in events and "遮断" in events and f"#{grant.request_id}" in events
+    assert "承認されていない" in events and "detail: x.xlsx" in events
     on_medium = admin.get(f"/media/{world.medium_a.pk}/events/").content.decode()
     assert "ROGUE" not in on_medium and "接続" in on_medium and f"/requests/{grant.request_id}/" in on_medium
     written = as_user(world.alice).get(f"/requests/{grant.request_id}/").content.decode()

@@ -7,7 +7,6 @@ temporary file, fsync, rename), so a crash leaves either the old or the new conf
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -18,6 +17,9 @@ from typing import Any
 from mamori.agent.refusal import AgentError, ExportRefused
 from mamori.audit.checkpoint import Signer, Verifier, generate_signer, load_signer, parse_verifier, save_signer
 from mamori.errors import AuditError
+from mamori.guard.api.signing import fingerprint
+
+__all__ = ["AgentConfig", "AgentHome", "default_home", "fingerprint", "fsync_dir", "write_private"]
 
 HOME_ENV = "MAMORI_AGENT_HOME"
 CONFIG = "config.json"
@@ -31,12 +33,6 @@ def default_home() -> Path:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         return Path("/var/lib/mamori-agent")
     return Path.home() / ".local" / "share" / "mamori-agent"
-
-
-def fingerprint(key_text: str) -> str:
-    """SHA-256 of a key line, in groups of four hex digits (what an administrator reads aloud)."""
-    digest = hashlib.sha256(key_text.strip().encode("ascii", "replace")).hexdigest()
-    return " ".join(digest[i:i + 4] for i in range(0, 64, 4))
 
 
 @dataclass(frozen=True)

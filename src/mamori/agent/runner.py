@@ -19,7 +19,7 @@ from mamori.agent.export import Exporter, ExportResult, Writer, remove_stale, wr
 from mamori.agent.home import AgentConfig, AgentHome, fingerprint, write_private
 from mamori.agent.medium import MediumProbe
 from mamori.agent.queue import EventQueue, FlushResult, QueuedEvent, Unreachable
-from mamori.agent.refusal import AgentError, ExportRefused
+from mamori.agent.refusal import REASONS, AgentError, ExportRefused
 from mamori.audit.checkpoint import parse_verifier
 from mamori.errors import AuditError
 
@@ -125,7 +125,9 @@ class Agent:
         grant_id = grant_source if not Path(grant_source).is_file() else Path(grant_source).name
         self.queue.enqueue("/api/device-events", {
             **medium, "kind": "write_refused", "occurred_at": _now(), "username": _user(),
-            "details": {"reason": refusal.code, "detail": refusal.detail[:500], "grant": grant_id[:200]}},
+            "details": {"reason": refusal.code, "message": REASONS[refusal.code][0],
+                        "message_en": REASONS[refusal.code][1], "detail": refusal.detail[:500],
+                        "grant": grant_id[:200]}},
             "write_refused")
         with contextlib.suppress(AgentError):
             self.sync_queue()

@@ -118,10 +118,10 @@ def endpoint(
     printed here: compare the two.
     """
     _django(home)
-    from mamori.agent.home import fingerprint
     from mamori.guard.accounts.models import Department
     from mamori.guard.api.models import Endpoint
     from mamori.guard.api.services import create_endpoint, reset_enrolment
+    from mamori.guard.api.signing import fingerprint
     from mamori.guard.exports.grants import grant_verifier
 
     if reenrol:
@@ -147,3 +147,38 @@ def endpoint(
         typer.echo(f"  on the PC:  mamori agent enrol --server https://<this server> --token {token}")
         typer.echo(f"  grant key fingerprint (the agent shows it; they must be equal): "
                    f"{fingerprint(grant_verifier(home).to_text())}")
+
+
+@app.command("migrate")
+def migrate(home: HomeOption) -> None:
+    """Bring the database up to this version's schema (run after every upgrade)."""
+    if not (home / "guard" / "grant.key").exists():
+        raise ConfigError(f"{home} is not initialised: run `mamori guard init --home {home} --admin NAME` first")
+    _django(home)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    _private_database()
+    typer.echo(f"{home}: database up to date")
+
+
+@app.command("rotate-grant-key")
+def rotate_grant_key(home: HomeOption) -> None:
+    """Replace the grant-signing key; the old one is kept beside it, retired (endpoints must enrol again)."""
+    if not (home / "guard" / "grant.key").exists():
+        raise ConfigError(f"{home} is not initialised: run `mamori guard init --home {home} --admin NAME` first")
+    _django(home)
+    from datetime import UTC, datetime
+
+    from mamori.guard.auditlog.services import record
+    from mamori.guard.exports.grants import grant_verifier, key_path
+
+    old = grant_verifier(home).to_text()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    key = key_path(home)
+    for path in (key, key.with_suffix(".pub")):
+        path.rename(path.with_name(f"{path.name}.retired-{stamp}"))
+    new = grant_verifier(home).to_text()
+    record("system", "guard.grant_key_rotated", "home", str(home.resolve()), old_key=old, new_key=new)
+    typer.echo(f"new grant-signing key: {new}")
+    typer.echo(f"retired key kept as {key.name}.retired-{stamp}; enrol every endpoint again to pin the new key")

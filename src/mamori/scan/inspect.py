@@ -10,7 +10,7 @@ from mamori.detect.engine import Analysis, analyze
 from mamori.evidence.archives import expand, is_archive
 from mamori.evidence.limits import ExpansionBudget, Limits
 from mamori.extract.registry import choose
-from mamori.models import Document, Item, ItemResult, Problem, Status
+from mamori.models import Document, Item, ItemResult, Problem, Sample, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan.columnar import read_columnar, wants_columnar
@@ -141,5 +141,29 @@ def _combine(own: ItemResult, children: list[ItemResult], item: Item, container:
         path=own.path, status=own.status, size=own.size, sha256=own.sha256, pii=pii,
         categories=tuple(categories), persons=people.count, special_care=is_special_care(tuple(categories)),
         reason=reason, format=own.format, encoding=own.encoding, container=container or own.container,
-        confidence=own.confidence, samples=own.samples, problems=own.problems, person_keys=own.person_keys,
+        confidence=_best_confidence(own, children), samples=_first_samples(own, children),
+        problems=own.problems, person_keys=own.person_keys,
     )
+
+
+def _best_confidence(own: ItemResult, children: list[ItemResult]) -> tuple[tuple[str, float], ...]:
+    """Per category, the highest confidence of the item or anything inside it (a zip has none of its own)."""
+    best: dict[str, float] = {}
+    for result in (own, *children):
+        for category, value in result.confidence:
+            best[category] = max(value, best.get(category, 0.0))
+    return tuple(best.items())
+
+
+_SAMPLES_PER_CATEGORY = 3
+
+
+def _first_samples(own: ItemResult, children: list[ItemResult]) -> tuple[Sample, ...]:
+    """The item's own samples, then members' ones, a few per category, so a container can be explained."""
+    kept: list[Sample] = []
+    per_category: dict[str, int] = {}
+    for sample in (s for result in (own, *children) for s in result.samples):
+        if per_category.get(sample.category, 0) < _SAMPLES_PER_CATEGORY:
+            per_category[sample.category] = per_category.get(sample.category, 0) + 1
+            kept.append(sample)
+    return tuple(kept)

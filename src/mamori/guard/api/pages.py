@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from mamori.agent.refusal import REASONS
 from mamori.guard.accounts.models import Role, User
 from mamori.guard.api.models import DeviceEvent, Endpoint
 from mamori.guard.exports.models import Grant
@@ -47,13 +46,14 @@ class EventRow:
 
 
 def rows_of(request: HttpRequest, events: Iterable[DeviceEvent]) -> list[EventRow]:
-    """Events with their refusal reason in the page's language (the agent sends a code)."""
+    """Events with their refusal reason in the page's language (the agent sends a code and both sentences)."""
     english = getattr(request, "LANGUAGE_CODE", "ja") == "en"
     rows = []
     for event in events:
         details = dict(event.details) if isinstance(event.details, dict) else {}
         code = str(details.pop("reason", ""))
-        reason = REASONS[code][1 if english else 0] if code in REASONS else code
+        ja, en = str(details.pop("message", "")), str(details.pop("message_en", ""))
+        reason = (en if english else ja) or code
         text = " · ".join(f"{key}: {value}" for key, value in sorted(details.items()))
         rows.append(EventRow(event, reason, text))
     return rows

@@ -11,12 +11,11 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from mamori.agent.home import fingerprint
 from mamori.errors import InvalidTransition, MamoriError, PermissionDenied, WorkflowError
 from mamori.guard.api import services
 from mamori.guard.api.models import Endpoint
 from mamori.guard.api.openapi import document_text
-from mamori.guard.api.signing import SIGNATURE_HEADER, verify_report
+from mamori.guard.api.signing import SIGNATURE_HEADER, fingerprint, verify_report
 from mamori.guard.auditlog.services import audit_log, current_home
 from mamori.guard.exports import redeem
 from mamori.guard.exports.grants import grant_verifier
