@@ -78,6 +78,7 @@ class Agent:
             return self._export(grant_source, source, mount)
 
     def _export(self, grant_source: str, source: Path, mount: Path) -> tuple[ExportResult, FlushResult]:
+        online = False
         try:
             online = grants.check_server_key(self.config, self.client)
             self._refuse_spent_id(grant_source)
@@ -85,13 +86,13 @@ class Agent:
             entry = self.ledger.state(grant.grant_id)
             if entry is not None and entry.get("state") == "written":
                 raise ExportRefused("used", f"written on {entry.get('written_at', '?')} from this PC")
-            if online and entry is None:
-                grants.check_unused_on_server(grant, self.client if online else None)
+            if online and entry is None:  # an entry "writing" is this PC's own killed attempt: finish it
+                grants.check_unused_on_server(grant, self.client)
             exporter = Exporter(self.probe, self.ledger, self.writer, self.config.endpoint, self.config.audit_key)
             beside = frozenset({Path(grant_source).resolve()}) if Path(grant_source).is_file() else frozenset()
             result = exporter.export(grant, source, mount, ignore=beside)
         except ExportRefused as refusal:
-            self._refused(refusal, grant_source, mount)
+            self._refused(refusal, grant_source, mount, online)
             raise
         # The report's key is the grant's: a retry after a crash queues nothing new.
         self.queue.enqueue(f"/api/exports/{result.grant_id}/executed", result.executed_report(), "executed",
@@ -118,7 +119,7 @@ class Agent:
         if entry is not None and entry.get("state") == "written":
             raise ExportRefused("used", f"written on {entry.get('written_at', '?')} from this PC")
 
-    def _refused(self, refusal: ExportRefused, grant_source: str, mount: Path) -> None:
+    def _refused(self, refusal: ExportRefused, grant_source: str, mount: Path, online: bool) -> None:
         medium: dict[str, str] = {}
         with contextlib.suppress(ExportRefused):
             medium = self.probe.identify(mount).as_grant()
@@ -129,8 +130,9 @@ class Agent:
                         "message_en": REASONS[refusal.code][1], "detail": refusal.detail[:500],
                         "grant": grant_id[:200]}},
             "write_refused")
-        with contextlib.suppress(AgentError):
-            self.sync_queue()
+        if online:  # offline, the refusal waits in the queue like everything else
+            with contextlib.suppress(AgentError):
+                self.sync_queue()
 
     def _on_done(self, event: QueuedEvent, answer: dict[str, Any]) -> None:
         """Keep the receipt of an executed report, on this PC and beside the export on the medium."""
