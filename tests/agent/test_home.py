@@ -127,3 +127,24 @@ def test_home_default_follows_environment(tmp_path: Path, monkeypatch: pytest.Mo
     assert default_home() == (Path("/var/lib/mamori-agent") if os.geteuid() == 0
                               else Path.home() / ".local/share/mamori-agent")
     assert AgentHome(tmp_path / "x").enrolled is False
+
+
+def test_home_of_another_account_refused(tmp_path: Path) -> None:
+    home = offline_home(tmp_path / "agent", fake_usb(tmp_path), KEY)
+    try:
+        os.chown(home.path, 65534, 65534)
+    except PermissionError:
+        pytest.skip("needs root to give the home away")
+    with pytest.raises(AgentError, match="another account"):
+        home.config()
+
+
+def test_under_sudo_the_home_cannot_be_chosen(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    home = offline_home(tmp_path / "agent", fake_usb(tmp_path), KEY)
+    env = {**os.environ, "SUDO_USER": "alice"}
+    done = subprocess.run([sys.executable, "-m", "mamori", "agent", "status", "--home", str(home.path)],
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 2 and "under sudo" in done.stderr

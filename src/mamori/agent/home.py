@@ -100,9 +100,13 @@ class AgentHome:
 
     def check_private(self) -> None:
         """Refuse a home other accounts can read or write (a token and a private key live here)."""
-        mode = stat.S_IMODE(self.path.stat().st_mode)
+        info = self.path.stat()
+        mode = stat.S_IMODE(info.st_mode)
         if mode & 0o077:
             raise AgentError(f"{self.path} is readable by others (mode {mode:o}); run chmod 700 {self.path}")
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            # Run as root for a user (sudo), a home the user owns would let them choose what root writes.
+            raise AgentError(f"{self.path} belongs to another account (uid {info.st_uid}); use the agent's own home")
 
     @property
     def enrolled(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -22,8 +23,13 @@ LangOption = Annotated[Lang, typer.Option(help="Language of the messages.")]
 
 
 def _home(home: Path | None) -> Path:
-    from mamori.agent.home import default_home
+    from mamori.agent.home import HOME_ENV, default_home
+    from mamori.agent.refusal import AgentError
 
+    # Under sudo the agent writes as root for a user: that user must not choose the home (its pinned key,
+    # its medium tables), or they could have root write anything anywhere.
+    if os.environ.get("SUDO_USER") and (home is not None or os.environ.get(HOME_ENV)):
+        raise AgentError("under sudo the agent uses its own home only: leave out --home and MAMORI_AGENT_HOME")
     return home if home is not None else default_home()
 
 
