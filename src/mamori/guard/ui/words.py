@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from mamori.detect.categories import BY_ID
+from mamori.guard.incidents.words import WORDS as INCIDENT_WORDS
+from mamori.guard.ui.print_words import WORDS as PRINT_WORDS
 
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("mamori 持出し管理", "mamori export control"),
@@ -103,9 +105,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind": ("種別", "Kind"),
     "occurred_at": ("発生日時", "Occurred"),
     "written": ("書出し", "Written"),
-    "written_at": ("書出し日時", "Written at"),
-    "written_by": ("書き出した端末", "Written by endpoint"),
-    "not_written": ("まだ書き出されていません", "Not written yet"),
+    "page_written_at": ("書出し日時", "Written at"),
+    "page_written_by": ("書き出した端末", "Written by endpoint"),
+    "page_not_written": ("まだ書き出されていません", "Not written yet"),
     "exports_to_medium": ("この媒体への書出し", "Exports written to this medium"),
     "event.inserted": ("接続", "inserted"),
     "event.removed": ("取外し", "removed"),
@@ -114,6 +116,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "event.write_refused": ("書出し拒否", "export refused"),
     "event.written": ("書出し", "export written"),
 }
+
+
+for _table in (INCIDENT_WORDS, PRINT_WORDS):
+    if set(_table) & set(WORDS):  # a page's word must never silently change another page's
+        raise RuntimeError(f"UI word keys defined twice: {sorted(set(_table) & set(WORDS))}")
+    WORDS.update(_table)
 
 
 def word(key: str, lang: str) -> str:
