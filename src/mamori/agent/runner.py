@@ -18,12 +18,13 @@ from mamori.agent.client import ServerClient
 from mamori.agent.export import Exporter, ExportResult, Writer, remove_stale, write_receipt
 from mamori.agent.home import AgentConfig, AgentHome, fingerprint, write_private
 from mamori.agent.medium import MediumProbe
+from mamori.agent.policy import applied_version
 from mamori.agent.queue import EventQueue, FlushResult, QueuedEvent, Unreachable
 from mamori.agent.refusal import REASONS, AgentError, ExportRefused
 from mamori.audit.checkpoint import parse_verifier
 from mamori.errors import AuditError
 
-POLICY_VERSION_FILE = "policy-version"  # written by the device-policy half when it applies a policy
+POLICY_VERSION_FILE = "policy-version"  # for a policy applied by other means (a version number alone)
 
 
 def enrol(home: AgentHome, server: str, token: str, *, hostname: str | None = None,
@@ -177,7 +178,11 @@ class Agent:
         return True
 
     def policy_version(self) -> int | None:
-        """The device-policy version applied on this PC (written by the policy half), if any."""
+        """The device-policy version in force on this PC: `mamori agent policy apply --state <agent home>`
+        records it there; a plain `policy-version` file in the home is read otherwise."""
+        applied = applied_version(self.home.path)
+        if applied is not None:
+            return applied
         try:
             return int((self.home.path / POLICY_VERSION_FILE).read_text(encoding="ascii").strip())
         except (OSError, ValueError):

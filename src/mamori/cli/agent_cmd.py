@@ -9,13 +9,14 @@ from typing import Annotated
 
 import typer
 
+from mamori.cli.agent_policy_cmd import policy_app
 from mamori.cli.common import EXIT_ERROR, Lang
 
 app = typer.Typer(help="The endpoint agent: enrol this PC, write approved exports, send events.",
                   no_args_is_help=True)
 
-# --- device-policy half: the lead adds `app.add_typer(policy_app, name="policy")` here at merge, with
-# `from mamori.cli.agent_policy_cmd import policy_app` (that module belongs to the policy half). ---
+# The device-policy half: `mamori agent policy apply|render|windows|check|status`.
+app.add_typer(policy_app, name="policy")
 
 HomeOption = Annotated[Path | None, typer.Option(
     help="The agent home (default: $MAMORI_AGENT_HOME, /var/lib/mamori-agent for root).")]

@@ -97,7 +97,11 @@ def password_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "guard/password.html", {"form": form, "error": "enter a password"}, status=400)
-        services.change_password(user, form.cleaned_data["new_password"])
+        try:
+            services.change_password(user, form.cleaned_data["new_password"])
+        except WorkflowError as error:
+            # The validators' reasons (too short, too common, like the user name) with the form to try again.
+            return render(request, "guard/password.html", {"form": PasswordForm(), "error": str(error)}, status=400)
         login(request, user)  # keeps the session valid after the password hash changed; rotates the key
         mark_authenticated(request)
         return HttpResponseRedirect("/")
@@ -185,3 +189,35 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=totp.ISSUER)
     return render(request, "guard/totp_enrol.html", {"qr": totp.qr_svg(uri), "secret": secret, "error": error},
                   status=400 if error else 200)
+
+
+_STAFF_PLAN = "mamori_staff_import"
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(Role.SECURITY_ADMIN)
+def import_view(request: HttpRequest) -> HttpResponse:
+    """Bulk import of staff and departments: upload → dry run shown → apply (one-time passwords shown once)."""
+    from dataclasses import asdict
+
+    from mamori.guard.accounts import bulk
+
+    actor = User.objects.get(pk=request.user.pk)
+    if request.method == "POST" and request.POST.get("apply"):
+        stored = request.session.pop(_STAFF_PLAN, None)
+        if not stored:
+            raise WorkflowError("upload the staff file again: the dry run has expired")
+        rows = [bulk.StaffRow(**row) for row in stored]
+        created = bulk.apply(actor, bulk.plan(rows, actor))
+        return render(request, "guard/staff_import.html", {"created": created, "applied": True})
+    if request.method == "POST":
+        upload = request.FILES.get("staff")
+        if upload is None:
+            raise WorkflowError("choose the staff file (CSV or XLSX) to import")
+        if upload.size is not None and upload.size > bulk.MAX_BYTES:
+            raise WorkflowError("the staff file is too large")
+        rows = bulk.read_rows(upload.read(bulk.MAX_BYTES + 1), upload.name or "staff.csv")
+        plan = bulk.plan(rows, actor)
+        request.session[_STAFF_PLAN] = [asdict(row) for row in rows]
+        return render(request, "guard/staff_import.html", {"plan": plan})
+    return render(request, "guard/staff_import.html", {})

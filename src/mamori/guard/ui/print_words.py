@@ -42,6 +42,47 @@ WORDS: dict[str, tuple[str, str]] = {
     "pf_actor": ("操作者", "By"),
     "event": ("内容", "What"),
     "printed_at": ("出力日時", "Printed"),
+    "no_head_warning": ("所属長が設定されていない所属があります（その所属の申請は誰にも届きません）",
+                        "Departments without a head (their requests reach nobody)"),
+    "set_head_here": ("所属長を設定する", "set the head"),
+    "decide_wrong_code": ("確認コードが違うか、すでに使われたコードです。認証アプリの最新の 6 桁を入力し直してください"
+                          "（続けて間違えると、しばらく承認できなくなります）。",
+                          "The code is wrong or was already used. Enter the app's current 6 digits again (repeated "
+                          "mistakes pause approving for a while)."),
+    # bulk import of staff
+    "staff_import": ("職員・所属の一括登録", "Import staff and departments"),
+    "staff_help": ("人事システムから出力した CSV（文字コードは自動判定）または Excel を選んでください。列は "
+                   "ユーザー名・氏名・所属コード・所属名・役割（職員／所属長／情報セキュリティ管理者／監査担当）です。"
+                   "まず変更内容を確認し、その後で登録します。",
+                   "Choose the personnel system's export as CSV (any Japanese encoding) or Excel, with the columns "
+                   "username, name, department code, department name and role (staff / section head / security "
+                   "administrator / auditor). You see the changes first, then apply them."),
+    "staff_file": ("職員一覧のファイル", "Staff file"),
+    "staff_check": ("変更内容を確認する", "Check the changes"),
+    "staff_dry_run": ("まだ何も変更していません。次の内容でよければ「登録する」を押してください。",
+                      "Nothing has been changed yet. Press Apply if the changes below are right."),
+    "staff_apply": ("登録する", "Apply"),
+    "staff_imported": ("一括登録しました。", "Imported."),
+    "staff_passwords_once": ("新しい利用者の初期パスワードです。この画面でしか表示しません。本人に渡してください"
+                             "（初回ログイン時に変更が必要です）。",
+                             "The new users' one-time passwords, shown only here: hand them over (they must be "
+                             "changed at the first log-in)."),
+    "staff_fix_errors": ("登録できない行があります。ファイルを直して選び直してください。",
+                         "Some rows cannot be taken: correct the file and choose it again."),
+    "staff_new_users": ("新しい利用者", "new users"),
+    "staff_changed": ("変更される利用者", "users changed"),
+    "staff_new_departments": ("新しい所属", "new departments"),
+    "staff_heads": ("所属長の設定", "heads set"),
+    "staff_errors": ("登録できない行", "rows that cannot be taken"),
+    "staff_line": ("行", "line"),
+    "staff_change": ("変更", "change"),
+    "staff_kind_department": ("所属の新設", "new department"),
+    "staff_kind_create": ("利用者の新規登録", "new user"),
+    "staff_kind_update": ("利用者の変更", "user changed"),
+    "staff_kind_unchanged": ("変更なし", "unchanged"),
+    "staff_kind_head": ("所属長に設定", "made head"),
+    "staff_kind_warning": ("注意", "warning"),
+    "staff_kind_error": ("登録できない", "cannot be taken"),
     # TOTP enrolment (any user; heads, administrators and auditors get theirs when created)
     "totp_enrol": ("二要素認証の登録", "Set up two-factor authentication"),
     "totp_scan_qr": ("認証アプリ（Google Authenticator、Microsoft Authenticator など）でこの QR コードを読み取り、"
