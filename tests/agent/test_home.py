@@ -148,3 +148,14 @@ def test_under_sudo_the_home_cannot_be_chosen(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "mamori", "agent", "status", "--home", str(home.path)],
                           capture_output=True, text=True, env=env, timeout=60, check=False)
     assert done.returncode == 2 and "under sudo" in done.stderr
+
+
+def test_policy_version_is_what_policy_apply_recorded(tmp_path: Path) -> None:
+    from mamori.agent.policy import APPLIED_FILE, STATE_DIR
+
+    home = offline_home(tmp_path / "agent", fake_usb(tmp_path), KEY)
+    agent = make_agent(home.path)
+    assert agent.policy_version() is None
+    (home.path / STATE_DIR).mkdir(mode=0o700)
+    (home.path / STATE_DIR / APPLIED_FILE).write_text(json.dumps({"version": 5}))
+    assert agent.policy_version() == 5
