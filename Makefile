@@ -4,7 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := postgresql chromium fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 usbguard
+APT_PACKAGES := postgresql chromium fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 usbguard \
+	dosfstools mtools e2fsprogs ntfs-3g ewf-tools tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert
 DEMO_DIR ?= demo-out
 
 .PHONY: setup system-deps demo test lint typecheck unit bench clean docs
@@ -57,6 +58,8 @@ bench: setup
 	$(BIN)/python benchmarks/guard.py
 	$(BIN)/python benchmarks/agent_export.py
 	$(BIN)/python benchmarks/agent_policy.py
+	$(BIN)/python benchmarks/ocr.py
+	$(BIN)/python benchmarks/disk_images.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache site build/docs-demo docs/img/generated

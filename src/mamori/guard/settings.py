@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mamori.guard.api",
     "mamori.guard.incidents",
     "mamori.guard.notices",
+    "mamori.guard.organisation",
 ]
 
 MIDDLEWARE = [

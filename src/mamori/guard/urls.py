@@ -11,6 +11,7 @@ from mamori.guard.auditlog import views as audit
 from mamori.guard.exports import views as exports
 from mamori.guard.incidents import views as incidents
 from mamori.guard.media import views as media
+from mamori.guard.organisation import views as organisation
 from mamori.guard.ui import views as ui
 
 urlpatterns = [
@@ -27,6 +28,10 @@ urlpatterns = [
     path("users/import/", accounts.import_view),
     path("users/<int:user_id>/role/", accounts.role_view),
     path("departments/", accounts.department_view),
+    path("organisation/", organisation.organisation),
+    path("organisation/<int:pk>/place/", organisation.place),
+    path("organisation/deputies/", organisation.appoint),
+    path("organisation/deputies/<int:pk>/revoke/", organisation.revoke),
     path("departments/<int:pk>/head/", accounts.head_view),
     path("requests/", exports.my_requests),
     path("requests/new/", exports.new_request),

@@ -18,7 +18,7 @@ from mamori.audit import AuditEvent
 SENTENCES: dict[str, tuple[str, str]] = {
     "export.requested": ("{actor} が 申請#{id} を提出", "{actor} submitted request #{id}"),
     "export.scanned": ("申請#{id} の走査が完了（{persons} 人分）", "request #{id} scanned ({persons} people)"),
-    "export.approved": ("{actor} が 申請#{id} を承認", "{actor} approved request #{id}"),
+    "export.approved": ("{actor} が 申請#{id} を承認{capacity}", "{actor} approved request #{id}{capacity_en}"),
     "export.rejected": ("{actor} が 申請#{id} を却下", "{actor} rejected request #{id}"),
     "export.blocked": ("申請#{id} は規程により持出し不可", "request #{id} is forbidden by the policy"),
     "export.voided": ("申請#{id} を無効化（{why}）", "request #{id} voided ({why})"),
@@ -45,6 +45,11 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "account.totp_enrolled": ("{actor} が二要素認証を登録", "{actor} set up two-factor authentication"),
     "department.created": ("{actor} が 所属 {code} {name} を作成", "{actor} created department {code} {name}"),
     "department.head_set": ("{actor} が 所属#{id} の所属長を {head} に設定", "{actor} made {head} head of #{id}"),
+    "department.placed": ("{actor} が 所属#{id} を組織図に配置（上位: {parent}）",
+                          "{actor} placed #{id} under {parent}"),
+    "deputy.appointed": ("{actor} が 所属#{id} の代理承認者に {deputy} を指定（{starts_on}〜{ends_on}）",
+                         "{actor} made {deputy} deputy of #{id} ({starts_on} – {ends_on})"),
+    "deputy.revoked": ("{actor} が 所属#{id} の代理承認者 {deputy} を取消", "{actor} revoked deputy {deputy} of #{id}"),
     "staff.imported": ("{actor} が職員を一括登録（{rows} 行）", "{actor} imported staff ({rows} rows)"),
     "medium.registered": ("{actor} が 媒体#{id} を登録", "{actor} registered medium #{id}"),
     "medium.changed": ("{actor} が 媒体#{id} の状態を変更（{old} → {new}）",
@@ -103,7 +108,13 @@ def sentence(event: AuditEvent, lang: str) -> str:
         target = f" {event.object_type} {event.object_id}".rstrip() if event.object_type else ""
         return f"{event.actor}: {event.action}{target}"
     values = _Blank({k: v for k, v in event.details.items() if isinstance(v, str | int | float)})
-    values.update(actor=event.actor, id=event.object_id)
+    values.update(actor=event.actor, id=event.object_id, capacity="", capacity_en="")
+    if event.details.get("as_deputy_for"):
+        values.update(capacity=f"（{event.details['as_deputy_for']} の代理）",
+                      capacity_en=f" (as deputy for {event.details['as_deputy_for']})")
+    elif event.details.get("escalated_from"):
+        values.update(capacity=f"（{event.details['escalated_from']} の所属長本人の申請のため上位の所属長として）",
+                      capacity_en=" (as the head above: the requester heads the department)")
     return (pair[1] if lang == "en" else pair[0]).format_map(values)
 
 
