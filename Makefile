@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python benchmarks/investigate.py
 	$(BIN)/python benchmarks/audit.py
 	$(BIN)/python benchmarks/guard.py
+	$(BIN)/python benchmarks/agent_export.py
 	$(BIN)/python benchmarks/agent_policy.py
 	$(BIN)/python benchmarks/ocr.py
 	$(BIN)/python benchmarks/disk_images.py

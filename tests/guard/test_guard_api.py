@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from guard_helpers import World, approve, audit_actions, submit
+from guard_helpers import World, approve, audit_actions, proof_of, submit
 
 from mamori.audit import Receipt, load_verifier, verify_log, verify_receipt
 from mamori.guard.api.models import DeviceEvent
@@ -46,7 +46,7 @@ def test_grants_listed_for_the_endpoints_department(world: World, agent: Client)
 
 def test_executed_once_idempotent_with_receipt(world: World, home: Path, agent: Client) -> None:
     grant = grant_of(world)
-    url, body = f"/api/exports/{grant.pk}/executed", json.dumps({"medium": world.medium_a.identity()})
+    url, body = f"/api/exports/{grant.pk}/executed", json.dumps(proof_of(grant))
     first = agent.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1")
     assert first.status_code == 200
     retry = agent.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1")
@@ -74,10 +74,37 @@ def test_executed_needs_idempotency_key_and_known_grant(world: World, agent: Cli
 def test_device_event(world: World, home: Path, agent: Client) -> None:
     payload = {"kind": "blocked", "vendor_id": "1234", "product_id": "ABCD", "serial": "X9",
                "username": "alice", "occurred_at": "2025-04-01T09:00:00+09:00"}
-    response = agent.post("/api/device-events", payload, content_type="application/json")
+    response = agent.post("/api/device-events", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="e1")
     assert response.status_code == 201
+    retry = agent.post("/api/device-events", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="e1")
+    assert retry.status_code == 201 and retry.json() == response.json()
     assert DeviceEvent.objects.get().product_id == "abcd"
-    assert "device.blocked" in audit_actions(home)
+    assert audit_actions(home).count("device.blocked") == 1
+
+
+def test_device_event_needs_idempotency_key(world: World, agent: Client) -> None:
+    response = agent.post("/api/device-events", {"kind": "blocked"}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"] == "idempotency_key_required"
+    assert not DeviceEvent.objects.exists()
+
+
+@pytest.mark.parametrize(("change", "why"), [
+    (lambda r: r.pop("medium"), "medium is required"),
+    (lambda r: r.pop("files"), "files is required"),
+    (lambda r: r.update(files=[]), "not the files of the grant"),
+    (lambda r: r["medium"].update(serial="OTHER"), "not the medium of the grant"),
+    (lambda r: r["files"][0].update(sha256="0" * 64), "not the files of the grant"),
+    (lambda r: r["files"][0].update(name="other.csv"), "names of the grant"),
+    (lambda r: r.update(files=r["files"] * 2), "not the files of the grant"),
+], ids=["no-medium", "no-files", "empty-files", "other-medium", "other-hash", "other-name", "twice"])
+def test_executed_needs_proof_matching_the_grant(world: World, agent: Client, change: Any, why: str) -> None:
+    grant = grant_of(world)
+    report = proof_of(grant)
+    change(report)
+    response = agent.post(f"/api/exports/{grant.pk}/executed", json.dumps(report), content_type="application/json",
+                          HTTP_IDEMPOTENCY_KEY="p")
+    assert response.status_code == 422 and why in response.json()["message"], response.content
+    assert Grant.objects.get(pk=grant.pk).redeemed_at is None
 
 
 GARBAGE: list[Any] = ["", "null", "[]", "{", "\x00\xff", '{"kind": 5}', '{"kind": "blocked", "vendor_id": "zz"}',

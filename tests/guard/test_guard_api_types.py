@@ -27,7 +27,8 @@ def agent(world: World) -> Client:
 ])
 def test_device_event_wrong_types_refused(world: World, agent: Client, extra: dict[str, Any]) -> None:
     body = {"kind": "blocked", **extra}
-    response = agent.post("/api/device-events", json.dumps(body), content_type="application/json")
+    response = agent.post("/api/device-events", json.dumps(body), content_type="application/json",
+                          HTTP_IDEMPOTENCY_KEY="t")
     assert response.status_code == 422, response.content
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from guard_helpers import World, approve, audit_actions, csv_of, fresh_code, submit
+from guard_helpers import World, approve, audit_actions, csv_of, fresh_code, proof_of, submit
 
 from mamori.audit import verify_log
 from mamori.errors import InvalidTransition, PermissionDenied, WorkflowError
@@ -87,10 +87,10 @@ def _approved_grant(world: World) -> Grant:
 
 def test_grant_is_single_use(world: World, home: Path) -> None:
     grant = _approved_grant(world)
-    redeem.redeem("endpoint:pc", grant, {})
+    redeem.redeem("endpoint:pc", grant, proof_of(grant))
     grant.refresh_from_db()
     with pytest.raises(InvalidTransition, match="already been used"):
-        redeem.redeem("endpoint:pc", grant, {})
+        redeem.redeem("endpoint:pc", grant, proof_of(grant))
     assert "grant.reuse_refused" in audit_actions(home)
 
 
@@ -109,7 +109,10 @@ def test_report_of_other_medium_or_files_refused(world: World, home: Path) -> No
     with pytest.raises(WorkflowError, match="medium"):
         redeem.redeem("endpoint:pc", grant, {"medium": world.medium_b.identity()})
     with pytest.raises(WorkflowError, match="files"):
-        redeem.redeem("endpoint:pc", grant, {"files": [{"sha256": "0" * 64, "size": 1}]})
+        redeem.redeem("endpoint:pc", grant, {"medium": world.medium_a.identity(),
+                                             "files": [{"sha256": "0" * 64, "size": 1}]})
+    with pytest.raises(WorkflowError, match="files is required"):
+        redeem.redeem("endpoint:pc", grant, {"medium": world.medium_a.identity()})
     assert "export.mismatch" in audit_actions(home)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from guard_helpers import World, approve, submit
+from guard_helpers import World, approve, proof_of, submit
 
 from mamori.audit import AuditLog, generate_signer
 from mamori.errors import WorkflowError
@@ -40,7 +40,7 @@ def last_event(home: Path) -> dict[str, Any]:
 
 def test_signed_executed_report_accepted_and_audited(world: World, home: Path, signed_agent: Client) -> None:
     grant = Grant.objects.get(request=approve(world.head_a, submit(world.alice, world)))
-    body, url = {"medium": world.medium_a.identity(), "result": "ok"}, f"/api/exports/{grant.pk}/executed"
+    body, url = proof_of(grant), f"/api/exports/{grant.pk}/executed"
     other = Grant.objects.get(request=approve(world.head_a, submit(world.aaron, world)))
     replayed = post(signed_agent, f"/api/exports/{other.pk}/executed", body, sign_report(url, body, SIGNER))
     assert replayed.status_code == 403, "a signature for one grant does not work for another"

@@ -23,6 +23,8 @@ COMMANDS = {
     "audit": LazyCommand("mamori.cli.audit_cmd:app", "Check the tamper-evident audit log and receipts."),
     "guard": LazyCommand("mamori.cli.guard_cmd:app", "The export-control server (Django)."),
     "data": LazyCommand("mamori.cli.data_cmd:app", "Offline data sets: the IP-to-ASN table that names providers."),
+    "agent": LazyCommand("mamori.cli.agent_cmd:app",
+                         "The endpoint agent: enrol this PC, write approved exports, send events."),
 }
 
 app = typer.Typer(

@@ -116,25 +116,46 @@ def endpoint(
     department: Annotated[str | None, typer.Option(help="Department code it serves (default: all).")] = None,
     public_key: Annotated[Path | None, typer.Option(
         help="The agent's Ed25519 public key file; its reports must then be signed.")] = None,
+    reenrol: Annotated[bool, typer.Option(
+        "--reenrol", help="A new enrolment token for an existing endpoint (a reinstalled PC).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print only the token.")] = False,
 ) -> None:
-    """Register an endpoint agent and print its bearer token (shown once)."""
+    """Register an endpoint agent and print its one-time enrolment token (shown once).
+
+    On the PC: ``mamori agent enrol --server URL --token TOKEN``. The agent then registers its own key,
+    receives its own token (this one stops working) and pins the grant-signing key whose fingerprint is
+    printed here: compare the two.
+    """
     _django(home)
     from mamori.guard.accounts.models import Department
-    from mamori.guard.api.services import create_endpoint
+    from mamori.guard.api.models import Endpoint
+    from mamori.guard.api.services import create_endpoint, reset_enrolment
+    from mamori.guard.api.signing import fingerprint
+    from mamori.guard.exports.grants import grant_verifier
 
-    dept = None
-    if department is not None:
-        dept = Department.objects.filter(code=department).first()
-        if dept is None:
-            raise ConfigError(f"no department with code {department}")
-    key = ""
-    if public_key is not None:
-        try:
-            key = public_key.read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read the public key {public_key}: {exc}") from exc
-    _, token = create_endpoint(None, name, dept, public_key=key)
+    if reenrol:
+        existing = Endpoint.objects.filter(name=name.strip()).first()
+        if existing is None:
+            raise ConfigError(f"no endpoint named {name}; leave out --reenrol to create it")
+        token = reset_enrolment(None, existing)
+    else:
+        dept = None
+        if department is not None:
+            dept = Department.objects.filter(code=department).first()
+            if dept is None:
+                raise ConfigError(f"no department with code {department}")
+        key = ""
+        if public_key is not None:
+            try:
+                key = public_key.read_text(encoding="ascii").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"cannot read the public key {public_key}: {exc}") from exc
+        _, token = create_endpoint(None, name, dept, public_key=key)
     typer.echo(token)
+    if not quiet:
+        typer.echo(f"  on the PC:  mamori agent enrol --server https://<this server> --token {token}")
+        typer.echo(f"  grant key fingerprint (the agent shows it; they must be equal): "
+                   f"{fingerprint(grant_verifier(home).to_text())}")
 
 
 @app.command("migrate")

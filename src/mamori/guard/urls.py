@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from mamori.guard.accounts import views as accounts
+from mamori.guard.api import pages as endpoints
 from mamori.guard.api import views as api
 from mamori.guard.auditlog import views as audit
 from mamori.guard.exports import views as exports
@@ -45,6 +46,9 @@ urlpatterns = [
     path("media/register/", media.register),
     re_path(r"^media/ledger\.(?P<fmt>pdf|xlsx)$", media.ledger_view),
     path("media/<int:pk>/transition/", media.transition),
+    path("endpoints/", endpoints.endpoint_list),
+    path("endpoints/<int:pk>/", endpoints.endpoint_events),
+    path("media/<int:pk>/events/", endpoints.medium_events),
     path("incidents/", incidents.incident_list),
     path("incidents/new/", incidents.new_incident),
     path("incidents/<int:pk>/", incidents.detail),
@@ -61,6 +65,8 @@ urlpatterns = [
     path("api/media-policy", api.media_policy),
     path("api/exports/<str:grant_id>/executed", api.executed),
     path("api/device-events", api.device_events),
+    path("api/enrol", api.enrol),
+    path("api/endpoint-status", api.endpoint_status),
     path("api/openapi.json", api.openapi),
     re_path(r"^api/(?P<path>.*)$", api.not_found),
 ]

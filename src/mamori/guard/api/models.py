@@ -24,6 +24,14 @@ class Endpoint(models.Model):
     active: models.BooleanField[bool, bool] = models.BooleanField(default=True)
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
     last_seen: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(null=True, blank=True)
+    # Set when the agent enrolled with the one-time token (the token is then replaced by the agent's own).
+    enrolled_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(null=True, blank=True)
+    hostname: models.CharField[str, str] = models.CharField(max_length=255, blank=True, default="")
+    # What the agent last reported: the device-policy version it applied and the events still queued there.
+    policy_version: models.IntegerField[int | None, int | None] = models.IntegerField(null=True, blank=True)
+    queued_events: models.IntegerField[int, int] = models.IntegerField(default=0)
+    agent_version: models.CharField[str, str] = models.CharField(max_length=40, blank=True, default="")
+    status_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -57,3 +65,8 @@ class DeviceEvent(models.Model):
     occurred_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
     received_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
     details: models.JSONField[Any, Any] = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ("-occurred_at", "-id")
+        indexes = (models.Index(fields=("endpoint", "occurred_at")),
+                   models.Index(fields=("vendor_id", "product_id", "serial")))

@@ -62,11 +62,14 @@ def _schemas() -> dict[str, Any]:
                       "description": "Ed25519 over the canonical JSON (sorted keys, compact, UTF-8) of `grant`."},
         "key": {"type": "string", "description": "The signing key's name+id+key line (informative: verify "
                                                  "with the key pinned from /api/grant-key)."}}}
-    report = {"type": "object", "description": "What the agent wrote. Given fields must match the grant.",
+    report = {"type": "object", "required": ["medium", "files"],
+              "description": "What the agent wrote: the medium it read and every file's hash, checked against the "
+                             "grant (a report without them is refused).",
               "properties": {
                   "medium": _ref("schemas", "MediumIdentity"),
                   "files": {"type": "array", "items": {"type": "object", "required": ["sha256", "size"],
-                                                       "properties": {"sha256": string, "size": {"type": "integer"}}}},
+                                                       "properties": {"sha256": string, "size": {"type": "integer"},
+                                                                      "name": string}}},
                   "result": {"type": "string", "maxLength": 100}, "executed_at": {"type": "string"}}}
     receipt = {"type": "object", "required": ["format", "index", "record", "inclusion_proof", "checkpoint"],
                "description": "Verifiable offline with `mamori audit verify-receipt`.", "properties": {
@@ -121,6 +124,21 @@ def _schemas() -> dict[str, Any]:
             "id": {"type": "integer"}, "kind": {"enum": list(DEVICE_EVENT_KINDS)}}},
         "PolicyMedium": policy_medium, "MediaPolicy": policy, "MediaPolicyEnvelope": policy_envelope,
         "Error": error,
+        "Enrolment": {"type": "object", "required": ["public_key"], "properties": {
+            "public_key": {"type": "string", "maxLength": 200, "description": "The agent's Ed25519 verifier line."},
+            "hostname": {"type": "string", "maxLength": 255}}},
+        "Enrolled": {"type": "object", "required": ["endpoint", "token", "grant_key", "grant_key_fingerprint",
+                                                    "audit_key"], "properties": {
+            "endpoint": string, "token": {"type": "string", "description": "The agent's own bearer token from now "
+                                                                          "on; the enrolment token stops working."},
+            "grant_key": {"type": "string", "description": "Pin it: grants must verify with this key."},
+            "grant_key_fingerprint": string,
+            "audit_key": {"type": "string", "description": "Verifies the receipts of the audit log."}}},
+        "EndpointStatus": {"type": "object", "required": ["queued"], "properties": {
+            "queued": {"type": "integer", "minimum": 0}, "policy_version": {"type": ["integer", "null"], "minimum": 0},
+            "agent_version": {"type": "string", "maxLength": 40}}},
+        "EndpointStatusAnswer": {"type": "object", "required": ["endpoint", "queued"], "properties": {
+            "endpoint": string, "queued": {"type": "integer"}, "policy_version": {"type": ["integer", "null"]}}},
     }
 
 
@@ -131,8 +149,6 @@ def _parameters() -> dict[str, Any]:
     return {
         "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": True, "schema": key,
                            "description": described},
-        "OptionalIdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False, "schema": key,
-                                   "description": described},
         "Signature": {"name": SIGNATURE_HEADER, "in": "header", "required": False, "schema": {"type": "string"},
                       "description": "base64 Ed25519 signature, by the key registered with the endpoint, over the "
                                      "canonical JSON (sorted keys, compact, UTF-8) of {\"path\": <request path>, "
@@ -143,7 +159,7 @@ def _parameters() -> dict[str, Any]:
 
 
 def _paths() -> dict[str, Any]:
-    body = {"required": False, "content": {_JSON: {"schema": _ref("schemas", "ExecutedReport")}}}
+    body = {"required": True, "content": {_JSON: {"schema": _ref("schemas", "ExecutedReport")}}}
     return {
         "/api/grants": {"get": {
             "operationId": "listGrants", "summary": "Unused, unexpired grants of this endpoint's department.",
@@ -169,9 +185,22 @@ def _paths() -> dict[str, Any]:
                                     "Unprocessable")}}},
         "/api/device-events": {"post": {
             "operationId": "reportDeviceEvent", "summary": "Report a device event (medium inserted, blocked, ...).",
-            "parameters": [_ref("parameters", "OptionalIdempotencyKey"), _ref("parameters", "Signature")],
+            "parameters": [_ref("parameters", "IdempotencyKey"), _ref("parameters", "Signature")],
             "requestBody": {"required": True, "content": {_JSON: {"schema": _ref("schemas", "DeviceEvent")}}},
             "responses": {"201": _json(_ref("schemas", "DeviceEventCreated"), "Stored and audited."),
+                          **_errors("BadRequest", "MethodNotAllowed", "TooLarge", "Unprocessable")}}},
+        "/api/enrol": {"post": {
+            "operationId": "enrol",
+            "summary": "Register the agent's public key with the one-time token of `mamori guard endpoint`.",
+            "requestBody": {"required": True, "content": {_JSON: {"schema": _ref("schemas", "Enrolment")}}},
+            "responses": {"201": _json(_ref("schemas", "Enrolled"), "Enrolled; what the agent pins."),
+                          **_errors("MethodNotAllowed", "Conflict", "TooLarge", "Unprocessable")}}},
+        "/api/endpoint-status": {"post": {
+            "operationId": "reportStatus",
+            "summary": "The agent's queue length and the device-policy version it applied.",
+            "parameters": [_ref("parameters", "Signature")],
+            "requestBody": {"required": True, "content": {_JSON: {"schema": _ref("schemas", "EndpointStatus")}}},
+            "responses": {"200": _json(_ref("schemas", "EndpointStatusAnswer"), "Stored."),
                           **_errors("MethodNotAllowed", "TooLarge", "Unprocessable")}}},
         "/api/openapi.json": {"get": {
             "operationId": "openapi", "summary": "This document.", "security": [],
@@ -187,8 +216,8 @@ def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "mamori guard agent API", "version": "1",
-                 "description": "What the endpoint agent uses: fetch signed grants, report executed exports and "
-                                "device events. Every answer is JSON; errors are {error, message}."},
+                 "description": "What the endpoint agent uses: enrol, fetch signed grants, report executed exports, "
+                                "device events and its status. Every answer is JSON; errors are {error, message}."},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": _paths(),

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mamori.audit.event import canonical_json
-from mamori.errors import PermissionDenied, WorkflowError
+from mamori.errors import InvalidTransition, PermissionDenied, WorkflowError
 from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.accounts.services import require_role
 from mamori.guard.api.models import DeviceEvent, Endpoint, IdempotentResult
@@ -69,6 +69,58 @@ def authenticate(authorization: str | None) -> Endpoint:
     if endpoint is None or not hmac.compare_digest(endpoint.token_hash, digest):
         raise PermissionDenied("the token is not valid")
     Endpoint.objects.filter(pk=endpoint.pk).update(last_seen=timezone.now())
+    return endpoint
+
+
+def enrol(endpoint: Endpoint, payload: dict[str, Any]) -> tuple[Endpoint, str]:
+    """Register the agent's public key with the one-time enrolment token; the agent's own token is returned.
+
+    The enrolment token stops working here: a second enrolment with it is refused (409), so a token
+    that leaked after use enrols nothing.
+    """
+    public_key = _text(payload, "public_key", 200)
+    hostname = _text(payload, "hostname", 255)
+    if not public_key.strip():
+        raise WorkflowError("public_key is required: the agent's Ed25519 verifier line")
+    key = check_public_key(public_key)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        updated = Endpoint.objects.filter(pk=endpoint.pk, enrolled_at__isnull=True, public_key="").update(
+            public_key=key, hostname=hostname, token_hash=token_hash(token), enrolled_at=timezone.now())
+        if updated != 1:
+            raise InvalidTransition(f"endpoint {endpoint.name} is already enrolled: ask for a new enrolment token "
+                                    "(mamori guard endpoint --reenrol)")
+        record(actor_of(endpoint), "endpoint.enrolled", "endpoint", endpoint.name, hostname=hostname,
+               public_key=key)
+    endpoint.refresh_from_db()
+    return endpoint, token
+
+
+def reset_enrolment(actor: User | None, endpoint: Endpoint) -> str:
+    """A new one-time enrolment token for `endpoint` (a reinstalled PC); its old key and token stop working."""
+    if actor is not None:
+        require_role(actor, Role.SECURITY_ADMIN)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Endpoint.objects.filter(pk=endpoint.pk).update(token_hash=token_hash(token), public_key="",
+                                                       enrolled_at=None, active=True)
+        record(actor.username if actor else "system", "endpoint.reenrol", "endpoint", endpoint.name)
+    return token
+
+
+def endpoint_status(endpoint: Endpoint, payload: dict[str, Any]) -> Endpoint:
+    """Store what the agent reports about itself: queued events, applied policy version, its version."""
+    if "queued" not in payload:
+        raise WorkflowError("queued is required: the number of events waiting on the endpoint")
+    queued, policy = payload["queued"], payload.get("policy_version")
+    if type(queued) is not int or not 0 <= queued < 2**31:
+        raise WorkflowError("queued must be a non-negative integer")
+    if policy is not None and (type(policy) is not int or not 0 <= policy < 2**31):
+        raise WorkflowError("policy_version must be a non-negative integer or null")
+    version = _text(payload, "agent_version", 40)
+    Endpoint.objects.filter(pk=endpoint.pk).update(queued_events=queued, policy_version=policy,
+                                                   agent_version=version, status_at=timezone.now())
+    endpoint.refresh_from_db()
     return endpoint
 
 

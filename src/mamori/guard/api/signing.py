@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from typing import Any
 
 from mamori.audit.checkpoint import Signer, parse_verifier
@@ -23,6 +24,12 @@ _MAX_SIGNATURE = 200
 
 class SignatureInvalid(PermissionDenied):
     """A report whose signature is missing, malformed or not by the endpoint's key (HTTP 403)."""
+
+
+def fingerprint(key_text: str) -> str:
+    """SHA-256 of a key line, in groups of four hex digits: what an administrator reads out at enrolment."""
+    digest = hashlib.sha256(key_text.strip().encode("ascii", "replace")).hexdigest()
+    return " ".join(digest[i:i + 4] for i in range(0, 64, 4))
 
 
 def check_public_key(text: str) -> str:

@@ -15,8 +15,8 @@ from mamori.errors import InvalidTransition, MamoriError, PermissionDenied, Work
 from mamori.guard.api import services
 from mamori.guard.api.models import Endpoint
 from mamori.guard.api.openapi import document_text
-from mamori.guard.api.signing import SIGNATURE_HEADER, verify_report
-from mamori.guard.auditlog.services import current_home
+from mamori.guard.api.signing import SIGNATURE_HEADER, fingerprint, verify_report
+from mamori.guard.auditlog.services import audit_log, current_home
 from mamori.guard.exports import redeem
 from mamori.guard.exports.grants import grant_verifier
 from mamori.guard.media.policy import signed_policy_for
@@ -137,7 +137,10 @@ def executed(request: HttpRequest, endpoint: Endpoint, grant_id: str) -> HttpRes
 
 @api("POST")
 def device_events(request: HttpRequest, endpoint: Endpoint) -> HttpResponse:
-    """Store one device event (medium inserted, blocked, removed, ...)."""
+    """Store one device event (medium inserted, blocked, removed, ...); once per Idempotency-Key."""
+    if request.headers.get("Idempotency-Key") is None:
+        return api_error(400, "idempotency_key_required",
+                         "send an Idempotency-Key header (a retry with it is then never stored twice)")
     raw, payload = _body(request)
     signature = _signature(request, endpoint, payload)
 
@@ -147,6 +150,27 @@ def device_events(request: HttpRequest, endpoint: Endpoint) -> HttpResponse:
 
     status, answer = services.idempotent(endpoint, request.headers.get("Idempotency-Key"), raw, work)
     return JsonResponse(answer, status=status)
+
+
+@api("POST")
+def enrol(request: HttpRequest, endpoint: Endpoint) -> HttpResponse:
+    """Register the agent's public key with the one-time enrolment token; answer what the agent pins."""
+    _, payload = _body(request)
+    enrolled, token = services.enrol(endpoint, payload)
+    grant_key = grant_verifier(current_home()).to_text()
+    return JsonResponse({"endpoint": enrolled.name, "token": token, "grant_key": grant_key,
+                         "grant_key_fingerprint": fingerprint(grant_key),
+                         "audit_key": audit_log().verifier.to_text()}, status=201)
+
+
+@api("POST")
+def endpoint_status(request: HttpRequest, endpoint: Endpoint) -> HttpResponse:
+    """The agent reports its queue length and the device-policy version it applied."""
+    _, payload = _body(request)
+    _signature(request, endpoint, payload)
+    updated = services.endpoint_status(endpoint, payload)
+    return JsonResponse({"endpoint": updated.name, "queued": updated.queued_events,
+                         "policy_version": updated.policy_version})
 
 
 @csrf_exempt

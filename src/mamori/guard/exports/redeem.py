@@ -38,18 +38,24 @@ def _mismatch(grant_doc: dict[str, Any], report: dict[str, Any]) -> str | None:
     for name, limit in (("result", 100), ("executed_at", 40)):
         if name in report and (not isinstance(report[name], str) or len(report[name]) > limit):
             return f"{name} must be a string of at most {limit} characters"
+    # Proof of what was written is required (a report without it would redeem the grant on trust).
     medium = report.get("medium")
-    if medium is not None and medium != grant_doc["medium"]:
+    if medium is None:
+        return "medium is required: the vendor_id, product_id and serial read from the medium written to"
+    if medium != grant_doc["medium"]:
         return "the medium written to is not the medium of the grant"
     files = report.get("files")
-    if files is not None:
-        wanted = sorted((f["sha256"], f["size"]) for f in grant_doc["files"])
-        if not isinstance(files, list) or not all(
-                isinstance(f, dict) and isinstance(f.get("sha256"), str) and type(f.get("size")) is int for f in files):
-            return "files must be a list of {sha256: string, size: integer}"
-        got = sorted((f["sha256"], f["size"]) for f in files)
-        if got != wanted:
-            return "the files written are not the files of the grant"
+    if files is None:
+        return "files is required: the sha256 and size of every file written"
+    if not isinstance(files, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("sha256"), str) and type(f.get("size")) is int
+            and isinstance(f.get("name", ""), str) for f in files):
+        return "files must be a list of {sha256: string, size: integer, name: string (optional)}"
+    if sorted((f["sha256"], f["size"]) for f in files) != sorted((f["sha256"], f["size"]) for f in grant_doc["files"]):
+        return "the files written are not the files of the grant"
+    if all("name" in f for f in files) and (sorted(f["name"] for f in files)
+                                            != sorted(f["name"] for f in grant_doc["files"])):
+        return "the files written do not have the names of the grant's files"
     return None
 
 
