@@ -28,6 +28,7 @@ from mamori.detect.names.lexicon import PERSON as PERSON_FLAG
 from mamori.detect.names.morph import GIVEN as MEI
 from mamori.detect.names.morph import NOUN, PERSON, PLACE, Token, tokens
 from mamori.detect.names.morph import SURNAME as SEI
+from mamori.detect.names.tagger import model_names
 
 # Words right after a name that make it a person: honorifics, roles, posts.
 _AFTER = (
@@ -67,6 +68,9 @@ _HIRAGANA = re.compile(r"[\u3041-\u309f]+")
 _KANJI_ONLY = re.compile(r"[\u4e00-\u9fff々]+")
 _KANJI_RUN = re.compile(r"[\u4e00-\u9fff々ヶ]{2,}")
 _WINDOW = 14
+_MODEL_NAME = re.compile(rf"[{_NAME_CHAR}A-Za-z][{_NAME_CHAR}A-Za-z・=. 　]*[{_NAME_CHAR}A-Za-z]")
+_PLACE_AFTER = re.compile(r"[ 　]?(?:にお?住|在住|方面|地区|地内|付近|周辺|一帯|出身|から[^。、\n]{1,12}方面)")
+_MODEL_MIN = 0.5  # the model's least marginal for a name: held-out precision 0.894 → recall 0.838 (0.0: 0.885/0.857)
 _SPACE = frozenset(" 　")
 
 
@@ -78,6 +82,7 @@ class NameMatch:
     end: int
     name: str
     confidence: float
+    refers_to: str = ""  # the full name a family name alone stands for in this text (和田 → 和田一郎)
 
 
 def _anchors(text: str) -> list[tuple[int, int]]:
@@ -223,7 +228,9 @@ def _label_before(toks: list[Token], i: int) -> bool:
 
 
 def find_person_names(text: str) -> list[NameMatch]:
-    """Names of people in *text* (offsets refer to NFKC-normalised text)."""
+    """Names of people in *text* (offsets refer to NFKC-normalised text): the rules' (honorifics, labels,
+    common surnames) and the model's (names standing alone, foreign names in katakana); a family name
+    alone that repeats a full name of the same text refers to that person."""
     norm = unicodedata.normalize("NFKC", text)
     if not norm:
         return []
@@ -236,4 +243,74 @@ def find_person_names(text: str) -> list[NameMatch]:
             if (match.start, match.end) not in seen:
                 seen.add((match.start, match.end))
                 out.append(match)
+    out.extend(_model_matches(folded, norm, out))
+    return link_family_names(norm, sorted(out, key=lambda m: m.start))
+
+
+def _model_matches(folded: str, norm: str, found: list[NameMatch]) -> list[NameMatch]:
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for start, end, p in model_names(folded):
+        name = norm[start:end]
+        if p < _MODEL_MIN or not _MODEL_NAME.fullmatch(name) or name.strip() in _NOT_NAMES:
+            continue
+        if any(a < end and start < b for a, b in taken) or norm[end:].lstrip(" 　").startswith(_THING):
+            continue
+        if _PLACE_AFTER.match(norm, end):
+            continue  # 西野にお住まいの…, 深阪から…方面: a place that is also a surname
+        out.append(NameMatch(start, end, name, round(0.6 + 0.3 * p, 2)))
     return out
+
+
+def link_family_names(norm: str, found: list[NameMatch]) -> list[NameMatch]:
+    """*found* with each family name alone that a full name of the text begins (kanji) or ends with
+    (katakana, トーマス・フリードマン → フリードマン) marked as that person; mentions of such a family name
+    the finders missed are added."""
+    families: dict[str, str] = {}
+    for m in found:
+        family = _family_of(m.name)
+        if family:
+            families.setdefault(family, m.name)
+    if not families:
+        return found
+    out = [NameMatch(m.start, m.end, m.name, m.confidence, families.get(m.name.strip(), ""))
+           if not _family_of(m.name) else m for m in found]
+    taken = [(m.start, m.end) for m in out]
+    for family, full in families.items():
+        for hit in re.finditer(re.escape(family), norm):
+            a, b = hit.span()
+            if any(s < b and a < e for s, e in taken) or not _stands_alone(norm, a, b):
+                continue
+            out.append(NameMatch(a, b, family, 0.7, full))
+            taken.append((a, b))
+    return sorted(out, key=lambda m: m.start)
+
+
+_KATAKANA_NAME = re.compile(r"[ァ-ヺー]{2,}(?:[・=][ァ-ヺー]{1,})+")
+
+
+def _family_of(name: str) -> str:
+    """The family name a full name is referred to by later: a kanji surname the lexicon knows followed by
+    a given name, or a katakana name's last part; "" for a name that is not a full one."""
+    name = name.strip()
+    if _KATAKANA_NAME.fullmatch(name):
+        last = re.split(r"[・=]", name)[-1]
+        return last if len(last) >= 3 else ""
+    words = lexicon().words
+    parts = name.split()
+    if len(parts) == 2 and _KANJI_ONLY.fullmatch(parts[0]) and len(parts[0]) >= 2:
+        return parts[0]
+    if _KANJI_ONLY.fullmatch(name) and len(name) >= 3:
+        return next((name[:n] for n in (3, 2) if n < len(name) and words.get(fold(name[:n]), 0) & SURNAME
+                     and len(name) - n <= 3), "")
+    return ""
+
+
+def _stands_alone(norm: str, a: int, b: int) -> bool:
+    """Whether norm[a:b] is a word of its own: not inside a longer run of its script, except before a
+    title (和田社長, 斎藤課長)."""
+    kana = "\u30a1" <= norm[a] <= "\u30fc"
+    same = (lambda c: "\u30a1" <= c <= "\u30fc" or c == "・") if kana else (lambda c: bool(_KANJI_ONLY.match(c)))
+    if a and same(norm[a - 1]):
+        return False
+    return b >= len(norm) or not same(norm[b]) or norm.startswith(_AFTER, b)
