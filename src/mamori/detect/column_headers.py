@@ -34,7 +34,7 @@ _EXACT: dict[str, str] = {
     "日": EVENT_DATE, "日時": EVENT_DATE, "日付": EVENT_DATE, "DATE": EVENT_DATE, "時間": OTHER,
 }
 _CONTAINS: tuple[tuple[str, str], ...] = (
-    ("生年月日", "birth_date"), ("誕生日", "birth_date"), ("生年", "birth_date"), ("BIRTH", "birth_date"),
+    ("血液型", OTHER), ("生年月日", "birth_date"), ("誕生日", "birth_date"), ("生年", "birth_date"), ("BIRTH", "birth_date"),
     ("フリガナ", "name_kana"), ("ふりがな", "name_kana"), ("カナ", "name_kana"), ("かな", "name_kana"),
     ("ヨミ", "name_kana"), ("よみ", "name_kana"), ("KANA", "name_kana"),
     ("町名", OTHER), ("町丁", OTHER), ("地区", OTHER), ("校区", OTHER), ("自治会", OTHER),
@@ -81,7 +81,9 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
 )
 #: Headers naming a thing, not a person, although they contain a person-column word (施設名, 町名).
 _NOT_PERSON = ("施設", "会社", "法人", "団体", "事業所", "店", "品", "商品", "部品", "町名", "地区", "学校名",
-               "課", "名称", "件名", "地名", "駅", "物件", "会場", "組織", "病院名", "医療機関")
+               "課", "名称", "件名", "地名", "駅", "物件", "会場", "組織", "病院名", "医療機関",
+               # Places and bodies: 市区町村名(カナ), 都道府県名カナ, 町域名, 企業名, 商号, 屋号.
+               "都道府県", "市区町村", "市町村", "区町村", "町域", "自治体", "企業", "社名", "商号", "屋号", "店舗")
 _SPACES = re.compile(r"[\s\u3000]+")
 #: Endings of a document's title (a cell above the table), never of a column header.
 _TITLE_ENDS = ("一覧", "一覧表", "名簿", "台帳", "リスト", "名簿抄本", "交付簿", "登録簿", "受付票", "結果表")

@@ -129,7 +129,8 @@ def _text(text: str, location: Location, out: _Collector) -> None:
         if k not in readings and bracketed and not is_kana_key(name_key(match.name)):
             out.category("name_kana", match.confidence, bracketed.group(1), location)
     # A reading beside a name (河合 利夫（カワイ トシオ）) is that person, not another one.
-    names = [m for k, m in enumerate(found_names) if k not in readings]
+    # A family name alone that repeats a full name of the block (和田一郎 … 和田社長) is that person.
+    names = [m for k, m in enumerate(found_names) if k not in readings and not m.refers_to]
     everything = [f for found in lines for f in found]
     if len({m.name.replace(" ", "").replace("\u3000", "") for m in names}) == 1:
         # One person named in the block (a form, a letter): what the block says is about them.
