@@ -34,7 +34,8 @@ _EXACT: dict[str, str] = {
     "日": EVENT_DATE, "日時": EVENT_DATE, "日付": EVENT_DATE, "DATE": EVENT_DATE, "時間": OTHER,
 }
 _CONTAINS: tuple[tuple[str, str], ...] = (
-    ("血液型", OTHER), ("生年月日", "birth_date"), ("誕生日", "birth_date"), ("生年", "birth_date"), ("BIRTH", "birth_date"),
+    ("血液型", OTHER),
+    ("生年月日", "birth_date"), ("誕生日", "birth_date"), ("生年", "birth_date"), ("BIRTH", "birth_date"),
     ("フリガナ", "name_kana"), ("ふりがな", "name_kana"), ("カナ", "name_kana"), ("かな", "name_kana"),
     ("ヨミ", "name_kana"), ("よみ", "name_kana"), ("KANA", "name_kana"),
     ("町名", OTHER), ("町丁", OTHER), ("地区", OTHER), ("校区", OTHER), ("自治会", OTHER),

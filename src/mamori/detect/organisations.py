@@ -24,11 +24,11 @@ LEGAL_FORMS = (
 )
 #: The same 法人格 as read (NFKC, katakana): a reading column of a corporation list.
 LEGAL_READINGS = (
-    "カブシキガイシャ", "カブシキカイシャ", "ユウゲンガイシャ", "ユウゲンカイシャ", "ゴウドウガイシャ", "ゴウシガイシャ",
-    "ゴウメイガイシャ", "イッパンシャダンホウジン", "イッパンザイダンホウジン", "コウエキシャダンホウジン",
-    "コウエキザイダンホウジン", "シャカイフクシホウジン", "イリョウホウジン", "ガッコウホウジン", "シュウキョウホウジン",
-    "トクテイヒエイリカツドウホウジン", "ドクリツギョウセイホウジン", "キョウドウクミアイ", "シンヨウキンコ", "(カ)",
-    "(ユ)",
+    "カブシキガイシャ", "カブシキカイシャ", "ユウゲンガイシャ", "ユウゲンカイシャ", "ゴウドウガイシャ",
+    "ゴウシガイシャ", "ゴウメイガイシャ", "イッパンシャダンホウジン", "イッパンザイダンホウジン",
+    "コウエキシャダンホウジン", "コウエキザイダンホウジン", "シャカイフクシホウジン", "イリョウホウジン",
+    "ガッコウホウジン", "シュウキョウホウジン", "トクテイヒエイリカツドウホウジン", "ドクリツギョウセイホウジン",
+    "キョウドウクミアイ", "シンヨウキンコ", "(カ)", "(ユ)",
 )
 #: Words a facility's, a shop's or an office's name ends with.
 FACILITY_ENDS = (
@@ -65,7 +65,7 @@ def is_facility(value: str) -> bool:
 def is_place(value: str) -> bool:
     """A prefecture or a municipality the gazetteer knows (札幌市, 札幌市中央区, 北海道)."""
     text = _norm(value)
-    if not text or text[-1] not in MUNICIPALITY_ENDS and text[-1] not in "都道府県":
+    if not text or (text[-1] not in MUNICIPALITY_ENDS and text[-1] not in "都道府県"):
         return False
     if text in PREFECTURES:
         return True
