@@ -128,7 +128,7 @@ class SqlDumpExtractor:
     def sniff(self, head: bytes, item: Item) -> bool:
         """Text whose start holds a dump's statements or banner (any extension: .sql, .dump, .txt, none)."""
         text = text_sample(head)
-        return bool(text) and _SNIFF.search(text) is not None
+        return text is not None and _SNIFF.search(text) is not None
 
     def extract(self, stream: BinaryIO, item: Item) -> Document:
         """Every INSERT and COPY row, table by table."""
