@@ -245,6 +245,9 @@ def find_person_names(text: str) -> list[NameMatch]:
                 seen.add((match.start, match.end))
                 out.append(match)
     out.extend(_model_matches(folded, norm, out))
+    # A name that is a whole 『title』 names a work (a book, a programme), not a person in the text. In 「」,
+    # which quote speech too (「山田太郎」と名乗る男), only the rules' names (with their evidence) stay.
+    out = [m for m in out if not (m.start and norm[m.start - 1] == "『" and norm[m.end:m.end + 1] == "』")]
     return link_family_names(norm, sorted(out, key=lambda m: m.start))
 
 
@@ -257,6 +260,8 @@ def _model_matches(folded: str, norm: str, found: list[NameMatch]) -> list[NameM
             continue
         if any(a < end and start < b for a, b in taken) or norm[end:].lstrip(" 　").startswith(_THING):
             continue
+        if start and norm[start - 1] in "「『“" and norm[end:end + 1] in "」』”":
+            continue  # a name that is a whole title (『中原中也』, a programme 「大石恵三」) names a work
         if _PLACE_AFTER.match(norm, end):
             continue  # 西野にお住まいの…, 深阪から…方面: a place that is also a surname
         if lexicon().words.get(fold(name), 0) & SURNAME and not _SURNAME_USED.match(norm, end):
