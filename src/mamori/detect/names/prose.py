@@ -6,6 +6,12 @@ window is tokenized; a name is a 姓 token followed by given-name tokens (人名
 words, words the lexicon knows as given names). A family name alone counts only next to a
 person context, and names followed by a facility or company word (山本五十六記念館,
 鈴木商店) do not count. Tokenizing windows only keeps the whole path above 1 MB/s.
+
+Names standing alone (「…と徳富蘇峰は述べた」, トーマス・フリードマン) come from the CRF model
+(``tagger``), in windows around katakana names and kanji runs that start with a surname; a name the
+rules already found is not looked at again. A family name alone that begins (kanji) or ends
+(katakana) a full name of the same text refers to that person (``NameMatch.refers_to``), so
+「和田一郎 … 和田社長」 is one person. A name filling a whole 『title』 names a work.
 """
 
 from __future__ import annotations
@@ -279,7 +285,7 @@ def _list_names(folded: str, norm: str, found: list[NameMatch]) -> list[NameMatc
 def _model_matches(folded: str, norm: str, found: list[NameMatch]) -> list[NameMatch]:
     taken = [(m.start, m.end) for m in found]
     out = []
-    for start, end, p in model_names(folded):
+    for start, end, p in model_names(folded, taken):
         name = norm[start:end]
         if p < _MODEL_MIN or not _MODEL_NAME.fullmatch(name) or name.strip() in _NOT_NAMES:
             continue
