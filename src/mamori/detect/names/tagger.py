@@ -88,11 +88,13 @@ class _Tagger:
             self._tagger.open(str(path))
 
     def tag(self, toks: list[Token]) -> tuple[list[str], list[float]]:
-        """Labels of *toks* and, for each, the model's marginal probability of that label."""
+        """Labels of *toks* and, for each person label, the model's marginal probability of it."""
         if not toks:
             return [], []
         labels = list(self._tagger.tag(features(toks)))
-        return labels, [self._tagger.marginal(label, i) for i, label in enumerate(labels)]
+        # Marginals only where a person is labelled: the other labels' are never read.
+        return labels, [self._tagger.marginal(label, i) if label.endswith(PERSON_LABEL) else 1.0
+                        for i, label in enumerate(labels)]
 
 
 @cache
@@ -130,6 +132,9 @@ _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}(?:[・=＝][\u30a1-\u30fa
 _KANJI_RUN = re.compile(r"[\u4e00-\u9fff々ヶ]{2,}")
 _WINDOW = 16
 _NAME_FLAGS = SURNAME | GIVEN | PERSON
+#: Kanji runs ending so are places or offices (堺市長, 東京都在住, 堺市役所), not names.
+_NOT_A_NAME_END = ("市長", "町長", "村長", "区長", "役所", "役場", "在住", "方面", "周辺", "予算", "年度", "丁目",
+                   "地区", "駅")
 
 
 def anchors(text: str) -> list[tuple[int, int]]:
@@ -142,7 +147,14 @@ def anchors(text: str) -> list[tuple[int, int]]:
             out.append(m.span())
     for m in _KANJI_RUN.finditer(text):
         run = m.group()
-        if any(words.get(run[:n], 0) & SURNAME for n in (1, 2, 3) if n < len(run)):
+        if run.endswith(_NOT_A_NAME_END):
+            continue  # 堺市長, 東京都在住, 市役所: a place or an office
+        whole = words.get(run, 0)
+        if any(words.get(run[:n], 0) & SURNAME for n in (2, 3) if n <= len(run)) or (
+                # A one-character surname only before a given name (関栄子, not 高齢者 or 本日).
+                words.get(run[0], 0) & SURNAME
+                and any(words.get(run[1:1 + n], 0) & (GIVEN | PERSON) for n in (1, 2, 3) if n < len(run))
+        ) or (len(run) <= 3 and whole & GIVEN and not whole & COMMON):  # a given name alone (雄一は)
             out.append(m.span())
     return out
 
@@ -164,9 +176,13 @@ def windows(text: str, spans: list[tuple[int, int]], reach: int = _WINDOW) -> li
     return merged
 
 
-def model_names(text: str) -> list[tuple[int, int, float]]:
-    """(start, end, confidence) of names the model finds in windows of *text* around its anchors."""
+def model_names(text: str, known: list[tuple[int, int]] | None = None) -> list[tuple[int, int, float]]:
+    """(start, end, confidence) of names the model finds in windows of *text* around its anchors; an
+    anchor overlapping a *known* name (the rules found it) is not looked at again."""
     out: list[tuple[int, int, float]] = []
-    for lo, hi in windows(text, anchors(text)):
+    spans = anchors(text)
+    if known:
+        spans = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in known)]
+    for lo, hi in windows(text, spans):
         out.extend((lo + a, lo + b, p) for a, b, p in person_spans(text[lo:hi]))
     return out
