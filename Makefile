@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := postgresql chromium fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEMO_DIR ?= demo-out
 
-.PHONY: setup system-deps demo test lint typecheck unit bench clean
+.PHONY: setup system-deps demo test lint typecheck unit bench clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,8 +33,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# The documentation site (MkDocs Material, Japanese first): strict, so a broken link or image fails the build.
+# Screenshots of the worked example come from a fresh demo run.
+docs: setup
+	$(BIN)/python scripts/docs_screenshots.py docs/img/generated --demo build/docs-demo
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict  # not --quiet: it hides the warnings strict counts
+	@echo "documentation: site/index.html"
+
 # The whole suite on SQLite, then the server's tests again on a real PostgreSQL started for the run.
-test: setup lint
+test: setup lint docs
 	$(BIN)/python -m pytest -n 2 -q
 	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 -q -m "not slow" tests/guard
 
@@ -51,4 +58,4 @@ bench: setup
 	$(BIN)/python benchmarks/guard.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache site build/docs-demo docs/img/generated

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mamori.models import Location
+
 LANGS = ("ja", "en")
 
 _MESSAGES: dict[str, tuple[str, str]] = {
@@ -34,6 +39,25 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "summary.elapsed": ("所要時間（秒）", "elapsed (s)"),
     "summary.throughput": ("{items} 件, {mb:.1f} MB, {secs:.1f} 秒", "{items} items, {mb:.1f} MB, {secs:.1f} s"),
     "report.title": ("個人情報スキャン報告", "Personal data scan report"),
+    "report.items": ("ファイル一覧", "Items"),
+    "report.by_folder": ("フォルダ（課）ごとの集計", "Totals per top folder"),
+    "report.folder": ("フォルダ", "folder"),
+    "report.top_level": ("（直下のファイル）", "(files at the top)"),
+    "report.parameters": ("走査の条件", "Scan parameters"),
+    "report.roots": ("走査した場所", "scanned"),
+    "report.version": ("mamori の版", "mamori version"),
+    "report.workers": ("並列数", "workers"),
+    "report.filter": ("絞り込み（パス・種類・理由）", "filter (path, kinds, reason)"),
+    "report.only_pii": ("個人情報ありのみ", "personal data only"),
+    "report.only_unread": ("未確認のみ", "not inspected only"),
+    "report.shown": ("表示 {shown} / {total} 件", "showing {shown} of {total}"),
+    "report.sort_hint": ("見出しをクリックすると並べ替えます。", "Click a heading to sort."),
+    "loc.document": ("文書全体", "document"),
+    "loc.sheet": ("シート {value}", "sheet {value}"),
+    "loc.page": ("{value}ページ", "page {value}"),
+    "loc.row": ("{value}行目", "row {value}"),
+    "loc.col": ("{value}列目", "col {value}"),
+    "loc.line": ("{value}行目", "line {value}"),
     "report.generated": ("作成日時", "generated"),
     "report.note_masked": ("例示値はマスクしています。", "Sample values are masked."),
     "progress.scanning": ("スキャン中", "scanning"),
@@ -81,3 +105,15 @@ def status_label(status: str, lang: str = "ja") -> str:
 
 def pii_label(pii: bool | None, lang: str = "ja") -> str:
     return t("pii.null" if pii is None else ("pii.true" if pii else "pii.false"), lang)
+
+
+def location_label(location: Location, lang: str = "ja") -> str:
+    """Where in a document, for people: 「シート 名簿 2行目 3列目」 / "sheet 名簿 row 2 col 3"."""
+    if lang == "en":
+        return location.describe()
+    bits = [location.part] if location.part else []
+    for key, value in (("sheet", location.sheet), ("page", location.page), ("row", location.row),
+                       ("col", location.column), ("line", location.line)):
+        if value is not None:
+            bits.append(t(f"loc.{key}", lang, value=value))
+    return " ".join(bits) or t("loc.document", lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -111,13 +111,41 @@ class Location:
         return " ".join(bits) or "document"
 
 
+class Gap(StrEnum):
+    """Why part of an item's content was not read. A problem carrying a gap makes the whole item
+    ``too_large`` (LIMIT) or ``unreadable`` (UNREAD): what was not read cannot be called clean."""
+
+    LIMIT = "limit"
+    """A reader's limit stopped it (pages, characters, cells, nesting depth, members)."""
+    UNREAD = "unread"
+    """A part failed to load or had to be skipped (a damaged page, a malformed row)."""
+
+    @property
+    def status(self) -> Status:
+        return Status.TOO_LARGE if self is Gap.LIMIT else Status.UNREADABLE
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Something that went wrong or was doubtful while handling an item; never fatal to a batch."""
+    """Something that went wrong or was doubtful while handling an item; never fatal to a batch.
+
+    ``gap`` is set when the problem means content was left unread (the typed signal the scan
+    decides the item's status on); a problem without one is a note (a replaced character, a
+    hidden sheet that was read).
+    """
 
     code: str
     message: str
     location: Location | None = None
+    gap: Gap | None = None
+
+
+def gap_status(problems: Iterable[Problem]) -> Status | None:
+    """The status *problems* force on an item: ``unreadable`` over ``too_large``; None when all was read."""
+    gaps = {p.gap for p in problems if p.gap is not None}
+    if not gaps:
+        return None
+    return Status.UNREADABLE if Gap.UNREAD in gaps else Status.TOO_LARGE
 
 
 class CellColumn(Protocol):
@@ -249,6 +277,8 @@ class ItemResult:
     """The verdict on one item (a file, an archive member, an attachment).
 
     ``pii`` is None when the item could not be inspected: such an item is never "clean".
+    ``partial`` is True when only part of the content was read and personal data was found in it
+    (``pii`` True, status ``too_large``/``unreadable``).
     ``person_keys`` holds the identity keys (keyed hashes) of the people found in the item's
     own content, for counting distinct people across items; it is never written out.
     """
@@ -269,6 +299,7 @@ class ItemResult:
     samples: tuple[Sample, ...] = ()
     problems: tuple[Problem, ...] = ()
     person_keys: tuple[tuple[bytes, ...], ...] = field(default=(), repr=False, compare=False)
+    partial: bool = False
     #: Distinct people the item names in a role other than resident (``staff``, ``business``), by role.
     roles: tuple[tuple[str, int], ...] = ()
     #: The identity keys of those people, by role (never written out; for the scan's distinct staff).
@@ -304,6 +335,8 @@ class ItemResult:
             out["encoding"] = self.encoding
         if self.container:
             out["container"] = True
+        if self.partial:
+            out["partial"] = True
         if self.confidence:
             out["confidence"] = dict(self.confidence)
         if self.samples:

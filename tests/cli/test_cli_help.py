@@ -8,14 +8,17 @@ from typing import Any
 
 import pytest
 import typer
+from typer.core import TyperGroup
 
 from mamori.cli import app
 
 
 def _paths(command: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     paths = [prefix]
-    for name, sub in sorted(getattr(command, "commands", {}).items()):
-        paths.extend(_paths(sub, (*prefix, name)))
+    if isinstance(command, TyperGroup):
+        ctx = typer.Context(command)
+        for name in sorted(command.list_commands(ctx)):
+            paths.extend(_paths(command.get_command(ctx, name), (*prefix, name)))
     return paths
 
 
@@ -33,3 +36,22 @@ def test_help(args: tuple[str, ...]) -> None:
                          timeout=60)
     assert out.returncode == 0, out.stderr
     assert "Usage" in out.stdout
+
+
+def test_help_and_find_import_neither_the_engine_of_cases_nor_the_server() -> None:
+    """`mamori --help` and `mamori find` stay fast: DuckDB, Django, WeasyPrint and investigate load only when used."""
+    heavy = ("duckdb", "django", "weasyprint", "mamori.investigate", "mamori.guard")
+    probe = (
+        "import sys; from mamori.cli import app, COMMANDS; import typer; "
+        "group = typer.main.get_command(app); group.get_command(typer.Context(group), 'find'); "
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in {'duckdb', 'django', 'weasyprint'} "
+        "or m.startswith(('mamori.investigate', 'mamori.guard')))))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert not [m for m in out.stdout.split() if m.startswith(heavy)], out.stdout
+    helped = subprocess.run([sys.executable, "-X", "importtime", "-m", "mamori", "--help"], capture_output=True,
+                            text=True, timeout=60)
+    assert helped.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in helped.stderr.splitlines() if "|" in line}
+    assert not {m for m in imported if m.startswith(("mamori.scan", "polars", *heavy))}

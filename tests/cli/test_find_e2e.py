@@ -124,3 +124,71 @@ def test_html_report_escapes_file_names(tmp_path: Path) -> None:
     mamori("find", tmp_path, "--format", "html", "--output", report, "--no-progress")
     html = report.read_text(encoding="utf-8")
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_fail_on_pii_exit_3_for_items_not_inspected(tmp_path: Path) -> None:
+    """A share whose only sensitive file is encrypted must not pass a pre-export check."""
+    from mamori.synth.awkward import write_awkward
+
+    written = write_awkward(tmp_path / "all")
+    encrypted = next(e for e in written if e.status == "encrypted" and "!" not in e.path)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / Path(encrypted.path).name).write_bytes((tmp_path / "all" / encrypted.path).read_bytes())
+    (share / "memo.txt").write_text("会議は10時から。", encoding="utf-8")
+    locked = mamori("find", share, "--fail-on-pii", "--format", "jsonl", "--no-progress", check=False)
+    assert locked.returncode == 3, locked.stdout
+    accepted = mamori("find", share, "--fail-on-pii", "--accept-not-inspected", "--format", "jsonl",
+                      "--no-progress", check=False)
+    assert accepted.returncode == 0
+    clean = mamori("find", share / "memo.txt", "--fail-on-pii", "--no-progress", check=False)
+    assert clean.returncode == 0
+
+
+@pytest.mark.parametrize(("name", "check"), [
+    ("結果.xlsx", lambda data: data[:2] == b"PK"),
+    ("結果.jsonl", lambda data: json.loads(data.decode().splitlines()[-1])["type"] == "summary"),
+    ("結果.csv", lambda data: data.decode("utf-8-sig").startswith("パス,")),
+    ("結果.html", lambda data: b"<html" in data),
+])
+def test_output_format_from_its_ending(share: tuple[Path, Path], tmp_path: Path, name: str, check: object) -> None:
+    _, corpus = share
+    out = tmp_path / name
+    mamori("find", corpus / "難しいファイル", "--output", out, "--no-progress")
+    assert callable(check) and check(out.read_bytes())
+
+
+def test_output_errors_are_one_line_before_the_scan(share: tuple[Path, Path], tmp_path: Path) -> None:
+    _, corpus = share
+    unknown = mamori("find", corpus, "--output", tmp_path / "結果.docx", check=False)
+    assert unknown.returncode == 2 and ".xlsx" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert not (tmp_path / "結果.docx").exists()
+    for target in (tmp_path / "no" / "such" / "dir" / "r.xlsx", tmp_path):
+        bad = mamori("find", corpus, "--format", "xlsx", "--output", target, check=False)
+        assert bad.returncode == 2, bad.stderr
+        assert "Traceback" not in bad.stderr and "--output" in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_explain_with_jsonl_writes_the_file(share: tuple[Path, Path], tmp_path: Path) -> None:
+    _, corpus = share
+    out = tmp_path / "explained.jsonl"
+    mamori("find", corpus / "難しいファイル" / "名簿一式.zip", "--explain", "--format", "jsonl", "--output", out,
+           "--no-progress")
+    rows = lines(out)
+    assert rows[-1]["type"] == "summary"
+    found = [r for r in rows if r.get("pii") is True]
+    assert found and all("samples" in r and "confidence" in r for r in found)
+
+
+def test_not_inspected_items_show_a_dash_not_zero_people(share: tuple[Path, Path]) -> None:
+    _, corpus = share
+    out = mamori("find", corpus / "難しいファイル", "--format", "csv", "--no-progress")
+    import csv as csv_module
+    import io
+
+    rows = list(csv_module.reader(io.StringIO(out.stdout.lstrip("\ufeff"))))
+    col = rows[0].index("人数")
+    status = rows[0].index("状態")
+    encrypted = [r for r in rows[1:] if r[status] == "暗号化"]
+    assert encrypted and all(r[col] == "—" for r in encrypted)

@@ -130,6 +130,7 @@ def seed(home: Path, departments: int) -> dict[str, Any]:
 
     cast: dict[str, Any] = {"users": users, "departments": []}
     user("auditor", Role.AUDITOR, None)
+    user("secadmin", Role.SECURITY_ADMIN, None)
     for n in range(1, departments + 1):
         dept = Department.objects.create(code=f"D{n:02d}", name=f"第{n}課")
         dept.head = user(f"head{n:02d}", Role.SECTION_HEAD, dept)

@@ -168,3 +168,34 @@ def test_request_approve_and_audit_search(live_guard: Live, new_page: Any) -> No
         auditor.click("a[href^='/audit/xlsx/']")
     assert download.value.suggested_filename.endswith(".xlsx")
     assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+
+
+def test_incident_clocks_and_ppc_draft(live_guard: Live, new_page: Any) -> None:
+    import json
+
+    admin = new_page()
+    log_in(admin, live_guard, "secadmin")
+    admin.goto(f"{live_guard.url}/incidents/new/")
+    known = datetime.now(ZoneInfo("Asia/Tokyo")) - timedelta(days=2)
+    admin.fill("#id_title", "選挙人名簿の公開サーバーへの掲載")
+    admin.fill("#id_discovered_at", known.strftime("%Y-%m-%dT%H:%M"))
+    admin.fill("#id_discovered_by", "市民からの通報")
+    admin.fill("#id_description", "職員が持ち出した選挙人名簿が民間レンタルサーバーの公開領域に置かれていた。")
+    admin.check("#id_wrongful_purpose")
+    admin.click("main form button[type=submit]")
+    admin.wait_for_url(re.compile(r".*/incidents/\d+/$"))
+    findings = {"case": "ブラウザ試験", "leaked": [{"categories": ["name", "address"], "special_care": False}],
+                "unique_persons_leaked": 683_933}
+    admin.set_input_files("input[name=findings]", files=[{
+        "name": "findings.json", "mimeType": "application/json",
+        "buffer": json.dumps(findings, ensure_ascii=False).encode()}])
+    admin.click("form[action$='/findings/'] button")
+    admin.wait_for_url(re.compile(r".*/incidents/\d+/$"))
+    assert admin.inner_text("#people") == "683933"
+    assert "報告義務あり" in admin.inner_text("main")
+    assert "未報告" in admin.inner_text("#clock-final")  # 60 days for a suspected wrongful purpose: still open
+    shot(admin, "09-incident-clocks")
+    admin.click("a[href$='/ppc/']")
+    admin.wait_for_url("**/ppc/")
+    assert "本人の数" in admin.inner_text("table.ppc") and "683933" in admin.inner_text("table.ppc")
+    shot(admin, "10-incident-ppc-draft")

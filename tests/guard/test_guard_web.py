@@ -227,3 +227,23 @@ def test_admin_creates_department_user_and_head(world: World, home: Path, as_use
     assert admin.post(f"/departments/{dept.pk}/head/", {"username": "alice"}).status_code == 400
     assert as_user(world.head_a).post("/departments/", {"code": "D", "name": "x"}).status_code == 403
     assert "department.created" in audit_actions(home) and "department.head_set" in audit_actions(home)
+
+
+def test_any_user_enrols_totp_with_a_qr_code(world: World, home: Path) -> None:
+    import pyotp
+    from guard_helpers import login
+
+    from mamori.guard.accounts.models import User
+
+    client = login(Client(), world.alice)
+    page = client.get("/totp/enrol/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<svg" in html and "二要素認証の登録" in html
+    secret = client.session["mamori_totp_pending"]
+    wrong = client.post("/totp/enrol/", {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"})
+    assert wrong.status_code == 400 and "確認コードが違います" in wrong.content.decode() and "<svg" in wrong.content.decode()
+    assert not User.objects.get(pk=world.alice.pk).totp_secret
+    done = client.post("/totp/enrol/", {"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 200 and "登録しました" in done.content.decode()
+    assert User.objects.get(pk=world.alice.pk).totp_secret == secret
+    assert "account.totp_enrolled" in audit_actions(home)

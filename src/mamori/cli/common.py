@@ -13,6 +13,7 @@ from mamori.i18n import t
 
 EXIT_PII_FOUND = 1
 EXIT_ERROR = 2
+EXIT_NOT_INSPECTED = 3  # --fail-on-pii: some item could not be inspected (encrypted, unreadable, too large…)
 
 
 class Lang(StrEnum):

@@ -19,12 +19,13 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from mamori.cli.common import EXIT_PII_FOUND, Lang
+from mamori import __version__
+from mamori.cli.common import EXIT_NOT_INSPECTED, EXIT_PII_FOUND, Lang
 from mamori.cli.present import ItemRateColumn, explain, terminal_table
 from mamori.errors import ConfigError
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.base import FindReport
+from mamori.report.base import FindReport, ScanContext
 from mamori.report.lines import CsvReport, JsonlReport
 from mamori.report.page import HtmlReport
 from mamori.report.workbook import XlsxReport
@@ -39,7 +40,42 @@ class Format(StrEnum):
     html = "html"
 
 
-def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack) -> FindReport | None:
+# The file endings --output understands when --format is not given.
+_BY_SUFFIX = {".jsonl": Format.jsonl, ".json": Format.jsonl, ".ndjson": Format.jsonl, ".csv": Format.csv,
+              ".xlsx": Format.xlsx, ".html": Format.html, ".htm": Format.html}
+
+
+def output_format(fmt: Format | None, output: Path | None) -> Format:
+    """The format asked for, else the one --output's ending names; a table when neither says."""
+    if fmt is not None:
+        return fmt
+    if output is None:
+        return Format.table
+    try:
+        return _BY_SUFFIX[output.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(_BY_SUFFIX))
+        raise ConfigError(f"--output {output}: cannot tell the format from the ending '{output.suffix}'; "
+                          f"use one of {known} or give --format") from None
+
+
+def check_writable(output: Path) -> None:
+    """Fail before scanning when --output cannot be written (a scan may take hours)."""
+    if output.is_dir():
+        raise ConfigError(f"--output {output}: is a folder; give a file name")
+    existed = output.exists()
+    try:
+        with output.open("ab"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"--output {output}: cannot be written ({exc.strerror}); "
+                          "choose a folder you can write to") from None
+    if not existed:
+        output.unlink(missing_ok=True)
+
+
+def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack,
+                 context: ScanContext) -> FindReport | None:
     if fmt is Format.table:
         return None
     if fmt is Format.xlsx:
@@ -55,16 +91,21 @@ def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack) 
         return JsonlReport(stream, lang)
     if fmt is Format.csv:
         return CsvReport(stream, lang)
-    return HtmlReport(stream, lang)
+    return HtmlReport(stream, lang, context)
 
 
 def find(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan (archives are opened).")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="Output format (default: from --output's ending, else a table).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     workers: Annotated[int, typer.Option(help="Parallel processes (default: CPU count).")] = 0,
-    fail_on_pii: Annotated[bool, typer.Option("--fail-on-pii", help="Exit 1 when personal data is found.")] = False,
-    explain_items: Annotated[bool, typer.Option("--explain", help="Say why each item was judged so.")] = False,
+    fail_on_pii: Annotated[bool, typer.Option(
+        "--fail-on-pii", help="Exit 1 when personal data is found, 3 when some item could not be inspected.")] = False,
+    accept_not_inspected: Annotated[bool, typer.Option(
+        "--accept-not-inspected", help="With --fail-on-pii: do not fail on items not inspected.")] = False,
+    explain_items: Annotated[bool, typer.Option(
+        "--explain", help="Say why each item was judged so (table); masked samples and confidence (jsonl).")] = False,
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.ja,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
 ) -> None:
@@ -72,12 +113,19 @@ def find(
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise ConfigError(f"{path}: no such file or folder; check the path")
+    fmt = output_format(fmt, output)
+    if output is not None:
+        check_writable(output)
+    # Explaining is a way of printing the table; the other formats carry samples and confidence already.
+    explain_items = explain_items and fmt is Format.table
     scan = Scan(paths, ScanOptions(workers=workers or default_workers()))
     console = Console(stderr=True)
     found_pii = False
     table_rows: list[ItemResult] = []
     with ExitStack() as stack:
-        report = _open_report(fmt, output, lang.value, stack)
+        context = ScanContext(roots=tuple(str(p) for p in paths), version=__version__,
+                              options=((t("report.workers", lang.value), str(workers or default_workers())),))
+        report = _open_report(fmt, output, lang.value, stack, context)
         bar = _progress(console, lang.value) if progress and console.is_terminal else None
         task = bar.add_task(t("progress.scanning", lang.value), total=None, items=0) if bar else None
         if bar:
@@ -105,6 +153,9 @@ def find(
         _print_summary(console, summary, lang.value)
     if fail_on_pii and found_pii:
         raise typer.Exit(EXIT_PII_FOUND)
+    if fail_on_pii and summary.not_inspected and not accept_not_inspected:
+        # A pre-export check must not pass what it could not read.
+        raise typer.Exit(EXIT_NOT_INSPECTED)
 
 
 def console_out() -> Console:

@@ -126,3 +126,84 @@ def endpoint(
             raise ConfigError(f"cannot read the public key {public_key}: {exc}") from exc
     _, token = create_endpoint(None, name, dept, public_key=key)
     typer.echo(token)
+
+
+@app.command("migrate")
+def migrate(home: HomeOption) -> None:
+    """Bring the database up to this version's schema (run after every upgrade)."""
+    if not (home / "guard" / "grant.key").exists():
+        raise ConfigError(f"{home} is not initialised: run `mamori guard init --home {home} --admin NAME` first")
+    _django(home)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    _private_database()
+    typer.echo(f"{home}: database up to date")
+
+
+@app.command("rotate-grant-key")
+def rotate_grant_key(home: HomeOption) -> None:
+    """Replace the grant-signing key; the old one is kept beside it, retired (endpoints must enrol again)."""
+    if not (home / "guard" / "grant.key").exists():
+        raise ConfigError(f"{home} is not initialised: run `mamori guard init --home {home} --admin NAME` first")
+    _django(home)
+    from datetime import UTC, datetime
+
+    from mamori.guard.auditlog.services import record
+    from mamori.guard.exports.grants import grant_verifier, key_path
+
+    old = grant_verifier(home).to_text()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    key = key_path(home)
+    for path in (key, key.with_suffix(".pub")):
+        path.rename(path.with_name(f"{path.name}.retired-{stamp}"))
+    new = grant_verifier(home).to_text()
+    record("system", "guard.grant_key_rotated", "home", str(home.resolve()), old_key=old, new_key=new)
+    typer.echo(f"new grant-signing key: {new}")
+    typer.echo(f"retired key kept as {key.name}.retired-{stamp}; enrol every endpoint again to pin the new key")
+
+
+@app.command("import-staff")
+def import_staff(
+    home: HomeOption,
+    staff_file: Annotated[Path, typer.Argument(help="The personnel system's export (CSV in any Japanese encoding, "
+                                                    "or XLSX): ユーザー名, 氏名, 所属コード, 所属名, 役割.")],
+    apply_it: Annotated[bool, typer.Option("--apply", help="Carry the plan out (without it: a dry run).")] = False,
+    passwords: Annotated[Path | None, typer.Option(
+        help="Where to write the new users' one-time passwords (CSV, mode 0600); needed with --apply.")] = None,
+) -> None:
+    """Import staff and departments in bulk: shows the plan (dry run) unless --apply is given."""
+    if apply_it and passwords is None:
+        raise ConfigError("--apply creates users with one-time passwords: name a file for them with --passwords")
+    if passwords is not None and passwords.exists():
+        raise ConfigError(f"{passwords} exists; choose a new file for the one-time passwords")
+    try:
+        data = staff_file.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {staff_file}: {exc.strerror}") from exc
+    _django(home)
+    from mamori.guard.accounts import bulk
+    from mamori.guard.accounts.models import Role, User
+
+    rows = bulk.read_rows(data, staff_file.name)
+    actor = User.objects.filter(role=Role.SECURITY_ADMIN, is_active=True).order_by("pk").first()
+    if actor is None:
+        raise ConfigError(f"{home} has no security administrator: run `mamori guard init` first")
+    plan = bulk.plan(rows, actor)
+    for change in plan.changes:
+        where = f"line {change.line}: " if change.line else ""
+        typer.echo(f"{change.kind:10} {where}{change.subject} {change.detail}".rstrip())
+    typer.echo(f"{len(rows)} rows: {plan.count('create')} new users, {plan.count('update')} changed, "
+               f"{plan.count('department')} new departments, {plan.count('head')} heads, "
+               f"{len(plan.errors)} errors")
+    if plan.errors:
+        raise typer.Exit(1)
+    if not apply_it:
+        typer.echo("dry run: nothing was changed (add --apply --passwords FILE to import)")
+        return
+    assert passwords is not None
+    created = bulk.apply(actor, plan)
+    from mamori.guard.home import write_private
+
+    write_private(passwords, ("username,one_time_password\n" + "".join(f"{u},{p}\n" for u, p in created)).encode())
+    typer.echo(f"imported; {len(created)} one-time passwords in {passwords} (mode 0600: hand them over, then delete)")

@@ -58,7 +58,7 @@ def print_summary(console: Console, findings: Findings, written: WrittenReports,
     timings = " ".join(f"{k} {v:.1f}" for k, v in findings.run.timings.items())
     console.print(f"{t('inv.stages', lang)}: {timings}")
     console.print(f"{t('inv.written', lang)}: " + ", ".join(p.name for p in written.paths))
-    for warning in written.warnings:
+    for warning in (*findings.log_problems, *written.warnings):
         console.print(f"[yellow]{t('inv.warning', lang)}:[/yellow] {warning}", markup=True, highlight=False)
 
 

@@ -9,9 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from mamori.detect.categories import BY_ID
-from mamori.i18n import pii_label, status_label, t
+from mamori.i18n import location_label, pii_label, status_label, t
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.base import category_labels, summary_rows
+from mamori.report.base import category_labels, persons_cell, summary_rows
 
 
 class ItemRateColumn(ProgressColumn):
@@ -33,7 +33,7 @@ def terminal_table(console: Console, results: list[ItemResult], summary: ScanSum
         style = "red" if r.pii else ("yellow" if r.pii is None else "")
         table.add_row(
             r.path, status_label(r.status.value, lang), pii_label(r.pii, lang),
-            category_labels(r.categories, lang), str(r.persons),
+            category_labels(r.categories, lang), str(persons_cell(r)),
             t("pii.true", lang) if r.special_care else "", style=style,
         )
     console.print(table)
@@ -60,7 +60,7 @@ def explain(console: Console, result: ItemResult, lang: str) -> None:
         for sample in result.samples:
             if sample.category == category:
                 console.print(escape(t("explain.sample", lang, value=sample.masked,
-                                       location=sample.location.describe())))
+                                       location=location_label(sample.location, lang))))
     if result.persons:
         care = f"  {t('col.special_care', lang)}: {t('pii.true', lang)}" if result.special_care else ""
         console.print(f"  {t('col.persons', lang)}: {result.persons:,}{care}")

@@ -1,4 +1,4 @@
-"""``mamori synth``: write synthetic corpora (tests, demos, benchmarks)."""
+"""``mamori synth``: write synthetic corpora (tests, demos, benchmarks) — the one command line for synthetic data."""
 
 from __future__ import annotations
 
@@ -15,9 +15,30 @@ def corpus(
     out: Annotated[Path, typer.Argument(help="Folder to write the corpus into.")],
     files: Annotated[int, typer.Option(help="Number of files.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 0,
+    people: Annotated[int, typer.Option(help="Size of the resident pool.")] = 2000,
+    max_rows: Annotated[int, typer.Option(help="Most rows in one list.")] = 60,
+    formats: Annotated[str | None, typer.Option(
+        help="Comma-separated renderer names (default: all registered).")] = None,
+    manifest: Annotated[Path | None, typer.Option(help="Where to write the truth (default: OUT.truth.json).")] = None,
 ) -> None:
     """Write a varied municipal-style corpus and its truth manifest."""
-    from mamori.synth.corpus import write_corpus
+    from mamori.synth.corpus import manifest_path_for, write_corpus
 
-    manifest = write_corpus(out, n_files=files, seed=seed)
-    typer.echo(f"{out}: {len(manifest.files)} files")
+    written = write_corpus(out, n_files=files, seed=seed, formats=formats.split(",") if formats else None,
+                           people=people, rows=(3, max(3, max_rows)), manifest_path=manifest)
+    where = manifest or manifest_path_for(out)
+    typer.echo(f"{out}: {len(written.files)} files; {written.unique_persons} distinct people; truth in {where}")
+
+
+@app.command("voters")
+def voters(
+    path: Annotated[Path, typer.Argument(help="The CSV file to write.")],
+    rows: Annotated[int, typer.Option(help="Number of voters.")] = 682_524,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "cp932",
+) -> None:
+    """Write one big voter-list CSV (CP932 by default), as benchmarks use."""
+    from mamori.synth.corpus import write_voter_list
+
+    truth = write_voter_list(path, rows, seed, encoding)
+    typer.echo(f"{truth.persons} voters in {path}")

@@ -22,8 +22,10 @@ class Limits:
     """Files up to this size are kept in ``Item.data`` (read in the pass that hashes them);
     bigger ones are reopened from ``Item.fs_path`` when needed."""
 
-    max_member_bytes: int = 1 * GIB
-    """One archive member may expand to at most this many bytes; beyond it the member is ``too_large``."""
+    max_member_bytes: int = 256 * MIB
+    """One archive member may expand to at most this many bytes; beyond it the member is ``too_large``.
+    A member is held in memory whole while it is read, so this bounds a worker's memory (a member
+    at 1 GiB, under the ratio limit, took a worker past 3 GiB)."""
 
     max_total_bytes: int = 8 * GIB
     """All members of one top-level archive tree (nested archives included) may expand to at most this."""

@@ -15,7 +15,7 @@ from itertools import chain, islice
 from typing import BinaryIO, ClassVar
 
 from mamori.extract.encoding import TextStream, text_sample
-from mamori.models import Document, Item, Location, Problem, Table
+from mamori.models import Document, Gap, Item, Location, Problem, Table
 
 DELIMITERS = (",", "\t", ";", "|")
 #: Extensions that are delimited text whatever the content looks like (as long as it is text).
@@ -26,7 +26,14 @@ SNIFF_LINES = 50
 MAX_PROBLEMS = 100
 #: The longest field read (``csv`` stops at 128 KiB by default, and would skip the row and read the rest
 #: of a long quoted note as rows of its own: a 備考 with a pasted letter, a cell holding an image as text).
-MAX_FIELD_CHARS = 64 * 1024 * 1024
+MAX_FIELD_CHARS = 16 * 1024 * 1024
+#: Budgets that bound a reader's memory whatever the file holds (each reached is a ``too_large`` gap):
+#: characters one physical line may hold (a file that is one enormous line), fields one row may hold
+#: (Excel's column limit), and bytes of a file read row by row (bigger files are read column-wise or
+#: in parts; one that falls back to rows costs about ten times its size in memory).
+MAX_LINE_CHARS = 1 << 20
+MAX_ROW_FIELDS = 16_384
+MAX_ROW_WISE_BYTES = 64 * 1024 * 1024
 
 csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
 
@@ -98,12 +105,13 @@ class DelimitedExtractor:
     def extract(self, stream: BinaryIO, item: Item) -> Document:
         """Every row as a tuple of cell texts, in order; blank lines as empty rows."""
         decoded = TextStream(stream)
-        lines = decoded.lines()
+        lines = decoded.lines(MAX_LINE_CHARS, cut=True)
         head = list(islice(lines, SNIFF_LINES))
         preferred = SUFFIX_DELIMITERS.get(item.suffix)
         found = sniff_delimiter(head, preferred)
         delimiter = found[0] if found else preferred or ","
-        rows, problems = _read_rows(chain(head, lines), delimiter)
+        budget = MAX_ROW_WISE_BYTES if item.size > MAX_ROW_WISE_BYTES else None
+        rows, problems = _read_rows(chain(head, lines), delimiter, found[1] if found else 0, budget)
         return Document(
             format=FORMATS.get(delimiter, "dsv"),
             tables=(Table(rows=tuple(rows), location=Location()),) if rows else (),
@@ -112,17 +120,66 @@ class DelimitedExtractor:
         )
 
 
-def _read_rows(lines: Iterable[str], delimiter: str) -> tuple[list[tuple[str, ...]], list[Problem]]:
+def _read_rows(lines: Iterable[str], delimiter: str, width: int = 0,
+               budget: int | None = None) -> tuple[list[tuple[str, ...]], list[Problem]]:
+    """The rows of *lines*; *width* is the usual field count (0: unknown), *budget* the characters to
+    read at most (None: all; the file is small enough)."""
     reader = csv.reader(lines, delimiter=delimiter, strict=False)
     rows: list[tuple[str, ...]] = []
     problems: list[Problem] = []
+    last = 0  # the physical line the previous row ended on
+    wide = 0
     while True:
         try:
-            rows.extend(map(tuple, reader))
-            return rows, problems
+            for row in reader:
+                if reader.line_num - last > 1 and width >= 3 and (split := _swallowed(row, delimiter, width)):
+                    if not any(p.code == "delimited.stray_quote" for p in problems):
+                        problems.append(Problem("delimited.stray_quote", f"an unbalanced quote at line {last + 1} "
+                                                "took in the lines after it; they were read line by line",
+                                                Location(line=last + 1)))
+                    rows.extend(split)
+                else:
+                    if len(row) > MAX_ROW_FIELDS:
+                        wide += 1
+                        row = row[:MAX_ROW_FIELDS]
+                    rows.append(tuple(row))
+                last = reader.line_num
+                if budget is not None:
+                    budget -= sum(map(len, row)) + len(row)
+                    if budget < 0:
+                        problems.append(Problem("delimited.truncated", f"only the first {MAX_ROW_WISE_BYTES:,} "
+                                                "characters were read", Location(line=last), Gap.LIMIT))
+                        return rows, problems
+            break
         except csv.Error as exc:  # the C reader resumes on the next line
-            problems.append(Problem("delimited.bad_row", f"row skipped: {exc}", Location(line=reader.line_num)))
+            problems.append(Problem("delimited.bad_row", f"row skipped: {exc}", Location(line=reader.line_num),
+                                    Gap.UNREAD))
+            last = reader.line_num
             if len(problems) >= MAX_PROBLEMS:
                 problems.append(Problem("delimited.gave_up", f"more than {MAX_PROBLEMS} malformed rows; "
-                                        "the rest of the file was not read"))
+                                        "the rest of the file was not read", gap=Gap.UNREAD))
                 return rows, problems
+    if wide:
+        problems.append(Problem("delimited.wide", f"{wide} row(s) hold more than {MAX_ROW_FIELDS:,} fields; "
+                                "the rest of each was not read", gap=Gap.LIMIT))
+    return rows, problems
+
+
+def _swallowed(row: list[str], delimiter: str, width: int) -> list[tuple[str, ...]] | None:
+    """*row*'s lines read one by one when a quoted field in it took in whole rows (a stray quote), else None.
+
+    A quoted field may hold line breaks (an address or a note over two lines), but not lines that each
+    carry a full row's delimiters: those are the rows after a quote someone forgot to close.
+    """
+    for k, field in enumerate(row):
+        if "\n" not in field and "\r" not in field:
+            continue
+        first, *more = field.splitlines()
+        if not more or sum(line.count(delimiter) >= width - 1 for line in more) * 2 < len(more):
+            return None
+        out: list[tuple[str, ...]] = [(*row[:k], first)]
+        for line in more[:-1]:
+            out.append(tuple(next(csv.reader([line], delimiter=delimiter, strict=False), [])))
+        out.append((*next(csv.reader([more[-1]], delimiter=delimiter, strict=False), []), *row[k + 1:]))
+        return out
+    return None

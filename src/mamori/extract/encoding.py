@@ -19,7 +19,7 @@ import charset_normalizer
 from mamori.errors import DecodingError
 from mamori.extract.iso2022 import decode_iso2022jp, looks_iso2022jp
 from mamori.extract.jascore import plausibility
-from mamori.models import Problem
+from mamori.models import Gap, Location, Problem
 
 HEAD_SIZE = 1 << 20
 CHUNK_SIZE = 1 << 20
@@ -244,23 +244,60 @@ class TextStream:
             self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
             return self._decoder.decode(data, final)
 
-    def lines(self) -> Iterator[str]:
-        """The decoded text line by line, line ends (\\n, \\r\\n, \\r) kept, as ``csv`` wants them."""
-        carry = ""
+    def lines(self, max_chars: int | None = None, *, cut: bool = False) -> Iterator[str]:
+        """The decoded text line by line, line ends (\\n, \\r\\n, \\r) kept, as ``csv`` wants them.
+
+        *max_chars* bounds what one line may hold, so a file that is one enormous line never becomes one
+        enormous string. A longer line is given in pieces of about that size (nothing is lost), or with
+        *cut* only its first *max_chars* characters are given and the rest of that line is skipped,
+        with a ``too_large`` gap recorded (a delimited row cannot be read in pieces).
+        """
+        pending: list[str] = []  # the current line's pieces, none holding a line end
+        held = 0
+        skipping = False  # inside the rest of a line that was cut
+        number = 0
         for chunk in self.chunks():
-            if carry:
-                chunk = carry + chunk
+            if "\n" not in chunk and "\r" not in chunk:
+                if skipping or not chunk:
+                    continue
+                pending.append(chunk)
+                held += len(chunk)
+                if max_chars is not None and held > max_chars:
+                    number += 1
+                    yield self._overlong("".join(pending), max_chars, cut, number)
+                    pending, held, skipping = [], 0, cut
+                continue
+            if skipping:  # the cut line ends in this chunk
+                at = min(i for i in (chunk.find("\n"), chunk.find("\r")) if i >= 0)
+                end = at + 2 if chunk.startswith("\r\n", at) else at + 1
+                chunk, skipping = chunk[end:], False
+            if pending:
+                chunk = "".join(pending) + chunk
+                pending, held = [], 0
             parts = io.StringIO(chunk, newline="").readlines()
             if not parts:
                 continue
-            carry = parts.pop()
+            last = parts.pop()
             # A trailing "\r" may be the first half of "\r\n" split across chunks.
-            if carry.endswith("\n"):
-                parts.append(carry)
-                carry = ""
-            yield from parts
-        if carry:
-            yield carry
+            if last.endswith("\n"):
+                parts.append(last)
+            else:
+                pending, held = [last], len(last)
+            for line in parts:
+                number += 1
+                yield line if max_chars is None or len(line) <= max_chars else self._overlong(line, max_chars, cut,
+                                                                                                number)
+        if pending and not skipping:
+            number += 1
+            line = "".join(pending)
+            yield line if max_chars is None or len(line) <= max_chars else self._overlong(line, max_chars, cut, number)
+
+    def _overlong(self, line: str, max_chars: int, cut: bool, number: int) -> str:
+        if not cut:
+            return line
+        self.problems.append(Problem("text.line_cut", f"line {number} is longer than {max_chars:,} characters; "
+                                     "only its start was read", Location(line=number), Gap.LIMIT))
+        return line[:max_chars]
 
 
 def text_sample(head: bytes, hint: str | None = None) -> str | None:

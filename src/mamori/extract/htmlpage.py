@@ -12,7 +12,9 @@ from typing import Any, BinaryIO, ClassVar
 from lxml import etree
 
 from mamori.extract.encoding import decode, text_sample
-from mamori.models import Document, Item, Location, Table, TextBlock
+from mamori.extract.html_tokens import MAX_CHARS as MAX_TOKEN_CHARS
+from mamori.extract.html_tokens import read_tokens
+from mamori.models import Document, Gap, Item, Location, Problem, Table, TextBlock
 
 SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _MAGIC = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
@@ -116,14 +118,26 @@ def _table(table: Any) -> Table:
 
 def parse_html(text: str, part: str | None = None) -> tuple[list[Table], list[TextBlock]]:
     """Tables and text blocks of an HTML document given as text (also used for HTML mail bodies)."""
+    tables, blocks, _ = read_html(text, part)
+    return tables, blocks
+
+
+def read_html(text: str, part: str | None = None) -> tuple[list[Table], list[TextBlock], list[Problem]]:
+    """Tables, text blocks and problems of an HTML document given as text.
+
+    When libxml2 stops early (255 nested elements, hundreds of unclosed tags: it drops the rest of the
+    page without a word), the page is read again token by token (``html_tokens``), which has no depth.
+    """
     # The plain etree parser: lxml.html's element classes cost a Python call per element.
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(text.encode("utf-8", "replace"), parser)
     except (etree.LxmlError, ValueError):  # "Document is empty" and friends
-        return [], []
+        root = None
+    if any(e.level == etree.ErrorLevels.FATAL for e in parser.error_log):
+        return _read_tokens(text, part)
     if root is None:
-        return [], []
+        return [], [], []
     tables: list[Table] = []
     # Innermost tables first, each removed once read, so an outer cell does not repeat them.
     for table in reversed(list(root.iter("table"))):
@@ -132,7 +146,17 @@ def parse_html(text: str, part: str | None = None) -> tuple[list[Table], list[Te
             _drop(table)
     tables.reverse()
     blocks = [TextBlock(t, Location(line=line, part=part)) for line, t in _flatten(root)]
-    return tables, blocks
+    return tables, blocks, []
+
+
+def _read_tokens(text: str, part: str | None) -> tuple[list[Table], list[TextBlock], list[Problem]]:
+    tables, blocks, cut = read_tokens(text, part)
+    problems = [Problem("html.tokens", "the page nests too deeply for the HTML parser; its text was read token by "
+                        "token (table layout may be lost)", Location(part=part))]
+    if cut:
+        problems.append(Problem("html.truncated", f"only the first {MAX_TOKEN_CHARS:,} characters of text were read",
+                                Location(part=part), Gap.LIMIT))
+    return tables, blocks, problems
 
 
 class HtmlExtractor:
@@ -151,6 +175,6 @@ class HtmlExtractor:
         """Decode (honouring the declared charset as a hint), then read tables and text."""
         data = stream.read()
         decoded = decode(data, charset_hint(data))
-        tables, blocks = parse_html(decoded.text)
+        tables, blocks, problems = read_html(decoded.text)
         return Document(format="html", tables=tuple(tables), blocks=tuple(blocks),
-                        encoding=decoded.encoding, problems=decoded.problems)
+                        encoding=decoded.encoding, problems=(*decoded.problems, *problems))

@@ -18,8 +18,8 @@ from email.policy import compat32
 from typing import BinaryIO, ClassVar
 
 from mamori.extract.encoding import decode
-from mamori.extract.htmlpage import parse_html
-from mamori.models import ARCHIVE_SEPARATOR, Document, Item, Location, Problem, Table, TextBlock
+from mamori.extract.htmlpage import read_html
+from mamori.models import ARCHIVE_SEPARATOR, Document, Gap, Item, Location, Problem, Table, TextBlock
 
 SUFFIXES = (".eml", ".mht", ".mhtml")
 HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date")
@@ -106,7 +106,8 @@ class _Walker:
     def walk(self, part: Message, depth: int = 0) -> None:
         ctype = part.get_content_type()
         if depth > MAX_DEPTH:
-            self.problems.append(Problem("mail.too_deep", f"MIME parts nested deeper than {MAX_DEPTH} not read"))
+            self.problems.append(Problem("mail.too_deep", f"MIME parts nested deeper than {MAX_DEPTH} not read",
+                                         gap=Gap.LIMIT))
             return
         name = _filename(part)
         disposition = str(part.get("content-disposition", "")).split(";")[0].strip().lower()
@@ -139,7 +140,8 @@ class _Walker:
         self.encodings.append(decoded.encoding)
         self.problems.extend(decoded.problems)
         if ctype == "text/html":
-            tables, blocks = parse_html(decoded.text, part="body")
+            tables, blocks, problems = read_html(decoded.text, part="body")
+            self.problems.extend(problems)
             self.tables.extend(tables)
             self.blocks.extend(blocks)
         elif decoded.text.strip():

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from mamori.errors import CorruptFile, Encrypted, MamoriError, NeedsOCR
-from mamori.models import Document, Item, Location, Problem, TextBlock
+from mamori.models import Document, Gap, Item, Location, Problem, TextBlock
 
 MAGIC = b"%PDF-"
 SNIFF_WINDOW = 1024
@@ -49,16 +49,18 @@ def _has_images(page: Any) -> bool:
     return next(objects, None) is not None
 
 
-def _page_text(page: Any) -> str:
+def _page_text(page: Any) -> tuple[str, int]:
+    """The page's text (at most ``MAX_PAGE_CHARS`` characters) and how many characters it holds."""
     textpage = page.get_textpage()
     try:
-        count = min(textpage.count_chars(), MAX_PAGE_CHARS)
+        total = textpage.count_chars()
+        count = min(total, MAX_PAGE_CHARS)
         text: str = textpage.get_text_range(0, count) if count > 0 else ""
         if len(text) == count:  # one character per index (no surrogate pairs): cells can be told apart
             text = _mark_cells(textpage, text)
     finally:
         textpage.close()
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""), total
 
 
 def _mark_cells(textpage: Any, text: str) -> str:
@@ -118,16 +120,19 @@ def _read_pages(doc: Any) -> tuple[list[TextBlock], list[Problem], int]:
         try:
             page = doc[index]
         except Exception as exc:  # noqa: BLE001  one damaged page does not lose the others
-            problems.append(Problem("page_unreadable", f"page {index + 1} is damaged: {exc}", where))
+            problems.append(Problem("page_unreadable", f"page {index + 1} is damaged: {exc}", where, Gap.UNREAD))
             continue
         try:
-            text = _page_text(page)
+            text, chars = _page_text(page)
+            if chars > MAX_PAGE_CHARS:
+                problems.append(Problem("page_truncated", f"page {index + 1} holds {chars:,} characters; only the "
+                                        f"first {MAX_PAGE_CHARS:,} were read", where, Gap.LIMIT))
             if text.strip():
                 blocks.append(TextBlock(text, where))
                 continue
             images = _has_images(page)
         except Exception as exc:  # noqa: BLE001  likewise
-            problems.append(Problem("page_unreadable", f"page {index + 1} is damaged: {exc}", where))
+            problems.append(Problem("page_unreadable", f"page {index + 1} is damaged: {exc}", where, Gap.UNREAD))
             continue
         finally:
             page.close()
@@ -135,7 +140,8 @@ def _read_pages(doc: Any) -> tuple[list[TextBlock], list[Problem], int]:
         what = "only an image (scanned?); it needs OCR" if images else "no text"
         problems.append(Problem("page_without_text", f"page {index + 1} has {what}", where))
     if total > MAX_PAGES:
-        problems.append(Problem("truncated", f"only the first {MAX_PAGES:,} of {total:,} pages were read"))
+        problems.append(Problem("truncated", f"only the first {MAX_PAGES:,} of {total:,} pages were read",
+                                gap=Gap.LIMIT))
     return blocks, problems, scanned
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mamori.guard.exports",
     "mamori.guard.auditlog",
     "mamori.guard.api",
+    "mamori.guard.incidents",
 ]
 
 MIDDLEWARE = [

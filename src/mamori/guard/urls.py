@@ -8,6 +8,7 @@ from mamori.guard.accounts import views as accounts
 from mamori.guard.api import views as api
 from mamori.guard.auditlog import views as audit
 from mamori.guard.exports import views as exports
+from mamori.guard.incidents import views as incidents
 from mamori.guard.media import views as media
 from mamori.guard.ui import views as ui
 
@@ -20,7 +21,9 @@ urlpatterns = [
     path("login/totp/", accounts.totp_view),
     path("logout/", accounts.logout_view),
     path("password/", accounts.password_view),
+    path("totp/enrol/", accounts.totp_enrol_view),
     path("users/", accounts.users_view),
+    path("users/import/", accounts.import_view),
     path("users/<int:user_id>/role/", accounts.role_view),
     path("departments/", accounts.department_view),
     path("departments/<int:pk>/head/", accounts.head_view),
@@ -30,11 +33,21 @@ urlpatterns = [
     path("requests/<int:pk>/decide/", exports.decide),
     path("requests/<int:pk>/withdraw/", exports.withdraw),
     path("requests/<int:pk>/grant.json", exports.grant_document),
+    re_path(r"^requests/(?P<pk>\d+)/form\.(?P<fmt>pdf|xlsx)$", exports.printed_form),
     path("queue/", exports.queue),
     path("reports/monthly/", exports.monthly),
     path("media/", media.media_list),
     path("media/register/", media.register),
+    re_path(r"^media/ledger\.(?P<fmt>pdf|xlsx)$", media.ledger_view),
     path("media/<int:pk>/transition/", media.transition),
+    path("incidents/", incidents.incident_list),
+    path("incidents/new/", incidents.new_incident),
+    path("incidents/<int:pk>/", incidents.detail),
+    path("incidents/<int:pk>/edit/", incidents.edit),
+    path("incidents/<int:pk>/reported/", incidents.reported),
+    path("incidents/<int:pk>/findings/", incidents.findings),
+    path("incidents/<int:pk>/notices/", incidents.notices),
+    path("incidents/<int:pk>/ppc/", incidents.ppc_draft),
     path("audit/", audit.search_view),
     path("audit/csv/", audit.csv_view),
     path("audit/xlsx/", audit.xlsx_view),

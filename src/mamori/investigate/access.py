@@ -86,7 +86,7 @@ def attribute_accesses(store: CaseStore, versions: Sequence[Version], real_paths
                        attributor: Attributor, web_root: str, url_prefix: str = "/") -> list[ClientAccess]:
     """Counted accesses per version and client, attributed; deterministic order."""
     segments = segment_rows(versions, real_paths)
-    urls = [r[0] for r in store.con.execute(f"SELECT DISTINCT path FROM access_events WHERE {COUNTED}").fetchall()]
+    urls = [r[0] for r in store.con.execute(f"SELECT DISTINCT path FROM access_unique WHERE {COUNTED}").fetchall()]
     pairs = map_paths(urls, segments, web_root, url_prefix)
     if not pairs:
         return []
@@ -103,7 +103,7 @@ def attribute_accesses(store: CaseStore, versions: Sequence[Version], real_paths
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE hits AS
         SELECT s.version_id, a.ip, a.user_agent, count(*) AS n, min(a.t_us) AS first_us, max(a.t_us) AS last_us
-        FROM access_events a JOIN pmap m ON a.path = m.url JOIN segs s ON s.seg = m.seg
+        FROM access_unique a JOIN pmap m ON a.path = m.url JOIN segs s ON s.seg = m.seg
         WHERE {COUNTED.replace('method', 'a.method').replace('status', 'a.status').replace('bytes', 'a.bytes')}
           AND (s.start_us IS NULL OR a.t_us >= s.start_us) AND (s.end_us IS NULL OR a.t_us < s.end_us)
         GROUP BY ALL""")

@@ -117,7 +117,7 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
         problems = (*server.problems, *access.problems)
         run = RunInfo((*server.imported, *access.imported), tuple(stages), inspected, hasher.bytes_read,
                       problems, timings)
-        findings = Findings(**{**findings.__dict__, "run": run})
+        findings = Findings(**{**findings.__dict__, "run": run, "log_problems": (*server.failed, *access.failed)})
     findings.write(out / FINDINGS_NAME)
     return findings
 

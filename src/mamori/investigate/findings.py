@@ -124,6 +124,7 @@ class Findings:
     needs_review: tuple[Mapping[str, Any], ...] = ()
     crawler_ranges_as_of: str = ""
     run: RunInfo = field(default_factory=RunInfo, compare=False)
+    log_problems: tuple[str, ...] = ()  # log files that could not be read ("file: why"); the rest were
 
     def contract(self) -> dict[str, Any]:
         """The JSON object of ``findings.json``."""
@@ -137,6 +138,7 @@ class Findings:
             "unique_persons_leaked": self.unique_persons_leaked,
             "needs_review": [dict(r) for r in self.needs_review],
             "crawler_ranges_as_of": self.crawler_ranges_as_of,
+            "log_problems": list(self.log_problems),
         }
 
     def write(self, path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ import polars as pl
 
 from mamori.errors import LogFormatError
 from mamori.investigate.case import LogSource
+from mamori.investigate.overlap import mark_overlaps
 from mamori.investigate.store import CaseStore
 from mamori.logs.accesscols import AccessColumns
 from mamori.logs.driver import stream_file
@@ -51,6 +53,7 @@ class ImportReport:
     dropped: tuple[str, ...] = ()
     events: int = 0
     problems: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()  # "file: why" of each file that could not be read at all (skipped)
 
     @property
     def changed(self) -> bool:
@@ -85,18 +88,29 @@ def import_logs(store: CaseStore, kind: str, sources: Sequence[LogSource],
     imported: list[str] = []
     unchanged: list[str] = []
     problems: list[str] = []
+    failed: list[str] = []
     events = 0
     for source in sources:
         spec = reading_spec(source)
         for path in expand_log_paths(source.path):
             name = str(path)
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                failed.append(f"{name}: {exc}")
+                continue
             row = known.get(name)
             if row is not None and row[2] == stat.st_size and row[3] == stat.st_mtime and row[5] == spec:
                 seen_ids.add(row[1])
                 unchanged.append(name)
                 continue
-            sha, content = content_hashes(path)
+            try:
+                sha, content = content_hashes(path)
+            except LogFormatError as exc:  # one bad file (a truncated .gz) is its own problem; the rest go on
+                failed.append(f"{name}: {exc}")
+                if row is not None:
+                    seen_ids.add(row[1])  # what an earlier run read of it stays
+                continue
             same = by_content.get((content, spec))
             if same is not None and same not in seen_ids:
                 # the same content under a new path (rotated, compressed): note the path, import nothing
@@ -108,7 +122,13 @@ def import_logs(store: CaseStore, kind: str, sources: Sequence[LogSource],
             if on_file:
                 on_file(name)
             replace = row[1] if row is not None and row[1] not in seen_ids else None
-            new_id, count, file_problems = _import_file(store, kind, source, path, sha, content, stat, replace)
+            try:
+                new_id, count, file_problems = _import_file(store, kind, source, path, sha, content, stat, replace)
+            except (OSError, EOFError, ValueError, zlib.error, LogFormatError) as exc:
+                failed.append(f"{name}: {exc}")
+                if row is not None:
+                    seen_ids.add(row[1])
+                continue
             seen_ids.add(new_id)
             by_content[(content, spec)] = new_id
             imported.append(name)
@@ -118,7 +138,10 @@ def import_logs(store: CaseStore, kind: str, sources: Sequence[LogSource],
     for row in stale:
         with store.transaction() as con:
             _delete_source(con, kind, row[1])
-    return ImportReport(tuple(imported), tuple(unchanged), tuple(r[0] for r in stale), events, tuple(problems))
+    if kind == "access":
+        mark_overlaps(store.con)
+    return ImportReport(tuple(imported), tuple(unchanged), tuple(r[0] for r in stale), events,
+                        (*failed, *problems), tuple(failed))
 
 
 def reading_spec(source: LogSource) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mamori import errors
@@ -10,7 +11,7 @@ from mamori.detect.engine import Analysis, analyze
 from mamori.evidence.archives import expand, is_archive
 from mamori.evidence.limits import ExpansionBudget, Limits
 from mamori.extract.registry import choose
-from mamori.models import Document, Item, ItemResult, Problem, Status
+from mamori.models import Document, Item, ItemResult, Problem, Sample, Status, gap_status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan.columnar import read_columnar, wants_columnar
@@ -32,6 +33,13 @@ def status_of(error: BaseException) -> Status:
         if isinstance(error, cls):
             return status
     return Status.ERROR
+
+
+def not_inspected(results: Iterable[ItemResult]) -> int:
+    """How many of *results* were not read in full, each counted on its own: a container's members and a
+    mail's attachments count, so a readable zip holding one encrypted member counts one (guard's policy
+    and find's summary use this)."""
+    return sum(1 for result in results if not result.status.inspected)
 
 
 def reason_of(error: BaseException) -> str:
@@ -69,14 +77,19 @@ class Inspector:
                     document = extractor.extract(stream, item)
         except Exception as error:  # noqa: BLE001 - a scan goes on whatever one file does
             return [_not_inspected(item, status_of(error), reason_of(error))]
-        return self._document(item, document, budget)
+        try:
+            return self._document(item, document, budget)
+        except Exception as error:  # noqa: BLE001 - detection failing (MemoryError included) is this item's error
+            return [_not_inspected(item, status_of(error), reason_of(error))]
 
     def _document(self, item: Item, document: Document, budget: ExpansionBudget) -> list[ItemResult]:
         analysis = analyze(document, self.keymaker, item.path)
         children: list[ItemResult] = []
         for attachment in document.attachments:
             children.extend(self.inspect(attachment, budget))
-        status = Status.EMPTY if document.is_empty else Status.OK
+        # One rule for every reader: content left unread (a limit reached, a part skipped or failed)
+        # makes the item too_large/unreadable, never ok/empty, whatever was found in the rest.
+        status = gap_status(document.problems) or (Status.EMPTY if document.is_empty else Status.OK)
         own = _result(item, status, document, analysis, [])
         return [_combine(own, children, item), *children] if children else [own]
 
@@ -100,12 +113,16 @@ def _not_inspected(item: Item, status: Status, reason: str) -> ItemResult:
 def _result(item: Item, status: Status, document: Document | None, analysis: Analysis,
             problems: list[Problem]) -> ItemResult:
     categories = ordered(set(analysis.categories))
+    found = analysis.persons > 0
+    # Partly read: personal data in what was read is a finding; none found is no answer (null).
+    pii = found if status.inspected else (True if found else None)
     return ItemResult(
         path=item.path,
         status=status,
         size=item.size,
         sha256=item.sha256,
-        pii=analysis.persons > 0,
+        pii=pii,
+        partial=found and not status.inspected,
         categories=tuple(categories),
         persons=analysis.persons,
         special_care=is_special_care(tuple(categories)),
@@ -156,7 +173,31 @@ def _combine(own: ItemResult, children: list[ItemResult], item: Item, container:
         path=own.path, status=own.status, size=own.size, sha256=own.sha256, pii=pii,
         categories=tuple(categories), persons=people.count, special_care=is_special_care(tuple(categories)),
         reason=reason, format=own.format, encoding=own.encoding, container=container or own.container,
-        confidence=own.confidence, samples=own.samples, problems=own.problems, person_keys=own.person_keys,
+        confidence=_best_confidence(own, children), samples=_first_samples(own, children),
+        problems=own.problems, person_keys=own.person_keys, partial=own.partial,
         roles=_role_counts(tuple((role, tuple(keys)) for role, keys in sorted(by_role.items()))),
         role_keys=own.role_keys,
     )
+
+
+def _best_confidence(own: ItemResult, children: list[ItemResult]) -> tuple[tuple[str, float], ...]:
+    """Per category, the highest confidence of the item or anything inside it (a zip has none of its own)."""
+    best: dict[str, float] = {}
+    for result in (own, *children):
+        for category, value in result.confidence:
+            best[category] = max(value, best.get(category, 0.0))
+    return tuple(best.items())
+
+
+_SAMPLES_PER_CATEGORY = 3
+
+
+def _first_samples(own: ItemResult, children: list[ItemResult]) -> tuple[Sample, ...]:
+    """The item's own samples, then members' ones, a few per category, so a container can be explained."""
+    kept: list[Sample] = []
+    per_category: dict[str, int] = {}
+    for sample in (s for result in (own, *children) for s in result.samples):
+        if per_category.get(sample.category, 0) < _SAMPLES_PER_CATEGORY:
+            per_category[sample.category] = per_category.get(sample.category, 0) + 1
+            kept.append(sample)
+    return tuple(kept)

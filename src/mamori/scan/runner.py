@@ -71,6 +71,16 @@ def _crashed(ref: FileRef) -> ItemResult:
                       reason="the process reading this file crashed twice (a fault in a native reader)")
 
 
+def _guarded(inspect: Callable[[], list[ItemResult]], ref: FileRef) -> list[ItemResult]:
+    """*inspect*'s results in this process; a failure outside the inspector (a MemoryError while loading the
+    file) ends as this file's ``error``, not as the end of the scan."""
+    try:
+        return inspect()
+    except Exception as error:  # noqa: BLE001 - one file never ends a scan
+        return [ItemResult(path=ref.display_path, status=Status.ERROR, size=0, sha256="", pii=None,
+                           reason=f"reading this file failed ({type(error).__name__}: {error})")]
+
+
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes started from a fork server that has imported the engine once.
 
@@ -133,7 +143,7 @@ class Scan:
                 plan = plan_split(ref, opts.limits, 1)
                 ordinary = partial(inspect_file, ref, opts.limits, opts.secret)
                 if plan is None:
-                    yield ordinary()
+                    yield _guarded(ordinary, ref)
                 else:
                     parts = [_done(key_part, plan, i, opts.secret) for i in range(len(plan.ranges))]
                     yield self._merged(ref, plan, parts, ordinary)

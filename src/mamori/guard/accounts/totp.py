@@ -46,3 +46,20 @@ def consume(user: User, code: str, now: float | None = None) -> bool:
     if won:
         user.totp_last_step = step
     return won
+
+
+def qr_svg(uri: str) -> str:
+    """The provisioning URI as an inline SVG QR code (scanned by the authenticator app; no image request)."""
+    import segno
+
+    return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
+
+
+def enrol(user: User, secret: str, code: str) -> bool:
+    """Make `secret` the user's second factor if `code` is a current code of it (proof the app holds it)."""
+    step = matching_step(secret, code)
+    if step is None:
+        return False
+    User.objects.filter(pk=user.pk).update(totp_secret=secret, totp_last_step=step)
+    user.totp_secret, user.totp_last_step = secret, step
+    return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pyotp
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -116,8 +117,8 @@ def users_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         user, password = services.create_user(actor, data["username"], data["role"], data["department"],
                                               data["display_name"])
-        created = {"user": user, "password": password,
-                   "totp_uri": totp.provisioning_uri(user) if user.totp_secret else ""}
+        uri = totp.provisioning_uri(user) if user.totp_secret else ""
+        created = {"user": user, "password": password, "totp_uri": uri, "totp_qr": totp.qr_svg(uri) if uri else ""}
         form = UserForm()
     users = User.objects.select_related("department").order_by("username")
     return render(request, "guard/users.html", {"form": form, "users": users, "created": created,
@@ -160,3 +161,59 @@ def role_view(request: HttpRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(User, pk=user_id)
     services.set_role(User.objects.get(pk=request.user.pk), target, form.cleaned_data["role"])
     return HttpResponseRedirect("/users/")
+
+
+_PENDING_SECRET = "mamori_totp_pending"
+
+
+@require_http_methods(["GET", "POST"])
+@guarded()
+def totp_enrol_view(request: HttpRequest) -> HttpResponse:
+    """Any user without a second factor enrols one: scan the QR code, then prove it with a current code."""
+    user = User.objects.get(pk=request.user.pk)
+    if user.totp_secret:
+        return render(request, "guard/totp_enrol.html", {"enrolled": True})
+    secret = str(request.session.get(_PENDING_SECRET) or totp.new_secret())
+    request.session[_PENDING_SECRET] = secret
+    error = ""
+    if request.method == "POST":
+        if totp.enrol(user, secret, str(request.POST.get("code", ""))):
+            del request.session[_PENDING_SECRET]
+            record(user.username, "account.totp_enrolled", "user", user.pk, ip=client_ip(request))
+            return render(request, "guard/totp_enrol.html", {"enrolled": True, "just_now": True})
+        error = "code"
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=totp.ISSUER)
+    return render(request, "guard/totp_enrol.html", {"qr": totp.qr_svg(uri), "secret": secret, "error": error},
+                  status=400 if error else 200)
+
+
+_STAFF_PLAN = "mamori_staff_import"
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(Role.SECURITY_ADMIN)
+def import_view(request: HttpRequest) -> HttpResponse:
+    """Bulk import of staff and departments: upload → dry run shown → apply (one-time passwords shown once)."""
+    from dataclasses import asdict
+
+    from mamori.guard.accounts import bulk
+
+    actor = User.objects.get(pk=request.user.pk)
+    if request.method == "POST" and request.POST.get("apply"):
+        stored = request.session.pop(_STAFF_PLAN, None)
+        if not stored:
+            raise WorkflowError("upload the staff file again: the dry run has expired")
+        rows = [bulk.StaffRow(**row) for row in stored]
+        created = bulk.apply(actor, bulk.plan(rows, actor))
+        return render(request, "guard/staff_import.html", {"created": created, "applied": True})
+    if request.method == "POST":
+        upload = request.FILES.get("staff")
+        if upload is None:
+            raise WorkflowError("choose the staff file (CSV or XLSX) to import")
+        if upload.size is not None and upload.size > bulk.MAX_BYTES:
+            raise WorkflowError("the staff file is too large")
+        rows = bulk.read_rows(upload.read(bulk.MAX_BYTES + 1), upload.name or "staff.csv")
+        plan = bulk.plan(rows, actor)
+        request.session[_STAFF_PLAN] = [asdict(row) for row in rows]
+        return render(request, "guard/staff_import.html", {"plan": plan})
+    return render(request, "guard/staff_import.html", {})

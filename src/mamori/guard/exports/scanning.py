@@ -14,7 +14,7 @@ from mamori.evidence.limits import Limits
 from mamori.models import ItemResult
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
-from mamori.scan.inspect import Inspector
+from mamori.scan.inspect import Inspector, not_inspected
 
 MAX_SAMPLES_PER_FILE = 12
 MY_NUMBER_ID = "my_number"
@@ -31,6 +31,7 @@ class FileVerdict:
     special_care: bool
     samples: tuple[dict[str, str], ...]
     reason: str
+    not_inspected: int = 1  # items in it (members included) not read in full
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,8 @@ def scan_files(files: Sequence[tuple[Path, str]], limits: Limits | None = None) 
         verdicts.append(FileVerdict(
             status=top.status.value, pii=top.pii, categories=top.categories, persons=top.persons,
             special_care=top.special_care, samples=_samples(results),
-            reason=(top.reason or "")[:1000] if unread else ""))
+            reason=(top.reason or "")[:1000] if unread else "", not_inspected=not_inspected(results)))
     categories = tuple(ordered({c for v in verdicts for c in v.categories}))
     return ScanOutcome(
         files=tuple(verdicts), categories=categories, persons=people.count,
-        special_care=is_special_care(categories), not_inspected=sum(1 for v in verdicts if v.pii is None))
+        special_care=is_special_care(categories), not_inspected=sum(v.not_inspected for v in verdicts))

@@ -136,3 +136,21 @@ def monthly(request: HttpRequest) -> HttpResponse:
                                                  "month": f"{year}-{month:02d}"})
 
 
+
+
+@require_GET
+@guarded()
+def printed_form(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """持出し申請書 of one request, as a PDF to print or an XLSX."""
+    from mamori.guard.exports import printed
+    from mamori.guard.ui.printing import XLSX, binary_response, pdf_response
+
+    export = get_object_or_404(visible_requests(_me(request)), pk=pk)
+    lang = str(getattr(request, "LANGUAGE_CODE", "ja"))
+    form = printed.gather(export, "en" if lang == "en" else "ja")
+    name = f"持出し申請書_{export.pk}.{fmt}"
+    if fmt == "xlsx":
+        return binary_response(printed.workbook(form), XLSX, name)
+    return pdf_response("guard/print_request.html", {
+        "p": form, "lang": form.lang, "printed_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "file_headers": printed.FILE_HEADERS, "approval_headers": printed.APPROVAL_HEADERS}, name)

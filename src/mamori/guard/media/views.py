@@ -59,3 +59,25 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     services.transition(User.objects.get(pk=request.user.pk), medium, form.cleaned_data["state"], holder,
                         form.cleaned_data["note"])
     return HttpResponseRedirect("/media/")
+
+
+@require_http_methods(["GET"])
+@guarded(Role.SECTION_HEAD, Role.SECURITY_ADMIN, Role.AUDITOR)
+def ledger_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """媒体管理台帳 (the media the user may see, with their history) as a PDF to print or an XLSX."""
+    from django.utils import timezone
+
+    from mamori.guard.media import ledger
+    from mamori.guard.ui.printing import XLSX, binary_response, pdf_response
+
+    lang = "en" if getattr(request, "LANGUAGE_CODE", "ja") == "en" else "ja"
+    lines = ledger.ledger(_visible(User.objects.get(pk=request.user.pk)))
+    name = f"媒体管理台帳_{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        return binary_response(ledger.workbook(lines, lang), XLSX, name)
+    history = [(line.medium.label, event.time[:19].replace("T", " "), event.actor, ledger.event_text(event))
+               for line in lines for event in line.history]
+    return pdf_response("guard/print_ledger.html", {
+        "lang": lang, "printed_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "headers": ledger.LEDGER_HEADERS, "history_headers": ledger.HISTORY_HEADERS,
+        "rows": [line.cells(lang) for line in lines], "history": history}, name)

@@ -1,4 +1,4 @@
-"""Template context shared by every page: the language and the user's role."""
+"""Template context shared by every page: the language, the user's role, departments that have no head."""
 
 from __future__ import annotations
 
@@ -8,9 +8,21 @@ from django.http import HttpRequest
 
 
 def guard(request: HttpRequest) -> dict[str, Any]:
-    """`lang` and `role` for the templates."""
+    """`lang`, `role` and `headless_departments` for the templates."""
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     return {
         "lang": getattr(request, "LANGUAGE_CODE", "ja"),
-        "role": getattr(user, "role", "") if user is not None and user.is_authenticated else "",
+        "role": getattr(user, "role", "") if signed_in else "",
+        "headless_departments": _headless(user) if signed_in else [],
     }
+
+
+def _headless(user: Any) -> list[str]:
+    """Departments whose requests would reach nobody: all of them for administrators, one's own for others."""
+    from mamori.guard.accounts.models import Department, Role
+
+    departments = Department.objects.filter(head__isnull=True)
+    if user.role != Role.SECURITY_ADMIN:
+        departments = departments.filter(pk=user.department_id) if user.department_id else departments.none()
+    return [str(d) for d in departments[:20]]

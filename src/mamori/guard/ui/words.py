@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from mamori.detect.categories import BY_ID
+from mamori.guard.incidents.words import WORDS as INCIDENT_WORDS
+from mamori.guard.ui.print_words import WORDS as PRINT_WORDS
 
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("mamori 持出し管理", "mamori export control"),
@@ -91,6 +93,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "role": ("役割", "Role"),
     "create": ("作成", "Create"),
 }
+
+
+for _table in (INCIDENT_WORDS, PRINT_WORDS):
+    if set(_table) & set(WORDS):  # a page's word must never silently change another page's
+        raise RuntimeError(f"UI word keys defined twice: {sorted(set(_table) & set(WORDS))}")
+    WORDS.update(_table)
 
 
 def word(key: str, lang: str) -> str:

@@ -21,3 +21,9 @@ def t(context: dict[str, Any], key: str) -> str:
 def category(context: dict[str, Any], category_id: str) -> str:
     """A category's label in the page's language."""
     return category_label(category_id, context.get("lang", "ja"))
+
+
+@register.filter
+def plan_count(plan: Any, kind: str) -> int:
+    """How many changes of `kind` a staff-import plan holds."""
+    return int(plan.count(kind))
