@@ -78,3 +78,19 @@ def test_romanised_names_under_english_headers() -> None:
     persons, categories = _inspect(doc, "csv")
     assert persons == 12
     assert {"name", "email", "phone"} <= categories
+
+
+@pytest.mark.parametrize("label", ["Name", "Full name", "氏名"])
+def test_romanised_name_after_a_label_in_text(label: str) -> None:
+    p = PEOPLE[20]
+    name = f"{_romaji(p.given_kana)} {_romaji(p.family_kana)}"
+    text = f"{label}: {name}\nEmail: user@example.com\nPhone: {p.phone}"
+    doc = SynthDoc(title="form", kind="form_en", paragraphs=(text,))
+    persons, categories = _inspect(doc, "txt")
+    assert persons == 1 and "name" in categories
+
+
+def test_company_name_label_is_not_a_person() -> None:
+    doc = SynthDoc(title="form", kind="form_en", paragraphs=("Company name: Acme Trading", "Phone: 03-1234-5678"))
+    _, categories = _inspect(doc, "txt")
+    assert "name" not in categories

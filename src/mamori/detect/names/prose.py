@@ -77,6 +77,10 @@ _WINDOW = 14
 _MODEL_NAME = re.compile(rf"[{_NAME_CHAR}A-Za-z][{_NAME_CHAR}A-Za-z・=. 　]*[{_NAME_CHAR}A-Za-z]")
 _PLACE_AFTER = re.compile(r"[ 　]?(?:にお?住|在住|方面|地区|地内|付近|周辺|一帯|出身|から[^。、\n]{1,12}方面)")
 _SURNAME_USED = re.compile(r"[ 　]?[\u3041-\u309f、。「」]")
+#: A romanised name after a name label (Name: Taro Yamada, 氏名：YAMADA TARO), as forms in English write it.
+_LATIN_LABELLED = re.compile(
+    r"^[ \t]*(?:(?:Full |Your |Applicant(?:'s)? )?[Nn]ame|NAME|氏名|名前|お名前)[ \t]*[:：][ \t]*"
+    r"(?P<name>[A-Z][A-Za-z'-]{1,20}(?:[ \t]+[A-Z][A-Za-z'-]{1,20}){1,2})(?=[ \t]*(?:$|[\n,(]))", re.MULTILINE)
 #: A list line: its number, a surname and a given name split by one space, then an address or a phone.
 _LIST_LINE = re.compile(
     r"^[ 　]*(?:\d{1,4}[.)．]?[ 　]+)?(?P<family>[\u4e00-\u9fff々]{1,3})[ 　]"
@@ -257,6 +261,7 @@ def find_person_names(text: str) -> list[NameMatch]:
                 seen.add((match.start, match.end))
                 out.append(match)
     out.extend(_list_names(folded, norm, out))
+    out.extend(NameMatch(m.start("name"), m.end("name"), m.group("name"), 0.85) for m in _LATIN_LABELLED.finditer(norm))
     out.extend(_model_matches(folded, norm, out))
     # A name that is a whole 『title』 names a work (a book, a programme), not a person in the text. In 「」,
     # which quote speech too (「山田太郎」と名乗る男), only the rules' names (with their evidence) stay.
