@@ -11,7 +11,8 @@ from mamori.detect.categories import BY_ID
 from mamori.detect.column_people import table_people
 from mamori.detect.columns import classify
 from mamori.detect.masking import mask
-from mamori.detect.names.prose import NameMatch, find_person_names
+from mamori.detect.names.match import NameMatch
+from mamori.detect.names.prose import find_person_names
 from mamori.detect.registry import detectors
 from mamori.detect.roles import name_role, table_role
 from mamori.detect.table_forms import form_text, is_form

@@ -12,7 +12,7 @@ import re
 
 from mamori.detect.column_headers import clean
 from mamori.detect.columns import TableLayout
-from mamori.detect.names.prose import NameMatch
+from mamori.detect.names.match import NameMatch
 from mamori.models import ROLE_BUSINESS, ROLE_STAFF, Table
 
 #: Titles of a local government's staff, written right after a name (斎藤課長, 山田主査).

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from mamori.detect.names.lexicon import (
     COMMON,
@@ -31,6 +30,8 @@ from mamori.detect.names.lexicon import (
     lexicon,
 )
 from mamori.detect.names.lexicon import PERSON as PERSON_FLAG
+from mamori.detect.names.linking import link_family_names
+from mamori.detect.names.match import NameMatch
 from mamori.detect.names.morph import GIVEN as MEI
 from mamori.detect.names.morph import NOUN, PERSON, PLACE, Token, tokens
 from mamori.detect.names.morph import SURNAME as SEI
@@ -89,17 +90,6 @@ _LIST_LINE = re.compile(
     re.MULTILINE)
 _MODEL_MIN = 0.5  # the model's least marginal for a name: held-out precision 0.894 → recall 0.838 (0.0: 0.885/0.857)
 _SPACE = frozenset(" 　")
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    """A person's name found in text: its span in the NFKC-normalised text, the name, a confidence."""
-
-    start: int
-    end: int
-    name: str
-    confidence: float
-    refers_to: str = ""  # the full name a family name alone stands for in this text (和田 → 和田一郎)
 
 
 def _anchors(text: str) -> list[tuple[int, int]]:
@@ -266,7 +256,7 @@ def find_person_names(text: str) -> list[NameMatch]:
     # A name that is a whole 『title』 names a work (a book, a programme), not a person in the text. In 「」,
     # which quote speech too (「山田太郎」と名乗る男), only the rules' names (with their evidence) stay.
     out = [m for m in out if not (m.start and norm[m.start - 1] == "『" and norm[m.end:m.end + 1] == "』")]
-    return link_family_names(norm, sorted(out, key=lambda m: m.start))
+    return link_family_names(norm, sorted(out, key=lambda m: m.start), _AFTER)
 
 
 def _list_names(folded: str, norm: str, found: list[NameMatch]) -> list[NameMatch]:
@@ -306,55 +296,3 @@ def _model_matches(folded: str, norm: str, found: list[NameMatch]) -> list[NameM
     return out
 
 
-def link_family_names(norm: str, found: list[NameMatch]) -> list[NameMatch]:
-    """*found* with each family name alone that a full name of the text begins (kanji) or ends with
-    (katakana, トーマス・フリードマン → フリードマン) marked as that person; mentions of such a family name
-    the finders missed are added."""
-    families: dict[str, str] = {}
-    for m in found:
-        family = _family_of(m.name)
-        if family:
-            families.setdefault(family, m.name)
-    if not families:
-        return found
-    out = [NameMatch(m.start, m.end, m.name, m.confidence, families.get(m.name.strip(), ""))
-           if not _family_of(m.name) else m for m in found]
-    taken = [(m.start, m.end) for m in out]
-    for family, full in families.items():
-        for hit in re.finditer(re.escape(family), norm):
-            a, b = hit.span()
-            if any(s < b and a < e for s, e in taken) or not _stands_alone(norm, a, b):
-                continue
-            out.append(NameMatch(a, b, family, 0.7, full))
-            taken.append((a, b))
-    return sorted(out, key=lambda m: m.start)
-
-
-_KATAKANA_NAME = re.compile(r"[ァ-ヺー]{2,}(?:[・=][ァ-ヺー]{1,})+")
-
-
-def _family_of(name: str) -> str:
-    """The family name a full name is referred to by later: a kanji surname the lexicon knows followed by
-    a given name, or a katakana name's last part; "" for a name that is not a full one."""
-    name = name.strip()
-    if _KATAKANA_NAME.fullmatch(name):
-        last = re.split(r"[・=]", name)[-1]
-        return last if len(last) >= 3 else ""
-    words = lexicon().words
-    parts = name.split()
-    if len(parts) == 2 and _KANJI_ONLY.fullmatch(parts[0]) and len(parts[0]) >= 2:
-        return parts[0]
-    if _KANJI_ONLY.fullmatch(name) and len(name) >= 3:
-        return next((name[:n] for n in (3, 2) if n < len(name) and words.get(fold(name[:n]), 0) & SURNAME
-                     and len(name) - n <= 3), "")
-    return ""
-
-
-def _stands_alone(norm: str, a: int, b: int) -> bool:
-    """Whether norm[a:b] is a word of its own: not inside a longer run of its script, except before a
-    title (和田社長, 斎藤課長)."""
-    kana = "\u30a1" <= norm[a] <= "\u30fc"
-    same = (lambda c: "\u30a1" <= c <= "\u30fc" or c == "・") if kana else (lambda c: bool(_KANJI_ONLY.match(c)))
-    if a and same(norm[a - 1]):
-        return False
-    return b >= len(norm) or not same(norm[b]) or norm.startswith(_AFTER, b)
