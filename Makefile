@@ -4,7 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := postgresql chromium fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_PACKAGES := postgresql chromium fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 usbguard \
+	dosfstools mtools e2fsprogs ntfs-3g ewf-tools tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert
 DEMO_DIR ?= demo-out
 
 .PHONY: setup system-deps demo test lint typecheck unit bench clean docs
@@ -56,6 +57,9 @@ bench: setup
 	$(BIN)/python benchmarks/investigate.py
 	$(BIN)/python benchmarks/audit.py
 	$(BIN)/python benchmarks/guard.py
+	$(BIN)/python benchmarks/agent_policy.py
+	$(BIN)/python benchmarks/ocr.py
+	$(BIN)/python benchmarks/disk_images.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache site build/docs-demo docs/img/generated

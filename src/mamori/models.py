@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, overload
@@ -30,6 +31,42 @@ class Status(StrEnum):
         return self in (Status.OK, Status.EMPTY)
 
 
+class ContentSource(Protocol):
+    """Where an item's content is read from when it is neither in memory nor a file of its own
+    (a file inside a disk image: ``evidence.disk_read.DiskAddress``)."""
+
+    def open(self) -> BinaryIO: ...
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A file read out of a disk image: its entry number, whether it was deleted, its MAC times (epoch s).
+
+    A deleted file's content is what is left in its clusters: it may be partly or wholly another
+    file's by now, so its content is never taken as proof that it held no personal data.
+    """
+
+    inode: int
+    deleted: bool
+    mtime: float | None = None
+    atime: float | None = None
+    ctime: float | None = None
+    crtime: float | None = None
+    reused: bool = False
+    """The entry of a deleted name was reused by another file: the content read is not this file's."""
+
+    def contract(self) -> dict[str, object]:
+        """The item's ``origin`` in JSONL: inode, deleted and the known times as ISO 8601 (UTC)."""
+        out: dict[str, object] = {"inode": self.inode, "deleted": self.deleted}
+        for key in ("mtime", "atime", "ctime", "crtime"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = datetime.fromtimestamp(value, UTC).isoformat().replace("+00:00", "Z")
+        if self.reused:
+            out["reused"] = True
+        return out
+
+
 #: People's roles (ItemResult.people_by_role): residents, the organisation's own staff, businesses.
 ROLE_RESIDENT, ROLE_STAFF, ROLE_BUSINESS = "resident", "staff", "business"
 
@@ -52,6 +89,9 @@ class Item:
     depth: int = 0
     status: Status | None = None
     reason: str | None = None
+    address: ContentSource | None = None
+    """Set for a file inside a disk image: its content is read from the image when not in ``data``."""
+    origin: Origin | None = None
 
     @property
     def name(self) -> str:
@@ -70,6 +110,8 @@ class Item:
         """A fresh binary stream positioned at the start of the content."""
         if self.data is not None:
             return io.BytesIO(self.data)
+        if self.address is not None:
+            return self.address.open()
         if self.fs_path is not None:
             return self.fs_path.open("rb")
         raise ValueError(f"item {self.path} has no content")
@@ -300,6 +342,11 @@ class ItemResult:
     problems: tuple[Problem, ...] = ()
     person_keys: tuple[tuple[bytes, ...], ...] = field(default=(), repr=False, compare=False)
     partial: bool = False
+    origin: Origin | None = None
+    """Set for a file read out of a disk image (inode, deleted, MAC times)."""
+    ocr: bool = False
+    """The text was read by OCR: findings are less certain (their confidence is lowered)."""
+
     #: Distinct people the item names in a role other than resident (``staff``, ``business``), by role.
     roles: tuple[tuple[str, int], ...] = ()
     #: The identity keys of those people, by role (never written out; for the scan's distinct staff).
@@ -345,6 +392,11 @@ class ItemResult:
             ]
         if self.problems:
             out["problems"] = [p.message for p in self.problems[:20]]
+        if self.origin is not None:
+            out["deleted"] = self.origin.deleted
+            out["origin"] = self.origin.contract()
+        if self.ocr:
+            out["ocr"] = True
         return out
 
 

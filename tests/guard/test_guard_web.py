@@ -247,3 +247,17 @@ def test_any_user_enrols_totp_with_a_qr_code(world: World, home: Path) -> None:
     assert done.status_code == 200 and "登録しました" in done.content.decode()
     assert User.objects.get(pk=world.alice.pk).totp_secret == secret
     assert "account.totp_enrolled" in audit_actions(home)
+
+
+def test_mistakes_keep_the_form_and_say_what_to_fix(world: World, home: Path) -> None:
+    from guard_helpers import login
+
+    request = submit(world.alice, world)
+    head = login(Client(), world.head_a)
+    wrong = head.post(f"/requests/{request.pk}/decide/", {"decision": "approve", "code": "000000",
+                                                          "reason": "研修用途を確認", "step": "head"})
+    page = wrong.content.decode()
+    assert wrong.status_code == 400 and "確認コードが違う" in page
+    assert 'name="code"' in page and "研修用途を確認" in page  # the form again, with the reason kept
+    weak = login(Client(), world.alice).post("/password/", {"new_password": "alice"})
+    assert weak.status_code == 400 and 'name="new_password"' in weak.content.decode()

@@ -23,6 +23,7 @@ from mamori import __version__
 from mamori.cli.common import EXIT_NOT_INSPECTED, EXIT_PII_FOUND, Lang
 from mamori.cli.present import ItemRateColumn, explain, terminal_table
 from mamori.errors import ConfigError
+from mamori.extract.ocr import OcrOptions
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
 from mamori.report.base import FindReport, ScanContext
@@ -108,6 +109,8 @@ def find(
         "--explain", help="Say why each item was judged so (table); masked samples and confidence (jsonl).")] = False,
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.ja,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    ocr: Annotated[bool, typer.Option("--ocr", help="Read scanned PDFs and images with Tesseract OCR "
+                                      "(jpn, jpn_vert); their findings are marked ocr and less certain.")] = False,
 ) -> None:
     """Scan PATHS for personal data; one line per file, archive member and attachment."""
     for path in paths:
@@ -118,7 +121,7 @@ def find(
         check_writable(output)
     # Explaining is a way of printing the table; the other formats carry samples and confidence already.
     explain_items = explain_items and fmt is Format.table
-    scan = Scan(paths, ScanOptions(workers=workers or default_workers()))
+    scan = Scan(paths, ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None))
     console = Console(stderr=True)
     found_pii = False
     table_rows: list[ItemResult] = []

@@ -207,3 +207,17 @@ def import_staff(
 
     write_private(passwords, ("username,one_time_password\n" + "".join(f"{u},{p}\n" for u, p in created)).encode())
     typer.echo(f"imported; {len(created)} one-time passwords in {passwords} (mode 0600: hand them over, then delete)")
+
+
+@app.command("digest")
+def digest(home: HomeOption) -> None:
+    """Mail each approver the export requests waiting for them (run daily from cron or a systemd timer)."""
+    _django(home)
+    from django.conf import settings
+    from django.utils import timezone
+
+    from mamori.guard.notices.digest import send_digest
+
+    if not settings.MAMORI_NOTICES:
+        raise ConfigError("no mail server is configured: set MAMORI_SMTP_HOST (and MAMORI_SMTP_PORT) first")
+    typer.echo(f"{send_digest(timezone.localdate())} digest mail(s) sent")

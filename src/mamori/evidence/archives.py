@@ -24,6 +24,7 @@ BUILTIN_ARCHIVES: tuple[str, ...] = (
     "mamori.evidence.archive_lzh:LzhFormat",
     "mamori.evidence.archive_tar:TarFormat",
     "mamori.evidence.archive_single:CompressedFileFormat",
+    "mamori.evidence.archive_disk:DiskImageFormat",
 )
 
 

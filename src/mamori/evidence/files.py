@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mamori.evidence.disk_read import DiskAddress, load_address
 from mamori.evidence.limits import MIB, Limits
 from mamori.models import Item, Status
 
@@ -33,6 +34,8 @@ class FileRef:
     fs_path: Path
     path: str
     skip_reason: str | None = None
+    address: DiskAddress | None = None
+    """Set for a file inside a disk image (``fs_path`` is then the image): read from the image."""
 
     @property
     def display_path(self) -> str:
@@ -143,6 +146,8 @@ def load_file(ref: FileRef, limits: Limits) -> Item:
         unreadable = ref.skip_reason.startswith(_UNREADABLE_PREFIXES)
         status = Status.UNREADABLE if unreadable else Status.UNSUPPORTED
         return Item(ref.path, 0, "", fs_path=ref.fs_path, status=status, reason=ref.skip_reason)
+    if ref.address is not None:
+        return load_address(ref.address, ref.path, limits)
     try:
         return _read(ref, limits)
     except OSError as exc:

@@ -43,6 +43,9 @@ class Limits:
     max_members: int = 200_000
     """Most members one top-level archive tree may yield, nested archives included."""
 
+    max_image_files: int = 10_000_000
+    """Most files listed from one disk image (deleted ones included); a damaged image can claim more."""
+
     def new_budget(self) -> ExpansionBudget:
         """A fresh budget for one top-level item under these limits."""
         return ExpansionBudget(self)

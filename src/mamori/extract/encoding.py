@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import charset_normalizer
-
 from mamori.errors import DecodingError
 from mamori.extract.iso2022 import decode_iso2022jp, looks_iso2022jp
 from mamori.extract.jascore import plausibility
@@ -129,6 +127,8 @@ def _detect(data: bytes, hint: str | None, final: bool) -> tuple[str, float, str
         return "cp932", 0.9, None
     if euc is not None:
         return euc[1], 0.9, None
+    import charset_normalizer  # a last resort, and slow to import: only when the fixed attempts fail
+
     best = charset_normalizer.from_bytes(data[:_CN_SAMPLE]).best()
     if best is not None and binary_share(data[:_CN_SAMPLE]) < 0.05:
         codec = normalize_encoding(best.encoding) or "utf-8"

@@ -13,6 +13,7 @@ BUILTIN_EXTRACTORS: tuple[str, ...] = (
     "mamori.extract.office_crypto:EncryptedOfficeExtractor",
     "mamori.extract.spreadsheet:SpreadsheetExtractor",
     "mamori.extract.pdf:PdfExtractor",
+    "mamori.extract.raster:RasterImageExtractor",
     "mamori.extract.word:WordExtractor",
     "mamori.extract.word_legacy:WordLegacyExtractor",
     "mamori.extract.slides:SlidesExtractor",

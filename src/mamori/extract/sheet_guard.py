@@ -1,9 +1,14 @@
-"""Refuse workbooks whose sheets would expand past memory before calamine sees them.
+"""Refuse workbooks whose sheets or shared strings would expand past memory before calamine sees them.
 
 calamine turns every sheet into a dense grid spanning its used cells: one value at A1 and
 one at XFD1048576 make 17 billion cells, and a Rust allocation failure aborts the whole
 process. A few kilobytes of zipped XML can claim that, so the sheet XML is scanned first
 (streamed, tags only) and the workbook refused when a sheet's grid is too big.
+
+Regular sheet XML (what Excel and the usual writers make) is scanned by ``sheet_refs`` with numpy
+over the raw bytes, at about the speed of inflating it; only a part that is not regular comes here.
+The shared-strings table calamine loads whole before any sheet is refused by its size: the zip's
+declared size, its declared counts and the bytes it really inflates to (counted, never kept).
 
 The declared ``<dimension ref>`` is not trusted (calamine sizes the grid from the cells it
 reads, whatever the header says), so every cell reference is looked at — by whole-chunk
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from functools import partial
 from operator import itemgetter
@@ -56,6 +62,12 @@ _MARKUP = re.compile(
 _ATTRIBUTE = re.compile(rb"""([^\s=/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(rb"([A-Za-z]{0,7})([0-9]{1,10})")
 _NUMBER = re.compile(rb"[0-9]{1,12}")
+#: The shared-strings table, inflated: calamine holds all of it (and a string object per entry).
+MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024
+#: Entries a shared-strings table may declare (``count``, ``uniqueCount``): a reader may reserve that many.
+MAX_SHARED_STRINGS = 4 * MAX_GRID_CELLS
+_LOCAL_HEADER = 30  # bytes of a zip member's local header before its name and extra field
+_SST_COUNTS = re.compile(rb"""\s(count|uniqueCount)\s*=\s*["']\s*([0-9]+)""")
 #: Largest part read whole when it has to be read tag by tag.
 MAX_CAREFUL_BYTES = 64 * 1024 * 1024
 
@@ -192,6 +204,15 @@ def _xlsx_box_careful(stream: IO[bytes]) -> _Box:
 
 
 def _xlsx_box(open_part: Callable[[], IO[bytes]]) -> _Box:
+    from mamori.extract import sheet_refs  # numpy: imported when a workbook is read, not at start-up
+
+    try:
+        with open_part() as stream:
+            regular = _Box()
+            regular.rows, regular.cols = sheet_refs.regular_box(stream)
+            return regular
+    except sheet_refs.Irregular:
+        pass
     try:
         with open_part() as stream:
             box = _xlsx_box_fast(stream)
@@ -275,9 +296,65 @@ def _ods_sheet_boxes(open_content: Callable[[], IO[bytes]]) -> list[_Box]:
             return list(_ods_boxes_careful(stream))
 
 
+def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> tuple[int, bytes]:
+    """(bytes the member really inflates to, up to *limit* + 1; its first KiB), whatever its header declares."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        with archive.open(info) as stream:  # another method: zipfile reads it (and stops at the declared size)
+            head = stream.read(1024)
+            size = len(head)
+            while size <= limit and (chunk := stream.read(1 << 20)):
+                size += len(chunk)
+            return size, head
+    fp = archive.fp
+    assert fp is not None
+    fp.seek(info.header_offset)
+    local = fp.read(_LOCAL_HEADER)
+    if len(local) < _LOCAL_HEADER or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local header")
+    fp.seek(int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little"), 1)
+    left = info.compress_size
+    inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    size, head = 0, b""
+    while left > 0 and size <= limit:
+        raw = fp.read(min(left, 1 << 20))
+        if not raw:
+            break
+        left -= len(raw)
+        while raw and size <= limit:
+            out = inflate.decompress(raw, 16 << 20) if inflate else raw
+            raw = inflate.unconsumed_tail if inflate else b""
+            if len(head) < 1024:
+                head += out[: 1024 - len(head)]
+            size += len(out)
+            if inflate is not None and inflate.eof:
+                return size, head
+    return size, head
+
+
+def check_shared_strings(archive: zipfile.ZipFile) -> None:
+    """Raise TooLarge when the workbook's shared-strings table would take too much memory to load."""
+    for info in archive.infolist():
+        if not info.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        too_big = f"its shared-strings table {{}} (limit {MAX_SHARED_STRINGS_BYTES:,} bytes); too big to read safely"
+        if info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise TooLarge(too_big.format(f"declares {info.file_size:,} bytes"))
+        size, head = _inflated_size(archive, info, MAX_SHARED_STRINGS_BYTES)
+        if size > MAX_SHARED_STRINGS_BYTES:
+            raise TooLarge(too_big.format(f"inflates to more than {MAX_SHARED_STRINGS_BYTES:,} bytes"))
+        start = head.find(b"sst")
+        tag = head[start : head.find(b">", start) + 1] if start >= 0 else b""
+        for name, number in _SST_COUNTS.findall(tag):
+            if int(number) > MAX_SHARED_STRINGS:
+                raise TooLarge(f"its shared-strings table declares {name.decode()}={int(number):,} entries "
+                               f"(limit {MAX_SHARED_STRINGS:,}); too big to read safely")
+
+
 def check_grid_sizes(archive: zipfile.ZipFile, fmt: str) -> None:
-    """Raise TooLarge when a sheet of the xlsx/xlsm/ods in *archive* spans too many cells."""
+    """Raise TooLarge when a sheet of the xlsx/xlsm/ods in *archive* spans too many cells, or the
+    shared strings of an xlsx/xlsm would not fit in memory."""
     if fmt in ("xlsx", "xlsm"):
+        check_shared_strings(archive)
         parts = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         boxes: Iterator[_Box] = (_xlsx_box(partial(archive.open, part)) for part in parts)
     elif fmt == "ods" and "content.xml" in archive.namelist():

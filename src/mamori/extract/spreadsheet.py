@@ -3,6 +3,11 @@
 Cells read as a person sees them: whole numbers without ``.0``, dates as ISO ``YYYY-MM-DD``,
 text (``0722287907`` stored as text) untouched, empty cells ``""``. Title rows and merged
 cells stay rows; a merged range keeps its value in its first cell.
+
+Every sheet is read whole: a sheet too big to hold is refused before it is parsed
+(``sheet_guard``: the item is ``too_large``), never cut. A big sheet's rows are kept as string
+columns (``ColumnRows``, like a big CSV), built a slice of rows at a time, so the Python objects
+of a million-row sheet never exist at once.
 """
 
 from __future__ import annotations
@@ -14,15 +19,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, BinaryIO, ClassVar
 
 import msoffcrypto
+import polars as pl
 import python_calamine
 
 from mamori.errors import CorruptFile, Encrypted, MamoriError
 from mamori.extract.office_crypto import CFB_MAGIC, is_encrypted_ooxml, ole_stream_names
 from mamori.extract.sheet_guard import check_grid_sizes
-from mamori.models import Document, Item, Location, Problem, Table
+from mamori.models import ColumnRows, Document, Item, Location, Problem, Table
 
-#: Cells kept per workbook; a sheet past the budget is cut (and says so in a Problem).
-MAX_CELLS = 2_000_000
+#: Sheets with at least this many cells are kept column-wise (``ColumnRows``); smaller ones as row tuples.
+BIG_SHEET_CELLS = 200_000
+_SLICE_ROWS = 1 << 16  # rows turned into Python objects at once while a big sheet becomes columns
 #: A leading empty area bigger than this is dropped rather than filled with blank cells.
 MAX_LEADING_ROWS = 1_000
 MAX_LEADING_COLUMNS = 100
@@ -151,35 +158,63 @@ def _short(exc: BaseException) -> str:
     return (text[0][:200] if text else "") or type(exc).__name__
 
 
-class _Budget:
-    """Cells still allowed in this workbook."""
-
-    def __init__(self, cells: int) -> None:
-        self.cells = cells
-
-
-def _read_sheet(sheet: Any, budget: _Budget) -> tuple[tuple[tuple[str, ...], ...], bool]:
-    """The sheet's rows as texts, and whether they were cut to stay within the budget."""
+def _read_sheet(sheet: Any) -> tuple[tuple[str, ...], ...] | ColumnRows:
+    """The sheet's rows as texts, all of them."""
     start, end = sheet.start, sheet.end
     if start is None or end is None:
-        return (), False
+        return ()
     keep_leading = start[0] <= MAX_LEADING_ROWS and start[1] <= MAX_LEADING_COLUMNS
     first_row, first_col = (0, 0) if keep_leading else start
-    width = end[1] - first_col + 1
-    height = end[0] - first_row + 1
-    max_rows = max(budget.cells // width, 0)
-    if max_rows == 0:
-        return (), True
-    raw = sheet.to_python(skip_empty_area=not keep_leading, nrows=min(height, max_rows))
-    rows = tuple(tuple(map(cell_text, row)) for row in raw)
-    budget.cells -= sum(len(r) for r in rows)
-    return rows, height > max_rows
+    if (end[0] - first_row + 1) * (end[1] - first_col + 1) >= BIG_SHEET_CELLS:
+        return _read_columns(sheet, start, end, keep_leading)
+    raw = sheet.to_python(skip_empty_area=not keep_leading)
+    return tuple(tuple(map(cell_text, row)) for row in raw)
+
+
+def _texts(values: tuple[Any, ...]) -> pl.Series:
+    """A column's cells as texts; a column of text only goes to Polars as it is (checked there, in Rust)."""
+    try:
+        return pl.Series(values, dtype=pl.String, strict=True)
+    except (TypeError, pl.exceptions.PolarsError):
+        return pl.Series(list(map(cell_text, values)), dtype=pl.String)
+
+
+def _read_columns(sheet: Any, start: tuple[int, int], end: tuple[int, int], keep_leading: bool) -> ColumnRows:
+    """A big sheet as string columns, a slice of rows at a time (``iter_rows`` yields the rows from the
+    sheet's first row, or from its first used row, and the columns from its first used column)."""
+    width = end[1] - start[1] + 1
+    pad = start[1] if keep_leading else 0
+    chunks: list[list[pl.Series]] = [[] for _ in range(pad + width)]
+    rows = 0
+    batch: list[list[Any]] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        columns = list(zip(*batch, strict=True))
+        for index in range(pad + width):
+            chunks[index].append(pl.Series([""] * len(batch), dtype=pl.String) if index < pad
+                                 else _texts(columns[index - pad]))
+        batch.clear()
+
+    for row in sheet.iter_rows():
+        batch.append(row)
+        rows += 1
+        if len(batch) >= _SLICE_ROWS:
+            flush()
+    flush()
+    series = [pl.concat(parts, rechunk=False) if parts else pl.Series([], dtype=pl.String) for parts in chunks]
+    leading = rows - (end[0] - start[0] + 1)  # the empty rows above the first used one, if yielded
+    if keep_leading and leading == 0 and start[0]:
+        series = [pl.concat([pl.Series([""] * start[0], dtype=pl.String), column]) for column in series]
+    elif not keep_leading and leading > 0:
+        series = [column.slice(leading) for column in series]
+    return ColumnRows(series, len(series[0]) if series else 0)
 
 
 def _read_workbook(book: Any, fmt: str) -> Document:
     tables: list[Table] = []
     problems: list[Problem] = []
-    budget = _Budget(MAX_CELLS)
     failures: list[str] = []
     for meta in book.sheets_metadata:
         name = str(meta.name)
@@ -189,20 +224,12 @@ def _read_workbook(book: Any, fmt: str) -> Document:
         if meta.visible != python_calamine.SheetVisibleEnum.Visible:
             problems.append(Problem("hidden_sheet", f"sheet '{name}' is hidden; it was read", where))
         try:
-            rows, cut = _read_sheet(book.get_sheet_by_name(name), budget)
+            rows = _read_sheet(book.get_sheet_by_name(name))
         except BaseException as exc:  # noqa: BLE001  Rust panics are BaseExceptions
             _reraise_unless_library_failure(exc)
             failures.append(name)
             problems.append(Problem("sheet_unreadable", f"sheet '{name}' is damaged: {_short(exc)}", where))
             continue
-        if cut:
-            problems.append(
-                Problem(
-                    "truncated",
-                    f"sheet '{name}' cut after {len(rows)} rows (limit {MAX_CELLS:,} cells a workbook)",
-                    where,
-                )
-            )
         tables.append(Table(rows=rows, location=where, name=name))
     if failures and not tables:
         raise CorruptFile(f"no sheet could be read (damaged workbook): {problems[-1].message}")

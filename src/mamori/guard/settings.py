@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "mamori.guard.auditlog",
     "mamori.guard.api",
     "mamori.guard.incidents",
+    "mamori.guard.notices",
+    "mamori.guard.organisation",
 ]
 
 MIDDLEWARE = [
@@ -147,3 +149,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django": {"handlers": ["console"], "level": os.environ.get("MAMORI_LOG_LEVEL", "WARNING")}},
 }
+
+# E-mail notices: on only when a mail server is named (MAMORI_SMTP_HOST[:MAMORI_SMTP_PORT], optional
+# MAMORI_SMTP_USER/MAMORI_SMTP_PASSWORD, MAMORI_SMTP_TLS=1); MAMORI_MAIL_FROM and MAMORI_BASE_URL for links.
+EMAIL_HOST = os.environ.get("MAMORI_SMTP_HOST", "")
+EMAIL_PORT = _int("MAMORI_SMTP_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("MAMORI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MAMORI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _flag("MAMORI_SMTP_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("MAMORI_MAIL_FROM", "mamori@localhost")
+MAMORI_NOTICES = bool(EMAIL_HOST)
+MAMORI_BASE_URL = os.environ.get("MAMORI_BASE_URL", "")

@@ -10,6 +10,7 @@ from mamori.guard.auditlog import views as audit
 from mamori.guard.exports import views as exports
 from mamori.guard.incidents import views as incidents
 from mamori.guard.media import views as media
+from mamori.guard.organisation import views as organisation
 from mamori.guard.ui import views as ui
 
 urlpatterns = [
@@ -26,6 +27,10 @@ urlpatterns = [
     path("users/import/", accounts.import_view),
     path("users/<int:user_id>/role/", accounts.role_view),
     path("departments/", accounts.department_view),
+    path("organisation/", organisation.organisation),
+    path("organisation/<int:pk>/place/", organisation.place),
+    path("organisation/deputies/", organisation.appoint),
+    path("organisation/deputies/<int:pk>/revoke/", organisation.revoke),
     path("departments/<int:pk>/head/", accounts.head_view),
     path("requests/", exports.my_requests),
     path("requests/new/", exports.new_request),
@@ -53,6 +58,7 @@ urlpatterns = [
     path("audit/xlsx/", audit.xlsx_view),
     path("api/grants", api.grants),
     path("api/grant-key", api.grant_key),
+    path("api/media-policy", api.media_policy),
     path("api/exports/<str:grant_id>/executed", api.executed),
     path("api/device-events", api.device_events),
     path("api/openapi.json", api.openapi),

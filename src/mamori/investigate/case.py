@@ -5,6 +5,7 @@
     [case]
     name = "..."
     log_timezone = "Asia/Tokyo"      # optional: zone of log times that carry none
+    ocr = true                       # optional: read scanned evidence with Tesseract (default true)
     [[evidence]]                     # one per recovered source; paths relative to the case file
     name = "work_pc"
     path = "evidence/work_pc"
@@ -78,6 +79,7 @@ class Case:
     reverse_dns: Path | None = None
     asn_database: Path | None = None
     crawler_ranges: Path | None = None
+    ocr: bool = True
 
 
 def load_case(path: str | Path, log_timezone: str | None = None) -> Case:
@@ -117,12 +119,15 @@ def parse_case(data: Mapping[str, Any], case_path: Path, log_timezone: str | Non
                           f"got {web_root!r}")
     owner_ips = tuple(_ip(v, "[server] owner_ips") for v in _list(server, "owner_ips", "[server]"))
     attribution = _table(data, "attribution")
+    ocr = case.get("ocr", True)
+    if not isinstance(ocr, bool):
+        raise ConfigError("[case] ocr must be true or false")
     return Case(
         name=name, case_path=case_path, evidence=evidence, server_logs=server_logs, access_logs=access_logs,
         web_root=web_root.rstrip("/") or "/", url_prefix=_text(server, "url_prefix", "[server]", default="/"),
         owner_ips=owner_ips, log_timezone=tz,
         reverse_dns=_file(attribution, "reverse_dns", base), asn_database=_file(attribution, "asn_database", base),
-        crawler_ranges=_file(attribution, "crawler_ranges", base),
+        crawler_ranges=_file(attribution, "crawler_ranges", base), ocr=ocr,
     )
 
 

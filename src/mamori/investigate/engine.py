@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mamori.errors import ConfigError
+from mamori.extract.ocr import OcrOptions
 from mamori.investigate.access import ClientAccess, attribute_accesses
 from mamori.investigate.attribution import Attributor, load_crawler_data, load_reverse_dns
 from mamori.investigate.case import Case, load_case
@@ -79,7 +80,8 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
 
         clock = time.perf_counter()
         matched = [_evidence_ref(label, m.sha256) for m in matches.values() if m.sha256 for label in m.evidence[:1]]
-        inspected = inspect_contents(store, matched, roots, workers=workers, on_item=lambda p: note(f"inspecting {p}"))
+        inspected = inspect_contents(store, matched, roots, workers=workers, on_item=lambda p: note(f"inspecting {p}"),
+                                     ocr=OcrOptions() if case.ocr else None)
         timings["inspect"] = time.perf_counter() - clock
 
         clock = time.perf_counter()

@@ -11,14 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from mamori.errors import MamoriError
+from mamori.evidence.disk_image import is_disk_image
+from mamori.evidence.disk_read import DiskAddress, open_entry, walk_image
 from mamori.evidence.files import FileRef, walk
 from mamori.evidence.limits import Limits
+from mamori.extract.ocr import OcrOptions
 from mamori.investigate.case import EvidenceSource
 from mamori.investigate.logimport import clean
 from mamori.investigate.store import CaseStore
@@ -28,7 +32,7 @@ from mamori.scan.runner import Scan, ScanOptions
 COMMIT_EVERY_S = 5.0
 
 EVIDENCE_SCHEMA = {"evidence": pl.Utf8, "rel_path": pl.Utf8, "size": pl.Int64, "mtime": pl.Float64,
-                   "note": pl.Utf8}
+                   "note": pl.Utf8, "inode": pl.Int64, "deleted": pl.Boolean}
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,10 @@ class EvidenceFile:
     size: int
     mtime: float | None
     sha256: str | None
+    deleted: bool = False
+    """Recovered from a disk image's deleted entries (its content may be partly overwritten)."""
+    inode: int | None = None
+    """Its inode/MFT number when it is in a disk image (the evidence's path is then the image)."""
 
     @property
     def name(self) -> str:
@@ -79,18 +87,12 @@ def sync_listing(store: CaseStore, sources: Sequence[EvidenceSource]) -> bool:
             "SELECT rel_path, size, mtime FROM evidence_files WHERE evidence = ?", [source.name]).fetchall()}
         cols: dict[str, list[object]] = {k: [] for k in EVIDENCE_SCHEMA}
         seen: set[str] = set()
-        base = str(source.path)
-        for ref in walk([source.path]):
-            rel = clean(ref.path[len(base):].lstrip("/")) or ref.path
+        for rel, size, mtime, note, inode, deleted in _listing(source.path):
             seen.add(rel)
-            try:
-                st = ref.fs_path.stat()
-                size, mtime = st.st_size, st.st_mtime
-            except OSError:
-                size, mtime = 0, None
             if known.get(rel) == (size, mtime):
                 continue
-            for key, value in zip(EVIDENCE_SCHEMA, (source.name, rel, size, mtime, ref.skip_reason), strict=True):
+            for key, value in zip(EVIDENCE_SCHEMA, (source.name, rel, size, mtime, note, inode, deleted),
+                                  strict=True):
                 cols[key].append(value)
         removed = [r for r in known if r not in seen]
         if cols["rel_path"] or removed:
@@ -103,12 +105,56 @@ def sync_listing(store: CaseStore, sources: Sequence[EvidenceSource]) -> bool:
     return changed
 
 
+Listed = tuple[str, int, float | None, str | None, int | None, bool]
+
+
+def _listing(path: Path) -> Iterator[Listed]:
+    """(rel_path, size, mtime, note, inode, deleted) of every file in a folder or a disk image."""
+    if path.is_file() and is_disk_image(path):
+        try:
+            for entry in walk_image(path):
+                # A deleted name whose entry went to another file has no content of its own to match.
+                note = entry.problem or ("entry reused by another file" if entry.origin.reused else None)
+                yield entry.path, entry.size, entry.origin.mtime, note, entry.address.inode, entry.origin.deleted
+        except (MamoriError, OSError, RuntimeError) as exc:  # libewf/TSK on a damaged image: one listed
+            # problem, and the rest of the case goes on
+            yield "$image", 0, None, f"cannot read the disk image: {exc}", None, False
+        return
+    base = str(path)
+    for ref in walk([path]):
+        rel = clean(ref.path[len(base):].lstrip("/")) or ref.path
+        try:
+            st = ref.fs_path.stat()
+            size, mtime = st.st_size, st.st_mtime
+        except OSError:
+            size, mtime = 0, None
+        yield rel, size, mtime, ref.skip_reason, None, False
+
+
 def load_listing(store: CaseStore) -> list[EvidenceFile]:
     """Every listed evidence file, in (evidence, path) order."""
     rows = store.con.execute(
-        "SELECT evidence, rel_path, size, mtime, sha256 FROM evidence_files WHERE note IS NULL "
-        "ORDER BY evidence, rel_path").fetchall()
+        "SELECT evidence, rel_path, size, mtime, sha256, coalesce(deleted, false), inode FROM evidence_files "
+        "WHERE note IS NULL ORDER BY evidence, rel_path").fetchall()
     return [EvidenceFile(*row) for row in rows]
+
+
+def evidence_ref(root: Path, f: EvidenceFile) -> FileRef:
+    """How the scanner reaches *f*: a file under its folder, or an entry in its disk image."""
+    if f.inode is not None and root.is_file():
+        volume = f.rel_path.split("/", 1)[0]
+        return FileRef(root, f.label, address=DiskAddress(root, volume, f.inode))
+    return FileRef(root / f.rel_path, f.label)
+
+
+def _with_inode(store: CaseStore, f: EvidenceFile) -> EvidenceFile:
+    if f.inode is not None:
+        return f
+    row = store.con.execute("SELECT inode, coalesce(deleted, false) FROM evidence_files "
+                            "WHERE evidence = ? AND rel_path = ?", [f.evidence, f.rel_path]).fetchone()
+    if row is None or row[0] is None:
+        return f
+    return EvidenceFile(f.evidence, f.rel_path, f.size, f.mtime, f.sha256, bool(row[1]), int(row[0]))
 
 
 def listing_fingerprint(store: CaseStore) -> str:
@@ -132,8 +178,9 @@ class Hasher:
         if f.sha256 is not None:
             return f
         digest = hashlib.sha256()
+        ref = evidence_ref(self.roots[f.evidence], f)
         try:
-            with (self.roots[f.evidence] / f.rel_path).open("rb") as stream:
+            with (ref.fs_path.open("rb") if ref.address is None else open_entry(ref.address)) as stream:
                 while block := stream.read(1 << 20):
                     digest.update(block)
                     self.bytes_read += len(block)
@@ -143,7 +190,7 @@ class Hasher:
         self.pending.append((sha, f.evidence, f.rel_path))
         if time.monotonic() - self.last_commit > COMMIT_EVERY_S:
             self.flush()
-        return EvidenceFile(f.evidence, f.rel_path, f.size, f.mtime, sha)
+        return EvidenceFile(f.evidence, f.rel_path, f.size, f.mtime, sha, f.deleted, f.inode)
 
     def flush(self) -> None:
         if self.pending:
@@ -158,7 +205,7 @@ class Hasher:
 
 def inspect_contents(store: CaseStore, wanted: Iterable[EvidenceFile], roots: dict[str, Path], *,
                      workers: int = 1, limits: Limits | None = None,
-                     on_item: Callable[[str], None] | None = None) -> int:
+                     on_item: Callable[[str], None] | None = None, ocr: OcrOptions | None = None) -> int:
     """Inspect each distinct content among *wanted* not inspected yet; returns how many were."""
     done = {r[0] for r in store.con.execute("SELECT sha256 FROM contents").fetchall()}
     todo: dict[str, EvidenceFile] = {}
@@ -169,10 +216,11 @@ def inspect_contents(store: CaseStore, wanted: Iterable[EvidenceFile], roots: di
         return 0
     limits = limits or Limits()
     secret = store.secret()
-    refs = [(sha, FileRef(roots[f.evidence] / f.rel_path, f.label)) for sha, f in sorted(todo.items())]
+    refs = [(sha, evidence_ref(roots[f.evidence], _with_inode(store, f))) for sha, f in sorted(todo.items())]
     # find's own runner: a big list is split over the workers (its forkserver pool is safe beside the
     # open DuckDB connection and its threads); results come back file by file, in order.
-    scan = Scan([], ScanOptions(workers=max(1, workers), limits=limits, secret=secret), refs=[r for _, r in refs])
+    options = ScanOptions(workers=max(1, workers), limits=limits, secret=secret, ocr=ocr)
+    scan = Scan([], options, refs=[r for _, r in refs])
     for (sha, ref), results in zip(refs, scan.batches(), strict=True):
         _save(store, sha, results)
         if on_item:

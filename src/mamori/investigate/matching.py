@@ -86,7 +86,8 @@ def match_version(version: Version, index: EvidenceIndex, hash_of: Callable[[Evi
     if len(groups) == 1:
         (sha, copies), = groups.items()
         real = _common_name(copies) if mask else None
-        return Match(version.id, "exact", f"matched by {basis}", tuple(sorted(f.label for f in copies)),
+        recovered = " (recovered from deleted files on a disk image)" if all(f.deleted for f in copies) else ""
+        return Match(version.id, "exact", f"matched by {basis}{recovered}", tuple(sorted(f.label for f in copies)),
                      sha, (), real)
     labels = tuple(sorted(f.label for f in hashed))
     return Match(version.id, "ambiguous", f"{len(groups)} different recovered files fit by {basis}",

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS access_events (
 CREATE TABLE IF NOT EXISTS evidence_files (
     evidence VARCHAR, rel_path VARCHAR, size BIGINT, mtime DOUBLE, sha256 VARCHAR, note VARCHAR,
     PRIMARY KEY (evidence, rel_path));
+ALTER TABLE evidence_files ADD COLUMN IF NOT EXISTS inode BIGINT;
+ALTER TABLE evidence_files ADD COLUMN IF NOT EXISTS deleted BOOLEAN;
 CREATE TABLE IF NOT EXISTS contents (
     sha256 VARCHAR PRIMARY KEY, status VARCHAR, pii BOOLEAN, categories VARCHAR, persons BIGINT,
     special_care BOOLEAN, reason VARCHAR);

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mamori import errors
 from mamori.detect.categories import is_special_care, ordered
 from mamori.detect.engine import Analysis, analyze
 from mamori.evidence.archives import expand, is_archive
 from mamori.evidence.limits import ExpansionBudget, Limits
+from mamori.extract.ocr import OcrOptions, ocr_document
 from mamori.extract.registry import choose
 from mamori.models import Document, Item, ItemResult, Problem, Sample, Status, gap_status
 from mamori.people.dedupe import DistinctPeople
@@ -25,6 +26,10 @@ _STATUS_OF_ERROR: tuple[tuple[type[errors.MamoriError], Status], ...] = (
     (errors.CorruptFile, Status.UNREADABLE),
     (errors.DecodingError, Status.UNREADABLE),
 )
+
+
+#: Findings in text read by OCR keep this share of their confidence (misread names and digits are common).
+OCR_CONFIDENCE = 0.7
 
 
 def status_of(error: BaseException) -> Status:
@@ -54,9 +59,17 @@ class Inspector:
 
     limits: Limits
     keymaker: KeyMaker
+    ocr: OcrOptions | None = None
+    """When set, items that need OCR (scanned PDFs, images) are read by Tesseract."""
 
     def inspect(self, item: Item, budget: ExpansionBudget | None = None) -> list[ItemResult]:
         """Results for *item* first, then for every member/attachment inside it, depth first."""
+        results = self._inspect(item, budget)
+        if item.origin is not None and results:
+            results[0] = recovered(results[0], item)
+        return results
+
+    def _inspect(self, item: Item, budget: ExpansionBudget | None = None) -> list[ItemResult]:
         if item.status is not None:
             return [_not_inspected(item, item.status, item.reason or item.status.value)]
         if item.size == 0:
@@ -76,11 +89,29 @@ class Inspector:
                 with item.open() as stream:
                     document = extractor.extract(stream, item)
         except Exception as error:  # noqa: BLE001 - a scan goes on whatever one file does
+            if isinstance(error, errors.NeedsOCR) and self.ocr is not None:
+                return self._ocr(item, budget, self.ocr)
             return [_not_inspected(item, status_of(error), reason_of(error))]
         try:
             return self._document(item, document, budget)
         except Exception as error:  # noqa: BLE001 - detection failing (MemoryError included) is this item's error
             return [_not_inspected(item, status_of(error), reason_of(error))]
+
+    def _ocr(self, item: Item, budget: ExpansionBudget, options: OcrOptions) -> list[ItemResult]:
+        try:
+            document = ocr_document(item, options)
+        except Exception as error:  # noqa: BLE001 - OCR failing leaves the item needing OCR, never clean
+            return [_not_inspected(item, status_of(error), reason_of(error))]
+        try:
+            results = self._document(item, document, budget)
+        except Exception as error:  # noqa: BLE001 - as for any document: this item's error
+            return [_not_inspected(item, status_of(error), reason_of(error))]
+        results[0] = read_by_ocr(results[0], document)
+        return results
+
+    def results(self, item: Item, document: Document) -> list[ItemResult]:
+        """Results for *item* from its *document*, already extracted (and for what is inside it)."""
+        return self._document(item, document, ExpansionBudget(self.limits))
 
     def _document(self, item: Item, document: Document, budget: ExpansionBudget) -> list[ItemResult]:
         analysis = analyze(document, self.keymaker, item.path)
@@ -97,12 +128,37 @@ class Inspector:
         children: list[ItemResult] = []
         try:
             for member in expand(item, self.limits, budget):
-                children.extend(self.inspect(member, budget))
+                # A file on a disk image is a top-level file of that disk: its own archive tree, its own budget.
+                tree = self.limits.new_budget() if member.address is not None else budget
+                children.extend(self.inspect(member, tree))
         except Exception as error:  # noqa: BLE001
             head = _not_inspected(item, status_of(error), reason_of(error))
             return [_combine(head, children, item, container=True), *children]
         own = _result(item, Status.OK if children else Status.EMPTY, None, Analysis({}), [])
         return [_combine(own, children, item, container=True), *children]
+
+
+def read_by_ocr(result: ItemResult, document: Document) -> ItemResult:
+    """*result* flagged as OCR'd, its confidences lowered (pages over the budget already made it too_large)."""
+    lowered = tuple((c, round(v * OCR_CONFIDENCE, 3)) for c, v in result.confidence)
+    return replace(result, ocr=True, confidence=lowered)
+
+
+def recovered(result: ItemResult, item: Item) -> ItemResult:
+    """*result* with the disk image's origin; a deleted file in which nothing was found is not clean.
+
+    What is read for a deleted file is whatever its clusters hold now: when it shows personal data
+    that is a finding, but when it shows none the clusters may simply have been reused, so the
+    verdict is "could not be inspected" (unreadable, pii null) with the reason, never "clean".
+    """
+    origin = item.origin
+    if origin is None:
+        return result
+    if origin.deleted and result.pii is False:
+        return replace(result, status=Status.UNREADABLE, pii=None, origin=origin, reason=(
+            "deleted file recovered from the disk image: no personal data in what is left of it, but its "
+            "clusters may have been reused by other files, so it is not reported as clean; check it by hand"))
+    return replace(result, origin=origin)
 
 
 def _not_inspected(item: Item, status: Status, reason: str) -> ItemResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import secrets
@@ -20,16 +21,22 @@ from typing import Any
 
 from mamori.evidence.files import FileRef, load_file, walk
 from mamori.evidence.limits import Limits
+from mamori.extract.ocr import OcrOptions
 from mamori.models import ROLE_BUSINESS, ROLE_STAFF, ItemResult, ScanSummary, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
+from mamori.scan import split
 from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
+from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
 
 ProgressCallback = Callable[[ItemResult], None]
 _POLARS_THREADS = "POLARS_MAX_THREADS"
-_SHM = Path("/dev/shm")  # memory-backed where there is one: parts hand their keys over through it
+_SHM = Path("/dev/shm")
+#: A scan of no more files than this, no bigger in all than SMALL_SCAN_BYTES, runs in the calling process.
+SMALL_SCAN_FILES = 8
+SMALL_SCAN_BYTES = 4 * 1024 * 1024  # memory-backed where there is one: parts hand their keys over through it
 
 
 @dataclass(frozen=True)
@@ -39,12 +46,14 @@ class ScanOptions:
     workers: int = 1
     limits: Limits = field(default_factory=Limits)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    ocr: OcrOptions | None = None
+    """Read scans and images with Tesseract (``--ocr``); None leaves them ``needs_ocr``."""
 
 
-def inspect_file(ref: FileRef, limits: Limits, secret: bytes) -> list[ItemResult]:
+def inspect_file(ref: FileRef, limits: Limits, secret: bytes, ocr: OcrOptions | None = None) -> list[ItemResult]:
     """Everything about one file on disk (the unit of work sent to a process)."""
     item = load_file(ref, limits)
-    return Inspector(limits, KeyMaker(secret)).inspect(item)
+    return Inspector(limits, KeyMaker(secret), ocr).inspect(item)
 
 
 @dataclass
@@ -54,6 +63,7 @@ class _Pending:
     ref: FileRef
     futures: list[Future[Any]]
     plan: SplitPlan | None = None
+    sheet: tuple[str, str] | None = None  # a workbook keyed as a CSV: (that CSV's path, the workbook's format)
 
 
 def _done(fn: Callable[..., Any], *args: Any) -> Future[Any]:
@@ -108,6 +118,24 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
+def _first_files(refs: Iterable[FileRef]) -> tuple[list[FileRef], Iterator[FileRef] | None]:
+    """The first files of *refs*, and the rest of them — or None when those are all there are and they are
+    few and small (at most ``SMALL_SCAN_FILES`` files, ``SMALL_SCAN_BYTES`` in all, none big enough to split)."""
+    rest = iter(refs)
+    head: list[FileRef] = []
+    total = 0
+    for ref in rest:
+        head.append(ref)
+        try:
+            size = os.stat(ref.fs_path).st_size if ref.skip_reason is None else 0
+        except OSError:
+            size = 0
+        total += size
+        if len(head) > SMALL_SCAN_FILES or total > SMALL_SCAN_BYTES or size >= split.SPLIT_BYTES:
+            return head, rest
+    return head, None
+
+
 def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
@@ -136,17 +164,15 @@ class Scan:
     def batches(self) -> Iterator[list[ItemResult]]:
         """Each file's results (the file, then what is inside it), file by file in order."""
         opts = self.options
-        refs = walk(self.paths) if self.refs is None else self.refs
-        if opts.workers <= 1:
-            for ref in refs:
-                # A file too big to key in one piece is keyed part after part, here.
-                plan = plan_split(ref, opts.limits, 1)
-                ordinary = partial(inspect_file, ref, opts.limits, opts.secret)
-                if plan is None:
-                    yield _guarded(ordinary, ref)
-                else:
-                    parts = [_done(key_part, plan, i, opts.secret) for i in range(len(plan.ranges))]
-                    yield self._merged(ref, plan, parts, ordinary)
+        refs: Iterable[FileRef] = walk(self.paths) if self.refs is None else self.refs
+        if opts.workers > 1:
+            head, rest = _first_files(refs)
+            if rest is None:  # a handful of small files: starting workers would cost more than it saves
+                yield from self._in_process(head)
+                return
+            refs = itertools.chain(head, rest)
+        else:
+            yield from self._in_process(refs)
             return
         # A bounded window of work in flight keeps memory flat and output in walk order.
         window: deque[_Pending] = deque()
@@ -166,15 +192,42 @@ class Scan:
                 shutil.rmtree(self._handoff, ignore_errors=True)
                 self._handoff = None
 
+    def _in_process(self, refs: Iterable[FileRef]) -> Iterator[list[ItemResult]]:
+        opts = self.options
+        for ref in refs:
+            # A file too big to key in one piece is keyed part after part, here.
+            plan = plan_split(ref, opts.limits, 1)
+            ordinary = partial(inspect_file, ref, opts.limits, opts.secret, opts.ocr)
+            if plan is None:
+                yield _guarded(ordinary, ref)
+            else:
+                parts = [_done(key_part, plan, i, opts.secret) for i in range(len(plan.ranges))]
+                yield self._merged(ref, plan, parts, ordinary)
+
     def _submit(self, pool: ProcessPoolExecutor, ref: FileRef) -> _Pending:
         """*ref* sent to the workers: split over all of them when it is a big delimited file."""
         opts = self.options
         plan = plan_split(ref, opts.limits, opts.workers)
+        sheet = None
+        if plan is None and wants_sheet_split(ref, opts.workers) and (handoff := self._handoff_dir()) is not None:
+            # One worker reads the workbook (this waits for it: the others go on with what is in flight).
+            read: Future[Any] = pool.submit(sheet_to_csv, ref, opts.limits, opts.secret, handoff)
+            try:
+                outcome = read.result()
+            except BrokenProcessPool:  # handed to _collect, which starts new workers and retries
+                return _Pending(ref, [read])
+            if isinstance(outcome, list):  # not split: the worker inspected it
+                return _Pending(ref, [read])
+            sheet = outcome
+            plan = plan_split(FileRef(Path(sheet[0]), ref.path), opts.limits, opts.workers)
+            if plan is None:
+                Path(sheet[0]).unlink(missing_ok=True)
+                sheet = None
         if plan is None:
-            return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret)])
+            return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr)])
         handoff = self._handoff_dir()
         return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret, handoff) for i in range(len(plan.ranges))],
-                        plan)
+                        plan, sheet)
 
     def _collect(self, window: deque[_Pending], pool: ProcessPoolExecutor,
                  last: bool = False) -> tuple[list[ItemResult], ProcessPoolExecutor]:
@@ -188,15 +241,24 @@ class Scan:
         try:
             if pending.plan is None:
                 return pending.futures[0].result(), pool
-            return self._merged(ref, pending.plan, pending.futures,
-                                lambda: pool.submit(inspect_file, ref, opts.limits, opts.secret).result(),
-                                # the workers exit (freeing their memory) while this process merges
-                                (lambda: pool.shutdown(wait=False)) if last else None), pool
+            try:
+                batch = self._merged(ref, pending.plan, pending.futures,
+                                     lambda: pool.submit(inspect_file, ref, opts.limits, opts.secret,
+                                                         opts.ocr).result(),
+                                     # the workers exit (freeing their memory) while this process merges
+                                     (lambda: pool.shutdown(wait=False)) if last else None)
+            finally:
+                if pending.sheet is not None:
+                    Path(pending.sheet[0]).unlink(missing_ok=True)
+            if pending.sheet is not None and batch[0].status is Status.OK and batch[0].format == pending.plan.format:
+                # keyed from the CSV of its one sheet: reported as the workbook it is
+                batch = [replace(batch[0], format=pending.sheet[1], encoding=None, problems=())]
+            return batch, pool
         except BrokenProcessPool:
             pool.shutdown(cancel_futures=True)
             pool = worker_pool(opts.workers)
             try:
-                batch = pool.submit(inspect_file, ref, opts.limits, opts.secret).result()
+                batch = pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr).result()
             except BrokenProcessPool:
                 pool.shutdown(cancel_futures=True)
                 pool = worker_pool(opts.workers)

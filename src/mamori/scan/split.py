@@ -72,7 +72,7 @@ def part_count(size: int, workers: int) -> int:
 
 def plan_split(ref: FileRef, limits: Limits, workers: int) -> SplitPlan | None:
     """A plan to read *ref* in parts over *workers* processes, or None when it is read the ordinary way."""
-    if workers < 1 or ref.skip_reason is not None:
+    if workers < 1 or ref.skip_reason is not None or ref.address is not None:
         return None
     try:
         st = os.stat(ref.fs_path)

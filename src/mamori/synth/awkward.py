@@ -69,5 +69,5 @@ def write_awkward(root: Path) -> list[Awkward]:
         Awkward("暗号化名簿.pdf", "encrypted", None),
         Awkward("スキャン.pdf", "needs_ocr", None),
         Awkward("空.csv", "empty", False),
-        Awkward("写真.png", "unsupported", None),
+        Awkward("写真.png", "needs_ocr", None),  # an image: only OCR could read it
     ]

@@ -97,7 +97,11 @@ def password_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "guard/password.html", {"form": form, "error": "enter a password"}, status=400)
-        services.change_password(user, form.cleaned_data["new_password"])
+        try:
+            services.change_password(user, form.cleaned_data["new_password"])
+        except WorkflowError as error:
+            # The validators' reasons (too short, too common, like the user name) with the form to try again.
+            return render(request, "guard/password.html", {"form": PasswordForm(), "error": str(error)}, status=400)
         login(request, user)  # keeps the session valid after the password hash changed; rotates the key
         mark_authenticated(request)
         return HttpResponseRedirect("/")

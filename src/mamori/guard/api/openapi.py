@@ -83,6 +83,30 @@ def _schemas() -> dict[str, Any]:
         "serial": {"type": "string", "maxLength": 128}, "username": {"type": "string", "maxLength": 150},
         "occurred_at": {"type": "string", "format": "date-time", "description": "With a time zone."},
         "details": {"type": "object", "description": "At most 8 KiB as JSON."}}}
+    policy_medium = {"type": "object", "required": ["medium_id", "vendor_id", "product_id", "serial", "interfaces",
+                                                    "state", "allowed", "label"], "properties": {
+        "medium_id": {"type": "integer", "minimum": 0},
+        "vendor_id": {"type": "string", "pattern": "^[0-9a-f]{4}$"},
+        "product_id": {"type": "string", "pattern": "^[0-9a-f]{4}$"},
+        "serial": {"type": "string", "minLength": 1, "maxLength": 128},
+        "interfaces": {"type": "array", "minItems": 1, "maxItems": 16,
+                       "items": {"type": "string", "description": "USB interface type cc:ss:pp, cc:ss:* or cc:*:*"}},
+        "state": {"type": "string"}, "allowed": {"type": "boolean",
+                                                 "description": "false for lost or retired media: blocked."},
+        "label": {"type": "string", "maxLength": 200}}}
+    policy = {"type": "object", "required": ["version", "issued_at", "media"], "properties": {
+        "version": {"type": "integer", "minimum": 0,
+                    "description": "Grows on every change of the register; agents refuse a lower one."},
+        "issued_at": {"type": "string", "format": "date-time"},
+        "media": {"type": "array", "items": _ref("schemas", "PolicyMedium")}}}
+    policy_envelope = {"type": "object", "required": ["format", "policy", "signature", "key"], "properties": {
+        "format": {"const": "mamori-media-policy/1"}, "policy": _ref("schemas", "MediaPolicy"),
+        "signature": {"type": "string", "contentEncoding": "base64",
+                      "description": "Ed25519, by the grant-signing key, over the canonical JSON (sorted keys, "
+                                     "compact, UTF-8) of {\"format\": \"mamori-media-policy/1\", \"policy\": "
+                                     "<policy>}."},
+        "key": {"type": "string", "description": "The signing key's line (informative: verify with the pinned "
+                                                 "key)."}}}
     error = {"type": "object", "required": ["error", "message"], "properties": {
         "error": {"enum": ["unauthenticated", "forbidden", "not_found", "method_not_allowed", "conflict",
                            "too_large", "unprocessable", "idempotency_key_required"]},
@@ -95,6 +119,7 @@ def _schemas() -> dict[str, Any]:
         "ExecutedReport": report, "Receipt": receipt, "ExecutedAnswer": executed, "DeviceEvent": device_event,
         "DeviceEventCreated": {"type": "object", "required": ["id", "kind"], "properties": {
             "id": {"type": "integer"}, "kind": {"enum": list(DEVICE_EVENT_KINDS)}}},
+        "PolicyMedium": policy_medium, "MediaPolicy": policy, "MediaPolicyEnvelope": policy_envelope,
         "Error": error,
     }
 
@@ -127,6 +152,11 @@ def _paths() -> dict[str, Any]:
         "/api/grant-key": {"get": {
             "operationId": "grantKey", "summary": "The public key that verifies grants (pin it at enrolment).",
             "responses": {"200": _json(_ref("schemas", "GrantKey"), "The key line."),
+                          **_errors("MethodNotAllowed")}}},
+        "/api/media-policy": {"get": {
+            "operationId": "mediaPolicy",
+            "summary": "The signed, versioned media policy (USB media this endpoint allows; everything else blocked).",
+            "responses": {"200": _json(_ref("schemas", "MediaPolicyEnvelope"), "The signed policy."),
                           **_errors("MethodNotAllowed")}}},
         "/api/exports/{grant_id}/executed": {"post": {
             "operationId": "reportExecuted",

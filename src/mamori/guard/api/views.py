@@ -19,6 +19,7 @@ from mamori.guard.api.signing import SIGNATURE_HEADER, verify_report
 from mamori.guard.auditlog.services import current_home
 from mamori.guard.exports import redeem
 from mamori.guard.exports.grants import grant_verifier
+from mamori.guard.media.policy import signed_policy_for
 
 ApiView = Callable[..., HttpResponse]
 
@@ -104,6 +105,14 @@ def grants(request: HttpRequest, endpoint: Endpoint) -> HttpResponse:
 def grant_key(request: HttpRequest, endpoint: Endpoint) -> HttpResponse:
     """The public key that verifies grants (the agent pins it at enrolment)."""
     return JsonResponse({"key": grant_verifier(current_home()).to_text()})
+
+
+@api("GET")
+def media_policy(request: HttpRequest, endpoint: Endpoint) -> HttpResponse:
+    """The signed, versioned media policy this endpoint enforces (verify with the pinned grant key)."""
+    response = HttpResponse(signed_policy_for(endpoint, current_home()), content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @api("POST")

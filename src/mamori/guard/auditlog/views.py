@@ -10,6 +10,7 @@ from mamori.errors import WorkflowError
 from mamori.guard.accounts.models import Role
 from mamori.guard.auditlog.forms import SearchForm
 from mamori.guard.auditlog.search import Query, search, to_csv
+from mamori.guard.auditlog.sentences import lines
 from mamori.guard.auditlog.services import audit_log, record
 from mamori.guard.auditlog.workbook import to_xlsx
 from mamori.guard.ui.http import guarded
@@ -33,7 +34,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
     query = _query(form)
     log = audit_log()
     rows = search(log, query)
-    return render(request, "guard/audit.html", {"form": form, "rows": rows, "size": log.size,
+    lang = "en" if getattr(request, "LANGUAGE_CODE", "ja") == "en" else "ja"
+    return render(request, "guard/audit.html", {"form": form, "rows": lines(rows, lang), "size": log.size,
                                                 "query_string": request.GET.urlencode()})
 
 

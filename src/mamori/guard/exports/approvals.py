@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from mamori.errors import InvalidTransition, PermissionDenied, WorkflowError
-from mamori.guard.accounts.models import User
+from mamori.guard.accounts.models import Role, User
 from mamori.guard.accounts.services import check_totp
 from mamori.guard.auditlog.services import current_home, record
-from mamori.guard.exports.access import eligible_steps
+from mamori.guard.exports.access import acting_head, eligible_steps
 from mamori.guard.exports.binding import binding_of, changed_files, current_digest, files_of
 from mamori.guard.exports.grants import grant_signer, sign_grant, utc_iso
 from mamori.guard.exports.models import Approval, Decision, ExportRequest, Grant, RequestState, Step
@@ -40,6 +40,18 @@ def _check_integrity(request: ExportRequest, actor: User) -> None:
     if current_digest(request) != request.binding_digest:
         _void(request, actor, "binding changed outside the workflow")
         raise WorkflowError("the request was altered outside the workflow: it is void")
+
+
+def _capacity(user: User, request: ExportRequest, step: str) -> dict[str, str]:
+    """In what capacity `user` gave the head's step: as the head's deputy, or as the head above (escalation)."""
+    if step != Step.HEAD or request.department.head_id == user.pk:
+        return {}
+    acting = acting_head(user, request)
+    if acting is not None and acting.pk != user.pk:
+        return {"as_deputy_for": acting.username}
+    if request.department.head_id == request.requester_id and user.role == Role.SECTION_HEAD:
+        return {"escalated_from": request.department.code}
+    return {}
 
 
 def decide(user: User, request: ExportRequest, decision: str, code: str, reason: str = "",
@@ -80,7 +92,8 @@ def decide(user: User, request: ExportRequest, decision: str, code: str, reason:
         Approval.objects.create(request=request, approver=user, step=chosen, decision=decision, reason=reason,
                                 binding_digest=request.binding_digest)
         record(user.username, f"export.{'approved' if decision == Decision.APPROVE else 'rejected'}",
-               "export_request", request.pk, step=chosen, reason=reason, binding=request.binding_digest)
+               "export_request", request.pk, step=chosen, reason=reason, binding=request.binding_digest,
+               **_capacity(user, request, chosen))
         if decision == Decision.REJECT:
             request.state = RequestState.REJECTED
             request.decided_at = timezone.now()

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mamori.errors import PermissionDenied, WorkflowError
 from mamori.guard.accounts.models import Department, Role, User
+from mamori.guard.accounts.services import AuthenticationFailed
 from mamori.guard.exports import approvals, services
 from mamori.guard.exports.access import approval_queue, open_steps, visible_requests
 from mamori.guard.exports.binding import files_of
 from mamori.guard.exports.forms import DecisionForm, MonthForm, RequestForm
-from mamori.guard.exports.models import Approval, Grant
+from mamori.guard.exports.models import Approval, ExportRequest, Grant
 from mamori.guard.exports.report import monthly_report
 from mamori.guard.media.services import exportable_media
 from mamori.guard.ui.http import guarded
@@ -63,12 +64,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One request with what personal data it carries, at a glance; the decision form for its approvers."""
     me = _me(request)
     export = get_object_or_404(visible_requests(me), pk=pk)
-    grant = Grant.objects.filter(request=export).first()
-    return render(request, "guard/request_detail.html", {
-        "r": export, "files": files_of(export),
-        "approvals": Approval.objects.filter(request=export).select_related("approver"),
-        "steps": open_steps(me, export), "grant": grant, "is_requester": export.requester_id == me.pk,
-        "form": DecisionForm()})
+    return render(request, "guard/request_detail.html", _detail_context(me, export))
+
+
+def _detail_context(me: User, export: ExportRequest, **extra: object) -> dict[str, object]:
+    return {"r": export, "files": files_of(export),
+            "approvals": Approval.objects.filter(request=export).select_related("approver"),
+            "steps": open_steps(me, export), "grant": Grant.objects.filter(request=export).first(),
+            "is_requester": export.requester_id == me.pk, "form": DecisionForm(), **extra}
 
 
 @require_POST
@@ -81,7 +84,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise WorkflowError("choose approve or reject and enter your 6-digit code")
     data = form.cleaned_data
-    approvals.decide(me, export, data["decision"], data["code"], data["reason"], step=data["step"] or None)
+    try:
+        approvals.decide(me, export, data["decision"], data["code"], data["reason"], step=data["step"] or None)
+    except AuthenticationFailed:
+        # A mistyped code is the commonest slip: the same page again, the reason kept, a way to retry.
+        export.refresh_from_db()
+        return render(request, "guard/request_detail.html", _detail_context(
+            me, export, decide_error="wrong_code", reason=data["reason"]), status=400)
     return HttpResponseRedirect(f"/requests/{export.pk}/")
 
 

@@ -55,3 +55,22 @@ class Medium(models.Model):
     def identity(self) -> dict[str, str]:
         """What an endpoint can read from the device: vendor, product, serial."""
         return {"vendor_id": self.vendor_id, "product_id": self.product_id, "serial": self.serial}
+
+
+class PolicyRevision(models.Model):
+    """One version of the media policy endpoints enforce: a new row on every change of the register.
+
+    The id is the policy version (auto-increment never reuses a number, so versions only grow); `digest`
+    is the SHA-256 of the register as it was, so a change made behind the services' back (a bulk update)
+    is noticed and versioned on the next policy request.
+    """
+
+    id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    digest: models.CharField[str, str] = models.CharField(max_length=64)
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-id",)
+
+    def __str__(self) -> str:
+        return f"media policy v{self.id}"

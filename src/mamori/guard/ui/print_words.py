@@ -45,6 +45,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_head_warning": ("所属長が設定されていない所属があります（その所属の申請は誰にも届きません）",
                         "Departments without a head (their requests reach nobody)"),
     "set_head_here": ("所属長を設定する", "set the head"),
+    "decide_wrong_code": ("確認コードが違うか、すでに使われたコードです。認証アプリの最新の 6 桁を入力し直してください"
+                          "（続けて間違えると、しばらく承認できなくなります）。",
+                          "The code is wrong or was already used. Enter the app's current 6 digits again (repeated "
+                          "mistakes pause approving for a while)."),
+    "organisation": ("組織と代理承認", "Organisation and deputies"),
+    "org_level": ("区分", "Level"),
+    "org_parent": ("上位の組織", "Unit above"),
+    "org_head": ("所属長", "Head"),
+    "org_no_head": ("未設定", "none"),
+    "org_deputies": ("代理承認者", "Deputies"),
+    "org_deputy": ("代理承認者", "Deputy"),
+    "org_period": ("期間", "Period"),
+    "org_from": ("開始日", "From"),
+    "org_to": ("終了日", "To"),
+    "org_appoint": ("代理承認者を指定する", "Appoint a deputy"),
+    "org_revoke": ("取り消す", "Revoke"),
+    "org_revoked": ("取消済み", "revoked"),
     # bulk import of staff
     "staff_import": ("職員・所属の一括登録", "Import staff and departments"),
     "staff_help": ("人事システムから出力した CSV（文字コードは自動判定）または Excel を選んでください。列は "
