@@ -52,6 +52,7 @@ bench: setup
 	$(BIN)/python benchmarks/find_throughput.py
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/names_ginza.py
+	$(BIN)/python benchmarks/names_real.py
 	$(BIN)/python benchmarks/logs.py
 	$(BIN)/python benchmarks/investigate.py
 	$(BIN)/python benchmarks/audit.py

@@ -67,6 +67,9 @@ class Origin:
         return out
 
 
+#: People's roles (ItemResult.people_by_role): residents, the organisation's own staff, businesses.
+ROLE_RESIDENT, ROLE_STAFF, ROLE_BUSINESS = "resident", "staff", "business"
+
 @dataclass(frozen=True)
 class Item:
     """One file as evidence: its bytes (in memory or on disk) and where it came from.
@@ -344,6 +347,18 @@ class ItemResult:
     ocr: bool = False
     """The text was read by OCR: findings are less certain (their confidence is lowered)."""
 
+    #: Distinct people the item names in a role other than resident (``staff``, ``business``), by role.
+    roles: tuple[tuple[str, int], ...] = ()
+    #: The identity keys of those people, by role (never written out; for the scan's distinct staff).
+    role_keys: tuple[tuple[str, tuple[tuple[bytes, ...], ...]], ...] = field(default=(), repr=False, compare=False)
+
+    def people_by_role(self) -> dict[str, int]:
+        """Distinct people by role: ``staff`` (a city's own staff: titles, signatures, staff columns),
+        ``business`` (a company's or an operator's representative), ``resident`` (everyone else)."""
+        roles = dict(self.roles)
+        staff, business = roles.get(ROLE_STAFF, 0), roles.get(ROLE_BUSINESS, 0)
+        return {ROLE_RESIDENT: max(0, self.persons - staff - business), ROLE_STAFF: staff, ROLE_BUSINESS: business}
+
     def contract(self) -> dict[str, object]:
         """The public JSON form (DESIGN.md), plus the optional extras."""
         out: dict[str, object] = {
@@ -357,6 +372,8 @@ class ItemResult:
             "size": self.size,
             "sha256": self.sha256,
         }
+        if self.persons:
+            out["people_by_role"] = self.people_by_role()
         if self.reason:
             out["reason"] = self.reason
         if self.format:
@@ -393,6 +410,13 @@ class ScanSummary:
     unique_persons: int
     elapsed_s: float
     bytes: int = 0
+    unique_staff: int = 0
+    unique_business: int = 0
+
+    @property
+    def unique_residents(self) -> int:
+        """Distinct people never named as staff or business (a member of staff named anywhere is staff)."""
+        return max(0, self.unique_persons - self.unique_staff - self.unique_business)
 
     def contract(self) -> dict[str, object]:
         return {
@@ -401,5 +425,8 @@ class ScanSummary:
             "pii_items": self.pii_items,
             "not_inspected": self.not_inspected,
             "unique_persons": self.unique_persons,
+            "unique_residents": self.unique_residents,
+            "unique_staff": self.unique_staff,
+            "unique_business": self.unique_business,
             "elapsed_s": round(self.elapsed_s, 3),
         }

@@ -45,12 +45,19 @@ def test_jsonl_contract_and_truth(share: tuple[Path, Path]) -> None:
     rows = lines(out)
     items, summary = rows[:-1], rows[-1]
     assert summary["type"] == "summary" and all(r["type"] == "item" for r in items)
-    assert set(summary) == {"type", "items", "pii_items", "not_inspected", "unique_persons", "elapsed_s"}
+    # The contract grows (never shrinks): the distinct people by role came after the first keys.
+    assert set(summary) >= {"type", "items", "pii_items", "not_inspected", "unique_persons", "elapsed_s",
+                            "unique_residents", "unique_staff", "unique_business"}
+    assert summary["unique_residents"] + summary["unique_staff"] + summary["unique_business"] \
+        == summary["unique_persons"]
     by_path = {str(r["path"]): r for r in items}
     assert len(by_path) == len(items), "a path is reported twice"
     for r in items:
         assert r["status"] in STATUSES
         assert set(r) >= {"path", "status", "pii", "categories", "persons", "special_care", "size", "sha256"}
+        if r["persons"]:
+            roles = r["people_by_role"]
+            assert set(roles) == {"resident", "staff", "business"} and sum(roles.values()) >= r["persons"]
         if r["status"] not in ("ok", "empty"):
             assert r["pii"] is None, f"{r['path']} was not inspected but reported pii={r['pii']}"
     assert summary["items"] == len(items)

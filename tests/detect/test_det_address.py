@@ -24,6 +24,11 @@ def found(text: str) -> list[str]:
         ("市民の皆様へ", []),
         ("健康づくり計画 第2次", []),
         ("大阪府堺市で開催", []),  # a place, not an address
+        # 丁 without 目, and the particle after an address left out of it (issue 12).
+        ("住所は大阪府堺市堺区南瓦町３丁１番２７です", ["大阪府堺市堺区南瓦町3丁1番27"]),
+        ("堺市北区中長尾町4丁目7-1の方から", ["堺市北区中長尾町4丁目7-1"]),
+        ("堺市堺区南瓦町3番地の2の住民", ["堺市堺区南瓦町3番地の2"]),
+        ("住所：南瓦町3丁1番27号にて", ["南瓦町3丁1番27号"]),
     ],
 )
 def test_address_in_text(text: str, expected: list[str]) -> None:

@@ -23,7 +23,9 @@ from mamori.detect.places import (
 from mamori.models import Location
 
 _N = r"(?:\d{1,5}|[一二三四五六七八九十百千〇]{1,5})"
-_UNIT = r"(?:丁目|番地の?|番の?|号|の|-)"
+# 丁 alone is 丁目 as many write it (３丁１番２７); の joins numbers only before another number, so the
+# particle after an address (4丁目7-1の住民) stays out of it.
+_UNIT = rf"(?:丁目|丁|番地(?:の(?={_N}))?|番(?:の(?={_N}))?|号|の(?={_N})|-)"
 _NUMBERS = rf"{_N}{_UNIT}(?:{_N}{_UNIT}?){{0,3}}"
 _BUILDING = r"(?:[ ]?[^\s\d、。,.()「」:;]{1,20}?\d{1,4}(?:号室|号|階)?(?!\d))?"
 # Town (lazy, no digits), then the numbers, then an optional building and room.
@@ -37,6 +39,8 @@ _SPACES = re.compile(r"[\s\u3000]+")
 _POSTAL = re.compile(r"^〒?\d{3}-?\d{4}")
 _LABELLED = re.compile(r"(?:現住所|住所|居所|所在地|送付先)[\s::は]*(?P<v>[^\s、。,()「」]{4,60})")
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
+#: Where a labelled address ends: the first hiragana after its numbers (…２７です, …1-6に住む).
+_PARTICLE_AFTER_NUMBER = re.compile(r"(?<=[\d号目地番丁])(?!の\d)[\u3041-\u309f]")
 
 
 def _tail_ok(town: str, numbers: str) -> bool:
@@ -116,6 +120,8 @@ class Address(PatternDetector):
             if any(a <= m.start("v") < b for a, b in spans):
                 continue
             value = m.group("v")
+            cut = _PARTICLE_AFTER_NUMBER.search(value)
+            value = value[: cut.start()] if cut else value
             score = looks_like_address(value)
             if score >= 0.5:
                 yield Finding(self.category, value, location, max(0.8, score), self.name)

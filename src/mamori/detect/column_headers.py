@@ -32,8 +32,16 @@ _EXACT: dict[str, str] = {
     "番号": OTHER, "連番": OTHER, "ID": OTHER, "区分": OTHER, "備考": OTHER, "件数": OTHER, "合計": OTHER,
     "摘要": OTHER, "内容": OTHER, "用途": OTHER, "種別": OTHER, "状況": OTHER, "結果": OTHER, "数": OTHER,
     "日": EVENT_DATE, "日時": EVENT_DATE, "日付": EVENT_DATE, "DATE": EVENT_DATE, "時間": OTHER,
+    # Legacy exports write headers in (half-width) katakana: ｼﾒｲ, ｾｲﾈﾝｶﾞｯﾋﾟ (compared after NFKC).
+    "シメイ": "name", "カナシメイ": "name_kana", "シメイカナ": "name_kana", "セイネンガッピ": "birth_date",
+    "ジュウショ": "address", "デンワ": "phone", "デンワバンゴウ": "phone", "セイベツ": "gender", "ネンレイ": "age",
+    "ユウビンバンゴウ": "postal_code", "セイ(カナ)": FAMILY_KANA, "メイ(カナ)": GIVEN_KANA,
 }
 _CONTAINS: tuple[tuple[str, str], ...] = (
+    ("血液型", OTHER),
+    # Names of bodies and places (and their readings: 法人名カナ, 市区町村名（カナ）) before the name words.
+    ("法人名", OTHER), ("会社名", OTHER), ("団体名", OTHER), ("企業名", OTHER), ("事業所名", OTHER),
+    ("都道府県名", OTHER), ("市区町村名", OTHER), ("市町村名", OTHER), ("町域名", OTHER), ("施設名", OTHER),
     ("生年月日", "birth_date"), ("誕生日", "birth_date"), ("生年", "birth_date"), ("BIRTH", "birth_date"),
     ("フリガナ", "name_kana"), ("ふりがな", "name_kana"), ("カナ", "name_kana"), ("かな", "name_kana"),
     ("ヨミ", "name_kana"), ("よみ", "name_kana"), ("KANA", "name_kana"),
@@ -81,7 +89,11 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
 )
 #: Headers naming a thing, not a person, although they contain a person-column word (施設名, 町名).
 _NOT_PERSON = ("施設", "会社", "法人", "団体", "事業所", "店", "品", "商品", "部品", "町名", "地区", "学校名",
-               "課", "名称", "件名", "地名", "駅", "物件", "会場", "組織", "病院名", "医療機関")
+               "課", "名称", "件名", "地名", "駅", "物件", "会場", "組織", "病院名", "医療機関",
+               # Places and bodies: 市区町村名(カナ), 都道府県名カナ, 町域名, 企業名, 商号, 屋号.
+               "都道府県", "市区町村", "市町村", "区町村", "町域", "自治体", "企業", "社名", "商号", "屋号", "店舗")
+#: Words that make a header a person's name whatever else it says (施設管理者氏名, 法人代表者名).
+_A_PERSONS_NAME = ("氏名", "者名", "者の氏名", "者フリガナ", "者カナ")
 _SPACES = re.compile(r"[\s\u3000]+")
 #: Endings of a document's title (a cell above the table), never of a column header.
 _TITLE_ENDS = ("一覧", "一覧表", "名簿", "台帳", "リスト", "名簿抄本", "交付簿", "登録簿", "受付票", "結果表")
@@ -114,8 +126,9 @@ def header_kind(cell: str) -> str:
         return (FAMILY_KANA if family else GIVEN_KANA) if kana else (FAMILY_NAME if family else GIVEN_NAME)
     for word, kind in _CONTAINS:
         if word in text:
-            if kind in ("name", "name_kana") and any(n in text for n in _NOT_PERSON):
-                return OTHER
+            if kind in ("name", "name_kana") and any(n in text for n in _NOT_PERSON) \
+                    and not any(w in text for w in _A_PERSONS_NAME):
+                return OTHER  # 施設名, 法人名カナ; but 施設管理者氏名 names the facility's manager
             return kind
     return ""
 

@@ -18,6 +18,7 @@ from mamori.detect.column_values import DATE
 from mamori.detect.insurance_number import is_symbol_number
 from mamori.detect.names.cell import split_name
 from mamori.detect.names.lexicon import SURNAME, fold, lexicon
+from mamori.detect.organisations import is_place
 from mamori.detect.passport import is_passport_number
 from mamori.detect.salary import amount_yen
 from mamori.people.normalize import digits
@@ -157,6 +158,32 @@ def _distinct_shapes(values: list[str], check: Callable[[str], bool]) -> bool:
     return len(filled) >= _MIN and all(map(check, filled)) and len(set(filled)) >= 0.9 * len(filled)
 
 
+#: The rest of an address split over columns: a town (愛住町, 北一条西) or its block number (1-6, 3丁目2番).
+_TOWN_CELL = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff々ヶ]{1,12}(?:[0-9一二三四五六七八九十]+丁目)?")
+_BLOCK_CELL = re.compile(r"[0-9]{1,4}(?:(?:[-ー－]|丁目|番地?|号|の)[0-9]{0,4}){0,4}")
+
+
+def _split_address(values: list[list[str]], free: list[bool]) -> list[int]:
+    """Columns that together are one address: a prefecture column, then municipality, town and block
+    columns (東京都 | 新宿区 | 愛住町 | 1-6), in a table whose header does not say so; [] when none."""
+    for i, column in enumerate(values):
+        filled = _filled(column)
+        if not free[i] or len(filled) < _MIN or sum(map(is_place, filled)) < 0.8 * len(filled):
+            continue
+        cols = [i]
+        for j in range(i + 1, min(len(values), i + 4)):
+            rest = _filled(values[j])
+            if not free[j] or len(rest) < 0.8 * len(filled):
+                break
+            if sum(1 for v in rest if is_place(v) or _TOWN_CELL.fullmatch(v) or _BLOCK_CELL.fullmatch(v)) \
+                    < 0.8 * len(rest):
+                break
+            cols.append(j)
+        if len(cols) >= 2:
+            return cols
+    return []
+
+
 def infer(decided: list[Decided], headers: list[str], rows: Sequence[Row], has_header: bool) -> list[Decided]:
     """*decided* with the kinds only the table as a whole shows; *headers* are the header kinds."""
     width = len(decided)
@@ -183,6 +210,9 @@ def infer(decided: list[Decided], headers: list[str], rows: Sequence[Row], has_h
     named = any(k in ("name", FAMILY_NAME, "name_kana", FAMILY_KANA) for k in kinds)
     school = "school" in kinds or "school" in headers
     posts = named and not has_header and _posts_beside(values)
+    if named and "address" not in kinds:
+        for i in _split_address(values, free):
+            out[i], kinds[i], free[i] = ("address", 0.7, "values"), "address", False
     for i in range(width):
         if kinds[i] == "gender" and headers[i] == "gender":
             continue

@@ -17,6 +17,7 @@ import polars as pl
 from mamori.detect.columns import FAMILY_KANA, FAMILY_NAME, GIVEN_KANA, GIVEN_NAME, TableLayout
 from mamori.detect.email_address import EmailAddress, is_email
 from mamori.detect.names.cell import ROLE_PATTERN, strip_role
+from mamori.detect.organisations import is_organisation
 from mamori.detect.phone import PhoneJp
 from mamori.detect.postal_code import is_valid_postal_code
 from mamori.detect.row_dates import row_date_column
@@ -128,7 +129,8 @@ def _person_rows(values: dict[str, list[str]], header_texts: set[str]) -> list[i
         names = values.get("name") or values["kana"]
         kana = values.get("kana")
         return [i for i, n in enumerate(names)
-                if (n or (kana and kana[i])) and n not in _NOT_A_PERSON and n not in header_texts]
+                if (n or (kana and kana[i])) and n not in _NOT_A_PERSON and n not in header_texts
+                and not (n and is_organisation(n))]  # a body among people (申込者: 株式会社…) is no person
     ids = [values[r] for r in _IDENTIFYING_ROLES if r in values]
     return [i for i in range(len(ids[0]) if ids else 0) if any(col[i] for col in ids)]
 

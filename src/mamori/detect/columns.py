@@ -29,6 +29,7 @@ from mamori.detect.column_headers import (
 from mamori.detect.column_infer import infer
 from mamori.detect.column_values import DATE, value_kind, value_share
 from mamori.detect.names.cell import name_score
+from mamori.detect.organisations import share_not_person
 from mamori.models import Table
 from mamori.people.wareki import parse_cell_date
 
@@ -43,6 +44,9 @@ _CHECKED = ("email", "phone", "my_number", "postal_code", "birth_date", "gender"
 #: Kinds strong enough by values to override what the header says.
 _STRONG = ("email", "my_number", "phone", "postal_code", DATE)
 _NAME_LIKE = ("name", FAMILY_NAME, "name_kana", FAMILY_KANA)
+_KANA_KINDS = ("name_kana", FAMILY_KANA, GIVEN_KANA)
+#: A column whose values are this often organisations, facilities or places is no column of names.
+_NOT_PERSON_SHARE = 0.5
 _IDENTIFYING = ("email", "my_number", "resident_code", "drivers_license", "passport", "insurance_number",
                 "pension_number", "credit_card")
 _COMPANIONS = ("address", "birth_date", "phone", "email", "my_number", "gender", "age", "postal_code")
@@ -182,6 +186,8 @@ def _decide(header: str, values: Sequence[str]) -> tuple[str, float, str]:
     data_like = sum(1 for v in sample if _is_data_cell(v))
     if header in ("name", FAMILY_NAME, GIVEN_NAME) and len(sample) >= 3 and data_like > len(sample) / 2:
         return "", 0.0, "header"
+    if header in ("name", FAMILY_NAME) and share_not_person(sample) >= _NOT_PERSON_SHARE:
+        return "", 0.0, "header"  # 名前 over 株式会社…, 中央図書館: a list of bodies or facilities
     return header, 0.85 if vkind == "" else 0.8, "header"
 
 
@@ -197,8 +203,17 @@ def _all_different(values: Sequence[str]) -> bool:
     return len(values) >= 2 and len(set(values)) >= 0.9 * len(values)
 
 
-def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: bool) -> tuple[list[ColumnType], bool]:
+def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: bool,
+            things: frozenset[int] | set[int] = frozenset()) -> tuple[list[ColumnType], bool]:
     kinds = {c.kind for c in columns}
+    if kinds & set(_KANA_KINDS):
+        # Readings with no name beside them, in a table that names organisations, facilities or places
+        # (法人名 + フリガナ, 市区町村名 + カナ, KEN_ALL's ﾎｯｶｲﾄﾞｳ ｻｯﾎﾟﾛｼ), or right of such a column
+        # (法人名 | フリガナ | 代表者氏名): the readings of those, not of people.
+        alone = not kinds & {"name", FAMILY_NAME} and (bool(things) or not has_header)
+        columns = [ColumnType(c.index, "", 0.0, c.by) if c.kind in _KANA_KINDS
+                   and (alone or c.index - 1 in things) else c for c in columns]
+        kinds = {c.kind for c in columns}
     # A split name needs its family half; a lone 名 column is too ambiguous to be a name.
     if GIVEN_NAME in kinds and FAMILY_NAME not in kinds and "name" not in kinds:
         columns = [c if c.kind != GIVEN_NAME else ColumnType(c.index, "", 0.0, c.by) for c in columns]
@@ -207,9 +222,6 @@ def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: boo
         # Without a header, names alone must be clearly names (a list of staff, of members).
         columns = [c if c.kind != "name" or c.confidence >= _SURE_NAMES else ColumnType(c.index, "", 0.0, c.by)
                    for c in columns]
-        kinds = {c.kind for c in columns}
-    if "name_kana" in kinds and not kinds & {"name", FAMILY_NAME} and not has_header:
-        columns = [c if c.kind != "name_kana" else ColumnType(c.index, "", 0.0, c.by) for c in columns]
         kinds = {c.kind for c in columns}
     dated = bool(kinds & {DATE, "birth_date"})
     people = bool(kinds & set(_NAME_LIKE) or kinds & set(_IDENTIFYING)
@@ -228,6 +240,14 @@ def _finish(columns: list[ColumnType], samples: list[list[str]], has_header: boo
     people = bool(kinds & set(_NAME_LIKE) or kinds & set(_IDENTIFYING)
                   or ("birth_date" in kinds and kinds & {"address", "phone", "gender"}))
     return out, people
+
+
+def _thing_columns(texts: Sequence[tuple[str, str]], headers: Sequence[str], samples: list[list[str]]) -> set[int]:
+    """Columns naming organisations, facilities or places: a header such as 法人名, 施設名, 市区町村名,
+    or values that mostly are such names."""
+    return {i for i, ((top, bottom), kind) in enumerate(zip(texts, headers, strict=True))
+            if (kind == OTHER and clean(top + bottom).endswith(("名", "名称")))
+            or (len(samples[i]) >= 2 and share_not_person(samples[i]) >= _NOT_PERSON_SHARE)}
 
 
 def _first_data_row(rows: Sequence[Sequence[str]], width: int) -> int:
@@ -257,7 +277,7 @@ def classify(table: Table, sample_rows: int = SAMPLE_ROWS) -> TableLayout:
     headers = [_combined_kind(*texts[i]) for i in range(width)]
     decided = infer([_decide(headers[i], samples[i]) for i in range(width)], headers, body, header is not None)
     columns = [ColumnType(i, *decided[i]) for i in range(width)]
-    columns, people = _finish(columns, samples, header is not None)
+    columns, people = _finish(columns, samples, header is not None, _thing_columns(texts, headers, samples))
     if not people:
         columns = [ColumnType(c.index, "", 0.0, c.by) if c.kind else c for c in columns]
     return TableLayout(header + (1 if two else 0) if header is not None else None, tuple(columns), people, first,

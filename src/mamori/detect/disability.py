@@ -10,7 +10,8 @@ from mamori.detect.base import PatternDetector
 
 _SHO = r"障(?:害|がい|碍)"
 _CELL = re.compile(
-    r"(?:身体|精神|肢体|視覚|聴覚)?(?:障害)?[1-7一二三四五六七]級|(?:療育)?(?:A|A1|A2|B|B1|B2|マルA|〇A)"
+    # A bare A or B is a 療育手帳 level only under a header saying so: alone it is a blood type (血液型).
+    r"(?:身体|精神|肢体|視覚|聴覚)?(?:障害)?[1-7一二三四五六七]級|(?:療育)?(?:A1|A2|B1|B2|マルA|〇A)|療育[AB]"
     r"|(?:障害支援)?区分[1-6]|.*手帳.*[1-7]級"
 )
 

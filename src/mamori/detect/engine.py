@@ -11,8 +11,10 @@ from mamori.detect.categories import BY_ID
 from mamori.detect.column_people import table_people
 from mamori.detect.columns import classify
 from mamori.detect.masking import mask
-from mamori.detect.names.prose import NameMatch, find_person_names
+from mamori.detect.names.match import NameMatch
+from mamori.detect.names.prose import find_person_names
 from mamori.detect.registry import detectors
+from mamori.detect.roles import name_role, table_role
 from mamori.detect.table_forms import form_text, is_form
 from mamori.detect.text_tables import find_text_tables
 from mamori.models import Document, Location, Sample, Table
@@ -35,6 +37,8 @@ class Analysis:
     persons: int = 0  # distinct people in the document
     person_keys: tuple[tuple[bytes, ...], ...] = field(default=(), repr=False)  # one record per person row
     samples: tuple[Sample, ...] = ()
+    #: The records of people named in a role (staff, business), by role; everyone else is a resident.
+    role_keys: tuple[tuple[str, tuple[tuple[bytes, ...], ...]], ...] = field(default=(), repr=False)
 
 
 class _Collector:
@@ -45,6 +49,7 @@ class _Collector:
         self.records: list[tuple[bytes, ...]] = []
         self.samples: list[Sample] = []
         self.text_header: tuple[str, ...] = ()  # the header of the last table read from text
+        self.roles: dict[tuple[bytes, ...], str] = {}  # record → role, for people named as staff or business
 
     def category(self, category: str, confidence: float, value: str, location: Location) -> None:
         if category not in BY_ID:  # pseudo-categories (corporate_number) are not personal data
@@ -57,10 +62,12 @@ class _Collector:
             if all(s.masked != masked for s in self.samples):
                 self.samples.append(Sample(category, masked, location))
 
-    def person(self, fields: PersonFields) -> None:
+    def person(self, fields: PersonFields, role: str = "") -> None:
         keys = self.keymaker.keys(fields, self.scope)
         if keys:
             self.records.append(keys)
+            if role:
+                self.roles[keys] = role
 
 
 def _line_findings(text: str, location: Location) -> list[list[Finding]]:
@@ -129,11 +136,13 @@ def _text(text: str, location: Location, out: _Collector) -> None:
         if k not in readings and bracketed and not is_kana_key(name_key(match.name)):
             out.category("name_kana", match.confidence, bracketed.group(1), location)
     # A reading beside a name (河合 利夫（カワイ トシオ）) is that person, not another one.
-    names = [m for k, m in enumerate(found_names) if k not in readings]
+    # A family name alone that repeats a full name of the block (和田一郎 … 和田社長) is that person.
+    names = [m for k, m in enumerate(found_names) if k not in readings and not m.refers_to]
+    roles = _roles(found_names, norm)
     everything = [f for found in lines for f in found]
     if len({m.name.replace(" ", "").replace("\u3000", "") for m in names}) == 1:
         # One person named in the block (a form, a letter): what the block says is about them.
-        out.person(_fields(names[0].name, everything))
+        out.person(_fields(names[0].name, everything), roles.get(_plain(names[0].name), ""))
         return
     # Several people: a name takes what its own line says (a text table, a list in a letter).
     by_line: dict[int, list[str]] = {}
@@ -144,9 +153,10 @@ def _text(text: str, location: Location, out: _Collector) -> None:
         # 小林　誠  ｺﾊﾞﾔｼ ﾏｺﾄ on one line: the reading belongs to the name beside it.
         line_names = [n for n in written if not is_kana_key(name_key(n))] or written
         found = lines[number] if number < len(lines) and len(set(line_names)) == 1 else []
-        out.person(_fields(line_names[0], found) if found else PersonFields(name=line_names[0]))
+        out.person(_fields(line_names[0], found) if found else PersonFields(name=line_names[0]),
+                   roles.get(_plain(line_names[0]), ""))
         for extra in line_names[1:]:
-            out.person(PersonFields(name=extra))
+            out.person(PersonFields(name=extra), roles.get(_plain(extra), ""))
         if found:
             attached.add(number)
     for number, found in enumerate(lines):
@@ -157,6 +167,21 @@ def _text(text: str, location: Location, out: _Collector) -> None:
                 out.person(PersonFields(email=f.value))
             elif f.category == "my_number":
                 out.person(PersonFields(my_number=f.value))
+
+
+def _plain(name: str) -> str:
+    return name.replace(" ", "").replace("\u3000", "")
+
+
+def _roles(found: list[NameMatch], norm: str) -> dict[str, str]:
+    """Role of each person named in a block, by name: what any mention of them says (斎藤課長 makes
+    斎藤一郎 staff when 斎藤 stands for him)."""
+    out: dict[str, str] = {}
+    for match in found:
+        role = name_role(norm, match)
+        if role:
+            out.setdefault(_plain(match.refers_to or match.name), role)
+    return out
 
 
 #: A date right after a name (``1 田中陽子 1944年11月23日 〒590-…``), or after the name's reading
@@ -215,7 +240,12 @@ def analyze(document: Document, keymaker: KeyMaker, scope: str) -> Analysis:
         if is_form(table):
             _text(form_text(table), table.location, out)
             continue
-        out.records.extend(table_people(table, classify(table), keymaker, scope, out.category).records)
+        layout = classify(table)
+        rows = table_people(table, layout, keymaker, scope, out.category).records
+        out.records.extend(rows)
+        role = table_role(table, layout) if rows else ""
+        if role:
+            out.roles.update(dict.fromkeys(rows, role))
     for block in document.blocks:
         _text(block.text, block.location, out)
     records = tuple(dict.fromkeys(out.records))
@@ -224,4 +254,8 @@ def analyze(document: Document, keymaker: KeyMaker, scope: str) -> Analysis:
         return Analysis({}, 0, (), ())
     people = DistinctPeople()
     people.add_all(records)
-    return Analysis(out.categories, people.count, records, tuple(out.samples))
+    by_role: dict[str, list[tuple[bytes, ...]]] = {}
+    for record, role in out.roles.items():
+        by_role.setdefault(role, []).append(record)
+    return Analysis(out.categories, people.count, records, tuple(out.samples),
+                    tuple((role, tuple(keys)) for role, keys in sorted(by_role.items())))

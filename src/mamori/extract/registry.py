@@ -22,6 +22,7 @@ BUILTIN_EXTRACTORS: tuple[str, ...] = (
     "mamori.extract.htmlpage:HtmlExtractor",
     "mamori.extract.rtf:RtfExtractor",
     "mamori.extract.mail:MailExtractor",
+    "mamori.extract.sqldump:SqlDumpExtractor",
     "mamori.extract.delimited:DelimitedExtractor",
     "mamori.extract.plaintext:PlainTextExtractor",
 )

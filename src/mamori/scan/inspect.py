@@ -188,13 +188,28 @@ def _result(item: Item, status: Status, document: Document | None, analysis: Ana
         samples=analysis.samples,
         problems=(*(document.problems if document else ()), *problems),
         person_keys=analysis.person_keys,
+        roles=_role_counts(analysis.role_keys),
+        role_keys=analysis.role_keys,
     )
+
+
+def _role_counts(role_keys: tuple[tuple[str, tuple[tuple[bytes, ...], ...]], ...]) -> tuple[tuple[str, int], ...]:
+    out = []
+    for role, keys in role_keys:
+        people = DistinctPeople()
+        people.add_all(keys)
+        out.append((role, people.count))
+    return tuple(out)
 
 
 def _combine(own: ItemResult, children: list[ItemResult], item: Item, container: bool = False) -> ItemResult:
     """The item's result including what its members/attachments hold."""
     people = DistinctPeople()
     people.add_all(own.person_keys)
+    by_role: dict[str, list[tuple[bytes, ...]]] = {}
+    for result in (own, *children):
+        for role, keys in result.role_keys:
+            by_role.setdefault(role, []).extend(keys)
     for child in children:
         people.add_all(child.person_keys)
     categories = ordered(set(own.categories).union(*(c.categories for c in children)))
@@ -216,6 +231,8 @@ def _combine(own: ItemResult, children: list[ItemResult], item: Item, container:
         reason=reason, format=own.format, encoding=own.encoding, container=container or own.container,
         confidence=_best_confidence(own, children), samples=_first_samples(own, children),
         problems=own.problems, person_keys=own.person_keys, partial=own.partial,
+        roles=_role_counts(tuple((role, tuple(keys)) for role, keys in sorted(by_role.items()))),
+        role_keys=own.role_keys,
     )
 
 

@@ -23,6 +23,7 @@ class Token(NamedTuple):
     end: int
     kind: str
     oov: bool
+    pos: str = ""  # Sudachi's part of speech, its first four fields joined by "," (features of the name model)
 
 
 class _Morph:
@@ -34,16 +35,19 @@ class _Morph:
         self._dictionary = sudachipy.Dictionary(dict="core")
         self._tokenizer = self._dictionary.tokenizer(mode=sudachipy.SplitMode.C, fields={"pos"})
         self._kinds: dict[int, str] = {}
+        self._pos: dict[int, str] = {}
         pos_id = 0
         while (pos := self._dictionary.pos_of(pos_id)) is not None:
             self._kinds[pos_id] = _kind(pos)
+            self._pos[pos_id] = ",".join(pos[:4])
             pos_id += 1
 
     def tokens(self, text: str) -> list[Token]:
         out = []
         for m in self._tokenizer.tokenize(text):
-            kind = self._kinds.get(m.part_of_speech_id(), OTHER)
-            out.append(Token(m.surface(), m.begin(), m.end(), kind, bool(m.is_oov())))
+            pos_id = m.part_of_speech_id()
+            out.append(Token(m.surface(), m.begin(), m.end(), self._kinds.get(pos_id, OTHER), bool(m.is_oov()),
+                             self._pos.get(pos_id, "")))
         return out
 
 
