@@ -22,7 +22,7 @@ from typing import Any
 from mamori.evidence.files import FileRef, load_file, walk
 from mamori.evidence.limits import Limits
 from mamori.extract.ocr import OcrOptions
-from mamori.models import ItemResult, ScanSummary, Status
+from mamori.models import ROLE_BUSINESS, ROLE_STAFF, ItemResult, ScanSummary, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan import split
@@ -308,6 +308,7 @@ class Scan:
         """Each item's result in walk order (an archive before its members)."""
         started = time.perf_counter()
         people = DistinctPeople()
+        by_role = {ROLE_STAFF: DistinctPeople(), ROLE_BUSINESS: DistinctPeople()}
         items = pii_items = not_inspected = total_bytes = 0
         for batch in self.batches():
             for result in batch:
@@ -317,8 +318,12 @@ class Scan:
                 if "!" not in result.path:
                     total_bytes += result.size
                 people.add_all(result.person_keys, None if result.container else result.persons)
+                for role, keys in result.role_keys:
+                    if role in by_role:
+                        by_role[role].add_all(keys)
                 if on_result:
                     on_result(result)
                 yield result
         self.summary = ScanSummary(items, pii_items, not_inspected, people.count,
-                                   time.perf_counter() - started, total_bytes)
+                                   time.perf_counter() - started, total_bytes,
+                                   unique_staff=by_role[ROLE_STAFF].count, unique_business=by_role[ROLE_BUSINESS].count)
