@@ -46,6 +46,8 @@ def request_and_approve(live: Live, batches: list[list[Path]]) -> tuple[list[int
                                                            "recipient": "研修係", "expires_at": expires},
                      files=uploads)
         ids.append(int(re.findall(r"/requests/(\d+)/", made.headers["Location"])[0]))
+    for request_id in ids:
+        wait_until_scanned(live, staff, request_id)
     totp = pyotp.TOTP(live.user(dept["head"])["totp_secret"])
     step = int(time.time() // totp.interval) - 1  # the drift window accepts the previous and the next step
     assert len(ids) <= 2, "one log-in and two approvals fit in the drift window"
@@ -54,6 +56,18 @@ def request_and_approve(live: Live, batches: list[list[Path]]) -> tuple[list[int
         _post(head, f"{live.url}/requests/{request_id}/decide/",
               {"decision": "approve", "code": totp.generate_otp(step + n), "reason": "確認済み", "step": ""})
     return ids, staff
+
+
+def wait_until_scanned(live: Live, session: requests.Session, request_id: int, limit_s: float = 600) -> None:
+    """The server scans uploads in the background: wait (polling the request page) until it has."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        page = session.get(f"{live.url}/requests/{request_id}/", timeout=60)
+        heading = re.search(r"<h1>(.*?)</h1>", page.text, re.S)
+        if page.status_code == 200 and heading is not None and "検査中" not in heading.group(1):
+            return
+        assert time.monotonic() < deadline, f"request {request_id} was not scanned within {limit_s:.0f} s"
+        time.sleep(0.5)
 
 
 def mamori(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -26,6 +26,21 @@ def _visible(mount: Path) -> list[str]:
     return sorted(p.name for p in mount.iterdir() if not p.name.startswith(TMP_PREFIX))
 
 
+def _kill_after_files(child: subprocess.Popen[bytes], mount: Path, written: int) -> bool:
+    """SIGKILL `child` when its temporary folder on `mount` holds `written` files; False if it finished first."""
+    while child.poll() is None:
+        for folder in (p for p in mount.iterdir() if p.name.startswith(TMP_PREFIX) and p.is_dir()):
+            try:
+                count = sum(1 for _ in folder.iterdir())
+            except FileNotFoundError:  # renamed into place between the two looks
+                continue
+            if count >= written:
+                os.kill(child.pid, signal.SIGKILL)
+                return True
+        time.sleep(0.001)
+    return False
+
+
 @pytest.mark.slow
 def test_kill_9_mid_export_leaves_all_or_nothing(tmp_path: Path) -> None:
     rng = random.Random(42)
@@ -45,9 +60,9 @@ def test_kill_9_mid_export_leaves_all_or_nothing(tmp_path: Path) -> None:
     kills = 0
     for _ in range(12):
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        time.sleep(rng.uniform(0.2, 1.2))
-        if child.poll() is None:
-            os.kill(child.pid, signal.SIGKILL)
+        # Kill once the export has written a random number of its files (0: as soon as its temporary folder
+        # appears), so the kill lands mid-way however fast or busy the machine is.
+        if _kill_after_files(child, usb.mount, rng.randrange(len(files))):
             kills += 1
         child.communicate(timeout=60)
         visible = _visible(usb.mount)
