@@ -41,6 +41,13 @@ def _errors(form: IncidentForm | ReportedForm | NoticeForm) -> str:
     return "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
 
 
+def _checked(form: IncidentForm | ReportedForm | NoticeForm) -> dict[str, Any]:
+    """The form's values; WorkflowError (a 400 page naming each field) when it does not validate."""
+    if not form.is_valid():
+        raise WorkflowError(_errors(form))
+    return dict(form.cleaned_data)
+
+
 @require_GET
 @guarded(*VIEWERS)
 def incident_list(request: HttpRequest) -> HttpResponse:
@@ -96,9 +103,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change what is known (people affected, cause, measures …)."""
     incident = get_object_or_404(Incident, pk=pk)
     form = IncidentForm(request.POST)
-    if not form.is_valid():
-        raise WorkflowError(_errors(form))
-    data = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE}
+    data = {k: v for k, v in _checked(form).items() if k in services.EDITABLE}
     data["discovered_at"] = _aware(form, "discovered_at")
     services.update(_me(request), incident, **data)
     return HttpResponseRedirect(f"/incidents/{pk}/")
@@ -110,9 +115,7 @@ def reported(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that the preliminary or final report went to the PPC."""
     incident = get_object_or_404(Incident, pk=pk)
     form = ReportedForm(request.POST)
-    if not form.is_valid():
-        raise WorkflowError(_errors(form))
-    services.mark_reported(_me(request), incident, form.cleaned_data["kind"], _aware(form, "reported_at"))
+    services.mark_reported(_me(request), incident, _checked(form)["kind"], _aware(form, "reported_at"))
     return HttpResponseRedirect(f"/incidents/{pk}/")
 
 
@@ -135,10 +138,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
 def notices(request: HttpRequest, pk: int) -> HttpResponse:
     """Record one mailing of notices to the people affected."""
     incident = get_object_or_404(Incident, pk=pk)
-    form = NoticeForm(request.POST)
-    if not form.is_valid():
-        raise WorkflowError(_errors(form))
-    services.add_notices(_me(request), incident, **form.cleaned_data)
+    services.add_notices(_me(request), incident, **_checked(NoticeForm(request.POST)))
     return HttpResponseRedirect(f"/incidents/{pk}/")
 
 
