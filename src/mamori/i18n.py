@@ -20,6 +20,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "col.sha256": ("SHA-256", "SHA-256"),
     "col.reason": ("理由", "reason"),
     "col.samples": ("例（マスク済み）", "samples (masked)"),
+    "col.modified": ("更新日時", "modified"),
+    "col.owner": ("所有者", "owner"),
     "pii.true": ("あり", "yes"),
     "pii.false": ("なし", "no"),
     "pii.null": ("未確認", "not inspected"),

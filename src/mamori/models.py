@@ -92,6 +92,8 @@ class Item:
     address: ContentSource | None = None
     """Set for a file inside a disk image: its content is read from the image when not in ``data``."""
     origin: Origin | None = None
+    owner: str | None = None
+    """The file's owner on the file system it was read from (a user name, else the numeric id)."""
 
     @property
     def name(self) -> str:
@@ -314,6 +316,11 @@ class Sample:
     location: Location
 
 
+def modified_iso(mtime: float) -> str:
+    """A modification time as ISO 8601 with the machine's UTC offset, to the second."""
+    return datetime.fromtimestamp(mtime).astimezone().isoformat(timespec="seconds")
+
+
 @dataclass(frozen=True)
 class ItemResult:
     """The verdict on one item (a file, an archive member, an attachment).
@@ -351,6 +358,9 @@ class ItemResult:
     roles: tuple[tuple[str, int], ...] = ()
     #: The identity keys of those people, by role (never written out; for the scan's distinct staff).
     role_keys: tuple[tuple[str, tuple[tuple[bytes, ...], ...]], ...] = field(default=(), repr=False, compare=False)
+    #: When the item was last modified (seconds since the epoch) and who owns it, where the source says.
+    mtime: float | None = None
+    owner: str | None = None
 
     def people_by_role(self) -> dict[str, int]:
         """Distinct people by role: ``staff`` (a city's own staff: titles, signatures, staff columns),
@@ -380,6 +390,10 @@ class ItemResult:
             out["format"] = self.format
         if self.encoding:
             out["encoding"] = self.encoding
+        if self.mtime is not None:
+            out["mtime"] = modified_iso(self.mtime)
+        if self.owner:
+            out["owner"] = self.owner
         if self.container:
             out["container"] = True
         if self.partial:

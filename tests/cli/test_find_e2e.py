@@ -192,3 +192,28 @@ def test_not_inspected_items_show_a_dash_not_zero_people(share: tuple[Path, Path
     status = rows[0].index("状態")
     encrypted = [r for r in rows[1:] if r[status] == "暗号化"]
     assert encrypted and all(r[col] == "—" for r in encrypted)
+
+
+def test_modified_time_and_owner_in_every_format(share: tuple[Path, Path], tmp_path: Path) -> None:
+    import csv as csv_module
+    import io
+    import os
+    import pwd
+    from datetime import datetime
+
+    _, corpus = share
+    target = corpus / "難しいファイル"
+    out = tmp_path / "r.jsonl"
+    mamori("find", target, "--output", out, "--no-progress")
+    rows = [r for r in lines(out) if r["type"] == "item" and "!" not in str(r["path"])]
+    me = pwd.getpwuid(os.getuid()).pw_name
+    for row in rows:
+        on_disk = os.stat(str(row["path"])).st_mtime
+        assert abs(datetime.fromisoformat(str(row["mtime"])).timestamp() - on_disk) < 1
+        assert row["owner"] == me
+    table = mamori("find", target, "--format", "csv", "--no-progress").stdout.lstrip("\ufeff")
+    header = next(csv_module.reader(io.StringIO(table)))
+    assert header[-2:] == ["更新日時", "所有者"]
+    page = tmp_path / "r.html"
+    mamori("find", target, "--output", page, "--no-progress")
+    assert "<th>更新日時</th><th>所有者</th>" in page.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -182,8 +183,19 @@ def _read(ref: FileRef, limits: Limits) -> Item:
         reason = f"file is {size} bytes, over the {limits.max_file_bytes}-byte limit; not inspected"
     return Item(
         ref.path, size, digest.hexdigest(), mtime=st.st_mtime, data=data,
-        fs_path=ref.fs_path, status=status, reason=reason,
+        fs_path=ref.fs_path, status=status, reason=reason, owner=owner_name(st.st_uid),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def owner_name(uid: int) -> str:
+    """The user name of `uid` (one look-up per owner, not per file), else the number."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
 
 
 def _read_upto(stream: io.FileIO, n: int) -> bytes:

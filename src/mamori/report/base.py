@@ -7,7 +7,7 @@ from typing import ClassVar, Protocol, TextIO
 
 from mamori.detect.categories import BY_ID
 from mamori.i18n import location_label, pii_label, status_label, t
-from mamori.models import ItemResult, ScanSummary
+from mamori.models import ItemResult, ScanSummary, modified_iso
 
 
 class FindReport(Protocol):
@@ -25,7 +25,8 @@ def category_labels(categories: tuple[str, ...], lang: str) -> str:
     return "、".join(BY_ID[c].label(lang) for c in categories) if lang == "ja" else ", ".join(categories)
 
 
-COLUMNS = ("path", "status", "pii", "categories", "persons", "special_care", "size", "sha256", "reason", "samples")
+COLUMNS = ("path", "status", "pii", "categories", "persons", "special_care", "size", "sha256", "reason", "samples",
+           "modified", "owner")
 
 
 NOT_COUNTED = "—"
@@ -50,6 +51,8 @@ def row_values(result: ItemResult, lang: str) -> list[object]:
         result.sha256,
         result.reason or "",
         samples,
+        modified_iso(result.mtime)[:19].replace("T", " ") if result.mtime is not None else "",
+        result.owner or "",
     ]
 
 

@@ -163,7 +163,7 @@ def recovered(result: ItemResult, item: Item) -> ItemResult:
 
 def _not_inspected(item: Item, status: Status, reason: str) -> ItemResult:
     return ItemResult(path=item.path, status=status, size=item.size, sha256=item.sha256,
-                      pii=None, reason=reason)
+                      pii=None, reason=reason, mtime=item.mtime, owner=item.owner)
 
 
 def _result(item: Item, status: Status, document: Document | None, analysis: Analysis,
@@ -177,6 +177,8 @@ def _result(item: Item, status: Status, document: Document | None, analysis: Ana
         status=status,
         size=item.size,
         sha256=item.sha256,
+        mtime=item.mtime,
+        owner=item.owner,
         pii=pii,
         partial=found and not status.inspected,
         categories=tuple(categories),
@@ -230,7 +232,7 @@ def _combine(own: ItemResult, children: list[ItemResult], item: Item, container:
         categories=tuple(categories), persons=people.count, special_care=is_special_care(tuple(categories)),
         reason=reason, format=own.format, encoding=own.encoding, container=container or own.container,
         confidence=_best_confidence(own, children), samples=_first_samples(own, children),
-        problems=own.problems, person_keys=own.person_keys, partial=own.partial,
+        problems=own.problems, person_keys=own.person_keys, partial=own.partial, mtime=own.mtime, owner=own.owner,
         roles=_role_counts(tuple((role, tuple(keys)) for role, keys in sorted(by_role.items()))),
         role_keys=own.role_keys,
     )

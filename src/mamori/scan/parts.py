@@ -219,4 +219,5 @@ def merge(item: Item, plan: SplitPlan, parts: list[PartResult]) -> ItemResult:
         categories=tuple(categories), persons=persons, special_care=is_special_care(tuple(categories)),
         format=plan.format, encoding=plan.encoding, confidence=tuple((c, out.categories[c]) for c in categories),
         samples=tuple(out.samples) if persons else (), problems=plan.problems, person_keys=tuple(people),
+        mtime=item.mtime, owner=item.owner,
     )
