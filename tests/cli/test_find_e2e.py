@@ -14,6 +14,8 @@ from mamori.synth.awkward import write_awkward
 from mamori.synth.corpus import write_corpus
 from mamori.synth.manifest import read_manifest
 
+SUMMARY_KEYS = {"type", "items", "pii_items", "not_inspected", "unique_persons", "elapsed_s",
+                "unique_residents", "unique_staff", "unique_business"}
 STATUSES = {"ok", "empty", "encrypted", "unreadable", "needs_ocr", "unsupported", "too_large", "error"}
 
 
@@ -46,8 +48,7 @@ def test_jsonl_contract_and_truth(share: tuple[Path, Path]) -> None:
     items, summary = rows[:-1], rows[-1]
     assert summary["type"] == "summary" and all(r["type"] == "item" for r in items)
     # The contract grows (never shrinks): the distinct people by role came after the first keys.
-    assert set(summary) >= {"type", "items", "pii_items", "not_inspected", "unique_persons", "elapsed_s",
-                            "unique_residents", "unique_staff", "unique_business"}
+    assert set(summary) >= SUMMARY_KEYS
     assert summary["unique_residents"] + summary["unique_staff"] + summary["unique_business"] \
         == summary["unique_persons"]
     by_path = {str(r["path"]): r for r in items}

@@ -17,7 +17,7 @@ def test_audit_page_reads_as_sentences(world: World, home: Path, as_user: Any) -
     approve(world.head_a, request)
     page = as_user(world.auditor).get("/audit/").content.decode()
     assert f"head_a が 申請#{request.pk} を承認" in page and f"alice が 申請#{request.pk} を提出" in page
-    assert "{'" not in page and "+00:00" not in page  # no dict syntax, no UTC offsets with microseconds
+    assert "{'" not in page and "+00:00" not in page  # no dict syntax, no raw UTC time stamps
     english = as_user(world.auditor)
     english.cookies["mamori_lang"] = "en"
     assert f"head_a approved request #{request.pk}" in english.get("/audit/").content.decode()
