@@ -6,6 +6,7 @@ from datetime import date
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from mamori.errors import WorkflowError
@@ -28,7 +29,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
     return render(request, "guard/organisation.html", {
         "rows": rows, "levels": Level.choices, "departments": Department.objects.all(),
         "deputies": Deputy.objects.select_related("department", "deputy", "appointed_by"),
-        "today": date.today()})
+        "today": timezone.localdate()})
 
 
 @require_POST
