@@ -14,7 +14,6 @@ public key (HOME/guard/grant.pub)::
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,11 +25,11 @@ from mamori.audit.checkpoint import (
     generate_signer,
     load_signer,
     load_verifier,
-    parse_verifier,
     save_signer,
 )
+from mamori.audit.envelope import open_envelope
 from mamori.audit.event import canonical_json
-from mamori.errors import AuditError, MamoriError, PermissionDenied
+from mamori.errors import AuditError, PermissionDenied
 from mamori.guard.home import guard_dir
 
 FORMAT = "mamori-grant/1"
@@ -78,28 +77,21 @@ def sign_grant(document: dict[str, Any], signer: Signer) -> str:
     return json.dumps(envelope, ensure_ascii=False, sort_keys=True)
 
 
+def _grant_message(grant: Any) -> bytes:
+    if not isinstance(grant, dict):
+        raise GrantInvalid("the grant body is not an object")
+    return canonical_json(grant)
+
+
 def verify_grant(envelope: str | bytes, public_key: Verifier | str, now: datetime | None = None) -> dict[str, Any]:
     """The grant document if the signature is the holder's key's and it has not expired; GrantInvalid otherwise.
 
     The key named inside the envelope is ignored: only `public_key`, which the verifier holds, counts.
     """
-    if len(envelope) > _MAX_ENVELOPE:
-        raise GrantInvalid("grant is implausibly large")
-    try:
-        verifier = parse_verifier(public_key) if isinstance(public_key, str) else public_key
-        doc: Any = json.loads(envelope)
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise GrantInvalid(f"not a {FORMAT} document")
-        grant, signature = doc["grant"], base64.b64decode(doc["signature"], validate=True)
-        if not isinstance(grant, dict):
-            raise GrantInvalid("the grant body is not an object")
-        message = canonical_json(grant)
-    except GrantInvalid:
-        raise
-    except (ValueError, KeyError, TypeError, RecursionError, binascii.Error, MamoriError) as exc:
-        raise GrantInvalid(f"grant is malformed: {exc}") from exc
-    if not verifier.verify(message, signature):
-        raise GrantInvalid("grant signature does not verify: forged or altered")
+    grant: dict[str, Any] = open_envelope(
+        envelope, public_key, fmt=FORMAT, body_key="grant", message_of=_grant_message, invalid=GrantInvalid,
+        max_bytes=_MAX_ENVELOPE, too_large="grant is implausibly large", malformed="grant is malformed",
+        forged="grant signature does not verify: forged or altered")
     try:
         expires = datetime.strptime(str(grant["expires_at"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except (KeyError, ValueError) as exc:

@@ -17,16 +17,16 @@ message is the bare grant object) nor the other way round.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from mamori.audit.checkpoint import Signer, Verifier, parse_verifier
+from mamori.audit.checkpoint import Signer, Verifier
+from mamori.audit.envelope import open_envelope
 from mamori.audit.event import canonical_json
-from mamori.errors import MamoriError, PermissionDenied
+from mamori.errors import PermissionDenied
 
 FORMAT = "mamori-media-policy/1"
 MASS_STORAGE = "08:*:*"
@@ -150,20 +150,10 @@ def policy_from_json(body: Any) -> MediaPolicy:
 
 def verify_policy(envelope: str | bytes, public_key: Verifier | str) -> MediaPolicy:
     """The policy if `public_key` signed it; PolicyInvalid otherwise (the key inside the envelope is ignored)."""
-    if len(envelope) > MAX_ENVELOPE:
-        raise PolicyInvalid("the media policy is implausibly large")
-    try:
-        verifier = parse_verifier(public_key) if isinstance(public_key, str) else public_key
-        doc: Any = json.loads(envelope)
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise PolicyInvalid(f"not a {FORMAT} document")
-        body, signature = doc["policy"], base64.b64decode(doc["signature"], validate=True)
-        message = _message(body)
-    except PolicyInvalid:
-        raise
-    except (ValueError, KeyError, TypeError, RecursionError, binascii.Error, MamoriError) as exc:
-        raise PolicyInvalid(f"the media policy is malformed: {exc}") from exc
-    if not verifier.verify(message, signature):
-        raise PolicyInvalid("the media policy's signature does not verify with the pinned server key: "
-                            "forged or altered")
+    body = open_envelope(envelope, public_key, fmt=FORMAT, body_key="policy", message_of=_message,
+                         invalid=PolicyInvalid, max_bytes=MAX_ENVELOPE,
+                         too_large="the media policy is implausibly large",
+                         malformed="the media policy is malformed",
+                         forged="the media policy's signature does not verify with the pinned server key: "
+                                "forged or altered")
     return policy_from_json(body)
