@@ -60,11 +60,12 @@ class AgentConfig:
         return parse_verifier(self.grant_key)
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Replace `path` atomically with `data`, mode 0600, durable when this returns."""
+def write_private(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace `path` atomically with `data` (mode 0600 unless told), durable when this returns."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
+        os.fchmod(fd, mode)  # the umask may have narrowed the mode os.open was given
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mamori.agent.home import write_private
 from mamori.agent.rulesyntax import Rule, RuleSyntaxError, parse_rule, parse_rules, quote
 from mamori.errors import ConfigError
 from mamori.guard.media.policy_document import MASS_STORAGE, MediaPolicy, PolicyMedium
@@ -133,29 +134,10 @@ def check_rules(text: str, run: Runner = _run, require_usbguard: bool = False) -
     return result
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write `data` to `path` so a crash leaves either the old or the new file, never a mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_private(path, data, mode)
 
 
 def last_good_path(path: Path) -> Path:
