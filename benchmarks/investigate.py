@@ -35,7 +35,7 @@ from mamori.evidence.files import walk
 from mamori.investigate import investigate
 from mamori.investigate.case import load_case
 from mamori.investigate.store import STORE_NAME
-from mamori.report.case_reports import write_reports
+from mamori.report.case.reports import write_reports
 from mamori.scan.runner import default_workers
 from mamori.synth.case import write_case
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from mamori.detect.names.prose import find_person_names
-from mamori.people.normalize import name_key
+from mamori.normalize.text import name_key
 from mamori.synth.documents import make_document
 from mamori.synth.residents import generate_residents
 

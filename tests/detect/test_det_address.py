@@ -2,7 +2,7 @@ import pytest
 
 from mamori.detect.address import Address, looks_like_address
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(text: str) -> list[str]:

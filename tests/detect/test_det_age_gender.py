@@ -3,7 +3,7 @@ import pytest
 from mamori.detect.age import Age, is_age_value
 from mamori.detect.gender import Gender, is_gender_value
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from mamori.detect.insurance_number import (
     is_valid_insurer_number,
 )
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(detector: object, text: str) -> list[tuple[str, float]]:

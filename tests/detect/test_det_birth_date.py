@@ -4,7 +4,7 @@ import pytest
 
 from mamori.detect.birth_date import BirthDate, birth_date_value, is_plausible_birth_date
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(text: str) -> list[str]:

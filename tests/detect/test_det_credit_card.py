@@ -2,7 +2,7 @@ import pytest
 
 from mamori.detect.credit_card import CreditCard, is_valid_credit_card, issuer, luhn_ok
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(text: str) -> list[tuple[str, float]]:

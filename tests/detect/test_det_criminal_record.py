@@ -6,8 +6,8 @@ from mamori.detect.categories import BY_ID
 from mamori.detect.criminal_record import CriminalRecord, is_criminal_record_value
 from mamori.detect.engine import analyze
 from mamori.models import Document, Location, TextBlock
+from mamori.normalize.text import nfkc
 from mamori.people.keys import KeyMaker
-from mamori.people.normalize import nfkc
 
 
 def found(text: str) -> list[str]:

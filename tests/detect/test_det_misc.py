@@ -6,7 +6,7 @@ from mamori.detect.email_address import EmailAddress, is_email
 from mamori.detect.salary import Salary, is_salary_value
 from mamori.detect.school import School, is_school_value
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(detector: object, text: str) -> list[str]:

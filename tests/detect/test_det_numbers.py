@@ -9,7 +9,7 @@ from mamori.detect.passport import Passport, is_passport_number
 from mamori.detect.pension_number import PensionNumber, is_pension_number
 from mamori.detect.resident_code import ResidentCode, is_resident_code, resident_code_check_digit
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 MY = "12345678901" + str(my_number_check_digit("12345678901"))
 MY_BAD = MY[:11] + str((int(MY[11]) + 1) % 10)

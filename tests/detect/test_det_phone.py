@@ -2,7 +2,7 @@ import pytest
 
 from mamori.detect.phone import PhoneJp, area_codes, is_allocated_jp_number, is_valid_phone
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(text: str) -> list[tuple[str, float]]:

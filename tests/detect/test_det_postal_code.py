@@ -2,7 +2,7 @@ import pytest
 
 from mamori.detect.postal_code import PostalCode, is_known_postal_code, is_valid_postal_code
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(text: str) -> list[str]:

@@ -34,7 +34,7 @@ from mamori.detect import (
 from mamori.detect.base import PatternDetector
 from mamori.detect.registry import BUILTIN_DETECTORS, detectors
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 CELL_CHECKS: tuple[Callable[[str], object], ...] = (
     phone.is_valid_phone, postal_code.is_valid_postal_code, address.looks_like_address,

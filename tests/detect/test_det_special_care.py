@@ -6,7 +6,7 @@ from mamori.detect.care_need import CareNeed, is_care_need_value
 from mamori.detect.disability import Disability, is_disability_value
 from mamori.detect.health import Health, health_terms, is_health_term
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(detector: object, text: str) -> list[str]:

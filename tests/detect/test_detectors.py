@@ -9,7 +9,7 @@ from mamori.detect.phone import PhoneJp
 from mamori.detect.postal_code import PostalCode
 from mamori.detect.registry import detectors
 from mamori.models import Location
-from mamori.people.normalize import nfkc
+from mamori.normalize.text import nfkc
 
 
 def found(detector: object, text: str) -> list[str]:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mamori.detect.names.prose import find_person_names
-from mamori.people.normalize import name_key
+from mamori.normalize.text import name_key
 from mamori.synth.documents import make_document
 from mamori.synth.residents import generate_residents
 

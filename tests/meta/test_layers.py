@@ -17,18 +17,20 @@ LAYERS: dict[str, int] = {
     "models": 1, "registry": 1, "cache": 1, "formats": 1,
     "i18n": 2,
     # stages, in the order of the data flow
-    "people": 3, "logs": 3, "audit": 3, "evidence": 3,
+    "normalize": 3, "logs": 3, "audit": 3, "evidence": 3,
     "extract": 4,
-    "detect": 5,
-    "scan": 6,
-    "investigate": 7,
-    "report": 8,
+    # identity (keys, resolution, distinct people) sits below detect because detectors key what they find
+    "people": 5,
+    "detect": 6,
+    "scan": 7,
+    "investigate": 8,
+    "report": 9,
     # the faces and their edges
-    "guard": 9,
-    "agent": 10,
-    "synth": 10,
-    "cli": 11,
-    "__main__": 12,
+    "guard": 10,
+    "agent": 11,
+    "synth": 11,
+    "cli": 12,
+    "__main__": 13,
 }
 
 

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mamori.people.address import canonical_address, kanji_to_int
-from mamori.people.normalize import digits, name_key, nfkc
+from mamori.normalize.address import canonical_address, kanji_to_int
+from mamori.normalize.text import digits, name_key, nfkc
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mamori.people.age import SLACK_YEARS, birth_years, parse_age, years_for
+from mamori.normalize.age import SLACK_YEARS, birth_years, parse_age, years_for
 
 
 @pytest.mark.parametrize(

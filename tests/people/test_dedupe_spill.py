@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mamori.normalize.wareki import parse_cell_date
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.frame import person_records
 from mamori.people.keys import KeyKind, KeyMaker, PersonFields
-from mamori.people.wareki import parse_cell_date
 
 KM = KeyMaker(b"k" * 32)
 SAKAI = "大阪府堺市堺区南瓦町３番１号"

@@ -1,8 +1,8 @@
 from datetime import date
 
+from mamori.normalize.wareki import parse_date
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker, PersonFields
-from mamori.people.wareki import parse_date
 
 SECRET = b"k" * 32
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mamori.people.age import SLACK_YEARS
+from mamori.normalize.age import SLACK_YEARS
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.frame import person_records
 from mamori.people.keys import KeyKind, KeyMaker, PersonFields
@@ -120,15 +120,15 @@ def test_stated_ages_keep_namesakes_apart(people: list[tuple[PersonFields, str]]
 def test_columnwise_name_keys_equal_rowwise() -> None:
     rows = [("山田　太郎", "S45.3.2"), ("佐藤 花子", ""), ("", ""), ("ヤマダ タロウ", "")]
     columns = {"name": [r[0] for r in rows], "birth": [r[1] for r in rows]}
-    from mamori.people.wareki import parse_cell_date
+    from mamori.normalize.wareki import parse_cell_date
 
     rowwise = [k for r in rows if (k := KM.keys(PersonFields(r[0], parse_cell_date(r[1])), "f"))]
     assert person_records(columns, KM, "f") == rowwise
 
 
 def test_columnwise_stated_ages_equal_rowwise() -> None:
-    from mamori.people.age import years_for
-    from mamori.people.wareki import parse_cell_date
+    from mamori.normalize.age import years_for
+    from mamori.normalize.wareki import parse_cell_date
 
     rows = [("山田　太郎", "", "62", "2015/04/17"), ("佐藤 花子", "S45.3.2", "45", "2015/04/17"),
             ("ヤマダ タロウ", "", "62歳", "平成27年4月1日"), ("鈴木 一", "", "", "2015/04/17"), ("田中 二郎", "", "40", "未定"),
@@ -142,9 +142,9 @@ def test_columnwise_stated_ages_equal_rowwise() -> None:
 
 
 def test_columnwise_list_traits_equal_rowwise() -> None:
+    from mamori.normalize.wareki import parse_cell_date
     from mamori.people.frame import TRAIT_ROLE, hash_records, key_strings
     from mamori.people.traits import row_traits
-    from mamori.people.wareki import parse_cell_date
 
     rows = [("山田　太郎", "", "45", "男", ""), ("山田 太郎", "", "72歳", "男性", ""), ("佐藤 花子", "S45.3.2", "45", "女", ""),
             ("山田 太郎", "", "", "", SAKAI), ("鈴木 一", "", "", "", ""), ("", "", "30", "男", ""),

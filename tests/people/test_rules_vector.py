@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mamori.people.address import address_key, canonical_address
-from mamori.people.normalize import email_key, name_key, phone_key
-from mamori.people.rules import (
+from mamori.normalize.address import address_key, canonical_address
+from mamori.normalize.rules import (
     ADDRESS_KEY_RULES,
     ADDRESS_RULES,
     DIGIT_RULES,
@@ -18,7 +17,8 @@ from mamori.people.rules import (
     PHONE_RULES,
     apply,
 )
-from mamori.people.vector import apply_distinct, apply_series
+from mamori.normalize.text import email_key, name_key, phone_key
+from mamori.normalize.vector import apply_distinct, apply_series
 from mamori.synth.variants import BLOCK_STYLES, format_address
 
 RULES = {"name": NAME_RULES, "address": ADDRESS_RULES + ADDRESS_KEY_RULES, "phone": PHONE_RULES,
@@ -85,7 +85,7 @@ _FRONT_TOKENS = ["〒", "郵便番号", "郵便番号:", "590", "-", "0078", "59
 @given(st.lists(st.sampled_from(_FRONT_TOKENS), max_size=8).map("".join))
 def test_one_pass_strips_a_postal_code_then_a_prefecture(text: str) -> None:
     # ADDRESS_RULES strips both in one step; it must do what two steps in turn did.
-    from mamori.people.rules import _D, PREFECTURES, sub_step
+    from mamori.normalize.rules import _D, PREFECTURES, sub_step
 
     combined = next(s for s in ADDRESS_RULES if s.arg.startswith("^(?:(?:〒"))
     in_turn = (sub_step(f"^(?:(?:〒|郵便番号:?)?{_D}{{3}}-?{_D}{{4}}|〒)"), sub_step("^(?:" + "|".join(PREFECTURES) + ")"))

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mamori.people.wareki import iso_dates, parse_cell_date, parse_date, to_era
+from mamori.normalize.wareki import iso_dates, parse_cell_date, parse_date, to_era
 
 ERA_LETTER = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
 

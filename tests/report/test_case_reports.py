@@ -16,12 +16,12 @@ from report_case import Investigated
 
 from mamori.investigate import LeakedFile, investigate
 from mamori.investigate.findings import Findings
-from mamori.report import case_pdf
-from mamori.report.case_html import render_html
-from mamori.report.case_reports import write_reports
-from mamori.report.case_table import leak_rows
-from mamori.report.case_view import StoreFacts, build_view
-from mamori.report.case_words import categories_text
+from mamori.report.case import pdf as case_pdf
+from mamori.report.case.html import render_html
+from mamori.report.case.reports import write_reports
+from mamori.report.case.table import leak_rows
+from mamori.report.case.view import StoreFacts, build_view
+from mamori.report.case.words import categories_text
 
 TZ = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2015, 12, 14, 10, 0, tzinfo=TZ)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from mamori.models import ItemResult, ScanSummary, Status
-from mamori.report.base import ScanContext
-from mamori.report.page import HtmlReport
+from mamori.report.find.base import ScanContext
+from mamori.report.find.page import HtmlReport
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

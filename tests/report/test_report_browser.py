@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from report_case import Investigated
 
-from mamori.report.case_reports import write_reports
+from mamori.report.case.reports import write_reports
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--hide-scrollbars",

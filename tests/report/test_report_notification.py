@@ -14,7 +14,7 @@ from mamori.investigate import LeakedFile
 from mamori.investigate.case_records import CaseRecords, Contact
 from mamori.investigate.contacts import collect_contacts, read_file_contacts
 from mamori.investigate.store import CaseStore
-from mamori.report.notification import NotificationList, from_store, write_notification_list
+from mamori.report.case.notification import NotificationList, from_store, write_notification_list
 from mamori.synth.residents import generate_residents
 
 

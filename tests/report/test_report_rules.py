@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mamori.investigate import LeakedFile
-from mamori.report.case_table import group_of, group_spans, leak_rows
-from mamori.report.ppc import reporting_rules, verdict
-from mamori.report.timeline import Lane, Mark, timeline_svg
+from mamori.report.case.ppc import reporting_rules, verdict
+from mamori.report.case.table import group_of, group_spans, leak_rows
+from mamori.report.case.timeline import Lane, Mark, timeline_svg
 
 TZ = ZoneInfo("Asia/Tokyo")
 

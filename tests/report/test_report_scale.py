@@ -12,8 +12,8 @@ import pytest
 
 from mamori.investigate import Findings, investigate
 from mamori.investigate.case import load_case
-from mamori.report import case_pdf
-from mamori.report.case_reports import write_reports
+from mamori.report.case import pdf as case_pdf
+from mamori.report.case.reports import write_reports
 from mamori.synth.case import write_case
 
 NOW = datetime(2015, 12, 14, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
@@ -41,7 +41,7 @@ def test_reports_are_bounded_and_the_detail_complete(busy: tuple[Path, Findings]
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from python_calamine import CalamineWorkbook
 
-    from mamori.report import case_xlsx
+    from mamori.report.case import xlsx as case_xlsx
 
     monkeypatch.setattr(case_xlsx, "XLSX_DETAIL_ROWS", 500)
     root, findings = busy

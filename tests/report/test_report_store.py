@@ -18,7 +18,7 @@ from mamori.investigate.case_records import CaseRecords
 from mamori.investigate.findings import Findings
 from mamori.investigate.records import RECORD_VERSION, decode, encode, payload
 from mamori.investigate.store import CaseStore
-from mamori.report.case_reports import write_reports, write_reports_from_store
+from mamori.report.case.reports import write_reports, write_reports_from_store
 
 NOW = datetime(2015, 12, 14, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 

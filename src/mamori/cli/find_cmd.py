@@ -26,10 +26,10 @@ from mamori.errors import ConfigError
 from mamori.extract.ocr import OcrOptions
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.base import FindReport, ScanContext
-from mamori.report.lines import CsvReport, JsonlReport
-from mamori.report.page import HtmlReport
-from mamori.report.workbook import XlsxReport
+from mamori.report.find.base import FindReport, ScanContext
+from mamori.report.find.lines import CsvReport, JsonlReport
+from mamori.report.find.page import HtmlReport
+from mamori.report.find.workbook import XlsxReport
 from mamori.scan.runner import Scan, ScanOptions, default_workers
 
 

@@ -18,7 +18,7 @@ from mamori.i18n import t
 from mamori.investigate import Findings
 from mamori.investigate import investigate as run_investigation
 from mamori.investigate.case import load_case
-from mamori.report.case_reports import WrittenReports, write_reports
+from mamori.report.case.reports import WrittenReports, write_reports
 from mamori.scan.runner import default_workers
 
 _STAGES = ("importing", "matching", "inspecting", "attributing", "reports")

@@ -11,7 +11,7 @@ from rich.text import Text
 from mamori.detect.categories import BY_ID
 from mamori.i18n import location_label, pii_label, status_label, t
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.base import category_labels, persons_cell, summary_rows
+from mamori.report.find.base import category_labels, persons_cell, summary_rows
 
 
 class ItemRateColumn(ProgressColumn):

@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from mamori.detect.base import PatternDetector
-from mamori.people.wareki import ERA_DATE, parse_date
+from mamori.normalize.wareki import ERA_DATE, parse_date
 
 _GREGORIAN = re.compile(
     r"(?<!\d)(?:18|19|20)\d{2}(?:\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[./-]\d{1,2}[./-]\d{1,2}(?!\d)|\d{4}(?!\d))"

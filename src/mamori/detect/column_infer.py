@@ -21,8 +21,8 @@ from mamori.detect.names.lexicon import SURNAME, fold, lexicon
 from mamori.detect.organisations import is_place
 from mamori.detect.passport import is_passport_number
 from mamori.detect.salary import amount_yen
-from mamori.people.normalize import digits
-from mamori.people.wareki import parse_cell_date
+from mamori.normalize.text import digits
+from mamori.normalize.wareki import parse_cell_date
 
 Row = Sequence[str]
 #: (kind, confidence, by) per column, as ``columns._decide`` gives them.

@@ -22,12 +22,12 @@ from mamori.detect.phone import PhoneJp
 from mamori.detect.postal_code import is_valid_postal_code
 from mamori.detect.row_dates import row_date_column
 from mamori.models import ColumnRows, Location, Table
-from mamori.people.age import years_for
+from mamori.normalize.age import years_for
+from mamori.normalize.text import nfkc
+from mamori.normalize.wareki import parse_cell_date
 from mamori.people.frame import TRAIT_ROLE, Hashed, hash_records, hash_table, key_strings
 from mamori.people.keys import TRAITS, KeyMaker, PersonFields
-from mamori.people.normalize import nfkc
 from mamori.people.traits import row_traits
-from mamori.people.wareki import parse_cell_date
 
 #: Tables with at least this many body rows are keyed column by column.
 VECTOR_ROWS = 2000

@@ -22,7 +22,7 @@ from mamori.detect.names.cell import name_score
 from mamori.detect.phone import is_valid_phone
 from mamori.detect.postal_code import is_valid_postal_code
 from mamori.detect.school import is_school_value
-from mamori.people.wareki import parse_cell_date
+from mamori.normalize.wareki import parse_cell_date
 
 #: A column of dates: birth dates or event dates, decided by the table (``columns``).
 DATE = "date"

@@ -31,7 +31,7 @@ from mamori.detect.column_values import DATE, value_kind, value_share
 from mamori.detect.names.cell import name_score
 from mamori.detect.organisations import share_not_person
 from mamori.models import Table
-from mamori.people.wareki import parse_cell_date
+from mamori.normalize.wareki import parse_cell_date
 
 __all__ = ["FAMILY_KANA", "FAMILY_NAME", "GIVEN_KANA", "GIVEN_NAME", "ColumnType", "TableLayout", "classify",
            "find_header", "header_kind"]

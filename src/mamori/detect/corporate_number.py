@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from mamori.detect.base import PatternDetector
-from mamori.people.normalize import digits
+from mamori.normalize.text import digits
 
 CATEGORY = "corporate_number"
 

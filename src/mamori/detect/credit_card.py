@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mamori.detect.base import PatternDetector
-from mamori.people.normalize import digits
+from mamori.normalize.text import digits
 
 
 def luhn_ok(number: str) -> bool:

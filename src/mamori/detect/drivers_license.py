@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from mamori.detect.base import PatternDetector
-from mamori.people.normalize import digits
+from mamori.normalize.text import digits
 
 _WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 # Public-safety commission codes: 10–14 北海道, 20–25 東北, 30 東京, 40–55 関東・中部, 60–65 近畿,

@@ -18,10 +18,10 @@ from mamori.detect.roles import name_role, table_role
 from mamori.detect.table_forms import form_text, is_form
 from mamori.detect.text_tables import find_text_tables
 from mamori.models import Document, Location, Sample, Table
+from mamori.normalize.text import is_kana_key, name_key, nfkc
+from mamori.normalize.wareki import parse_cell_date
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker, PersonFields
-from mamori.people.normalize import is_kana_key, name_key, nfkc
-from mamori.people.wareki import parse_cell_date
 
 MAX_SAMPLES = 8
 SAMPLES_PER_CATEGORY = 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from mamori.detect.base import PatternDetector
-from mamori.people.normalize import digits
+from mamori.normalize.text import digits
 
 _CELL = re.compile(r"\d{6}|\d{8}|\d{10}")
 #: 国保 被保険者証の記号・番号 as one value: a 記号 that starts with the municipality's kanji, then the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mamori.detect.base import PatternDetector
-from mamori.people.normalize import digits
+from mamori.normalize.text import digits
 
 
 def my_number_check_digit(first11: str) -> int:

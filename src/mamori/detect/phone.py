@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from mamori.detect.base import PatternDetector
-from mamori.people.normalize import digits
+from mamori.normalize.text import digits
 
 # Non-geographic prefixes → total digits (with the leading 0).
 _NON_GEOGRAPHIC: tuple[tuple[str, int], ...] = (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mamori.cache import cache_file, package_version, read_checked, write_checked
 from mamori.detect.base import PatternDetector
-from mamori.people.normalize import digits
+from mamori.normalize.text import digits
 
 _CELL = re.compile(r"〒?\s*(\d{3})-?(\d{4})")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from mamori.detect.base import PatternDetector
-from mamori.people.normalize import digits
+from mamori.normalize.text import digits
 
 _LABEL = r"(?:住民票コード|住民票CD|住基コード|住民コード)"
 

@@ -21,7 +21,7 @@ from mamori.extract.registry import choose
 from mamori.investigate.case_records import CaseRecords, Contact, FileContacts
 from mamori.investigate.findings import LeakedFile
 from mamori.models import ColumnRows, Document, Table
-from mamori.people.normalize import squash_spaces
+from mamori.normalize.text import squash_spaces
 from mamori.scan.columnar import read_columnar, wants_columnar
 
 _NOT_A_PERSON = frozenset({"合計", "小計", "計", "総計", "以下余白", "総数", "累計", "平均"})

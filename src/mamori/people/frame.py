@@ -13,9 +13,8 @@ from functools import partial
 
 import polars as pl
 
-from mamori.people.age import SLACK_YEARS, years_for
-from mamori.people.keys import TRAITS, KeyKind, KeyMaker, trait_key
-from mamori.people.rules import (
+from mamori.normalize.age import SLACK_YEARS, years_for
+from mamori.normalize.rules import (
     ADDRESS_KEY_RULES,
     ADDRESS_RULES,
     DIGIT_RULES,
@@ -23,9 +22,10 @@ from mamori.people.rules import (
     NAME_RULES,
     PHONE_RULES,
 )
+from mamori.normalize.vector import apply_distinct, apply_series
+from mamori.normalize.wareki import iso_dates, parse_cell_date
+from mamori.people.keys import TRAITS, KeyKind, KeyMaker, trait_key
 from mamori.people.traits import trait_value
-from mamori.people.vector import apply_distinct, apply_series
-from mamori.people.wareki import iso_dates, parse_cell_date
 
 #: The roles a table column can play for identity, in PersonFields terms (and a stated age with its row's day).
 ROLES = ("name", "kana", "birth", "address", "phone", "email", "my_number", "age", "on")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
-from mamori.people.address import address_key
-from mamori.people.normalize import digits, email_key, is_kana_key, name_key, phone_key
+from mamori.normalize.address import address_key
+from mamori.normalize.text import digits, email_key, is_kana_key, name_key, phone_key
 
 KEY_BYTES = 16
 _MAX_SECRET = 64  # BLAKE2b keys are at most 64 bytes

@@ -12,9 +12,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from mamori.people.age import parse_age
+from mamori.normalize.age import parse_age
+from mamori.normalize.text import email_key, phone_key
 from mamori.people.keys import TRAITS
-from mamori.people.normalize import email_key, phone_key
 
 _GENDERS = {"男": "m", "男性": "m", "M": "m", "MALE": "m", "女": "f", "女性": "f", "F": "f", "FEMALE": "f"}
 _NOISE = re.compile(r"[\s\-‐‑‒–—―ー－/・.,]")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from mamori.people.address import address_key
+from mamori.normalize.address import address_key
+from mamori.normalize.text import name_key
 from mamori.people.keys import KeyKind, KeyMaker
-from mamori.people.normalize import name_key
 from mamori.synth.model import Resident, SynthDoc
 
 

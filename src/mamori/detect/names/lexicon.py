@@ -18,7 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from mamori.cache import cache_file, package_version, read_checked, write_checked
-from mamori.people.rules import VARIANTS
+from mamori.normalize.rules import VARIANTS
 
 SURNAME = 1
 GIVEN = 2

@@ -9,7 +9,7 @@ import xlsxwriter
 
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.base import headers, row_values, summary_rows
+from mamori.report.find.base import headers, row_values, summary_rows
 
 
 class XlsxReport:

@@ -1,14 +1,14 @@
 """Address forms → one canonical form (三丁目十二番五号, 3-12-5 and ３丁目１２－５ agree).
 
 With or without the prefecture (堺市堺区… == 大阪府堺市堺区…), with or without a postal code in front,
-kanji or arabic numerals, 丁目/番地/号 or hyphens. The rules live in :mod:`mamori.people.rules`.
+kanji or arabic numerals, 丁目/番地/号 or hyphens. The rules live in :mod:`mamori.normalize.rules`.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from mamori.people.rules import ADDRESS_KEY_RULES, ADDRESS_RULES, apply
+from mamori.normalize.rules import ADDRESS_KEY_RULES, ADDRESS_RULES, apply
 
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CACHE = 1 << 16

@@ -20,9 +20,9 @@ from mamori.investigate.access import ClientAccess
 from mamori.investigate.attribution import CRAWLER, EXTERNAL, OWNER
 from mamori.investigate.case_records import EvidenceHash, LogFile
 from mamori.investigate.findings import Findings, ServerFile
-from mamori.report.case_table import LeakRow, group_spans, leak_rows
-from mamori.report.case_words import categories_text, number, w
-from mamori.report.timeline import Lane, Mark, timeline_svg
+from mamori.report.case.table import LeakRow, group_spans, leak_rows
+from mamori.report.case.timeline import Lane, Mark, timeline_svg
+from mamori.report.case.words import categories_text, number, w
 
 Provider = Callable[[str], str | None]
 KINDS = (EXTERNAL, CRAWLER, OWNER)

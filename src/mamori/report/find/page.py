@@ -15,7 +15,7 @@ from typing import ClassVar, TextIO
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
 from mamori.people.dedupe import DistinctPeople
-from mamori.report.base import ScanContext, StreamReport, headers, row_values, summary_rows
+from mamori.report.find.base import ScanContext, StreamReport, headers, row_values, summary_rows
 from mamori.report.templating import environment
 
 # Sorting and filtering in the page; kept here so its CSP hash is computed from the very text served.

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from mamori.investigate.case_records import CaseRecords, Contact
 from mamori.investigate.findings import LeakedFile
-from mamori.people.address import canonical_address
-from mamori.people.normalize import name_key
+from mamori.normalize.address import canonical_address
+from mamori.normalize.text import name_key
 
 NAME = "notification_list.csv"
 HEADER = ("氏名", "郵便番号", "住所", "掲載ファイル数", "掲載ファイル")

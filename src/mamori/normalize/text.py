@@ -1,7 +1,7 @@
 """Normalisation of values before comparison: NFKC plus what NFKC leaves alone.
 
 The identity-relevant normalisers (names, phones, e-mail) are defined once as rules in
-:mod:`mamori.people.rules`, so whole columns normalise to exactly the same strings (``people.vector``).
+:mod:`mamori.normalize.rules`, so whole columns normalise to exactly the same strings (``people.vector``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from mamori.people.rules import DASHES, DIGIT_RULES, EMAIL_RULES, NAME_RULES, PHONE_RULES, apply
+from mamori.normalize.rules import DASHES, DIGIT_RULES, EMAIL_RULES, NAME_RULES, PHONE_RULES, apply
 
 _DASH_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{DASHES}](?=\d)")
 _ANY_DASH = re.compile(rf"[{DASHES}]")

@@ -18,13 +18,13 @@ from mamori.investigate.case import Case
 from mamori.investigate.case_records import CaseRecords
 from mamori.investigate.findings import Findings
 from mamori.logs.driver import DEFAULT_TIMEZONE, resolve_timezone
-from mamori.report.case_html import render_html
-from mamori.report.case_pdf import write_pdf
-from mamori.report.case_view import Provider, StoreFacts, build_view, detail_rows
-from mamori.report.case_words import w
-from mamori.report.case_xlsx import write_accesses_csv, write_xlsx
-from mamori.report.notification import NAME, from_store, write_notification_list
-from mamori.report.ppc import build_draft, write_ppc
+from mamori.report.case.html import render_html
+from mamori.report.case.notification import NAME, from_store, write_notification_list
+from mamori.report.case.pdf import write_pdf
+from mamori.report.case.ppc import build_draft, write_ppc
+from mamori.report.case.view import Provider, StoreFacts, build_view, detail_rows
+from mamori.report.case.words import w
+from mamori.report.case.xlsx import write_accesses_csv, write_xlsx
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from mamori.people.rules import Step
+from mamori.normalize.rules import Step
 
 
 def expr(steps: Sequence[Step], column: pl.Expr) -> pl.Expr:
-    """*column* through *steps*: the vectorised twin of :func:`mamori.people.rules.apply`."""
+    """*column* through *steps*: the vectorised twin of :func:`mamori.normalize.rules.apply`."""
     for step in steps:
         if step.kind == "nfkc":
             column = column.str.normalize("NFKC")

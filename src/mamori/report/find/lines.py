@@ -7,7 +7,7 @@ import json
 from typing import ClassVar, TextIO
 
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.base import StreamReport, headers, row_values
+from mamori.report.find.base import StreamReport, headers, row_values
 
 
 class JsonlReport(StreamReport):

@@ -1,0 +1,1 @@
+"""The reports of an investigate case: findings tables, timeline, PPC draft, notification letters."""

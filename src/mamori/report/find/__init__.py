@@ -1,0 +1,1 @@
+"""Writers of mamori find's report formats (terminal table aside): JSONL, CSV, XLSX, HTML."""
