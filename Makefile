@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m mamori.i18n  # the .mo files (not in git) from the .po catalogues
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mamori.detect.categories import BY_ID
-from mamori.i18n import location_label, pii_label, status_label, t
+from mamori.i18n import localize, location_label, pii_label, status_label, t
 from mamori.models import ItemResult, ScanSummary
 from mamori.report.find.base import category_labels, persons_cell, summary_rows
 
@@ -49,7 +49,7 @@ def explain(console: Console, result: ItemResult, lang: str) -> None:
     read_as = " · ".join(x for x in (result.format, result.encoding) if x)
     console.print(Text(head + (f"  ({read_as})" if read_as else ""), style="bold"))
     if result.pii is None:
-        console.print("  " + t("explain.not_inspected", lang, reason=result.reason or ""))
+        console.print("  " + t("explain.not_inspected", lang, reason=localize(result.reason, lang)))
         return
     if not result.categories:
         console.print("  " + t("explain.none", lang))
@@ -65,6 +65,7 @@ def explain(console: Console, result: ItemResult, lang: str) -> None:
         care = f"  {t('col.special_care', lang)}: {t('pii.true', lang)}" if result.special_care else ""
         console.print(f"  {t('col.persons', lang)}: {result.persons:,}{care}")
     if result.reason:
-        console.print(f"  ({result.reason})")
+        console.print(f"  ({localize(result.reason, lang)})")
     for problem in result.problems[:5]:
-        console.print(f"  ! {problem.message}")
+        where = f" [{location_label(problem.location, lang)}]" if problem.location else ""
+        console.print(escape(f"  ! {localize(problem.message, lang)}{where}"))

@@ -22,6 +22,7 @@ from mamori.errors import ArchiveLimit, CorruptFile, Encrypted, MamoriError
 from mamori.evidence.archive_base import MemberCollector, declared_too_large, failed_member, member_path
 from mamori.evidence.limits import ExpansionBudget, Limits
 from mamori.models import Item, Status
+from mamori.i18n import said
 
 
 def read_members(item: Item, limits: Limits, budget: ExpansionBudget) -> Iterator[Item]:
@@ -30,7 +31,7 @@ def read_members(item: Item, limits: Limits, budget: ExpansionBudget) -> Iterato
         archive = _open(stream, item)
         with archive:
             if archive.needs_password():
-                raise Encrypted(f"{item.path}: password-protected 7z archive; not inspected")
+                raise Encrypted(said("reason.encrypted_7z", path=item.path))
             files = [f for f in archive.list() if not (f.is_directory or f.is_symlink)]
             _check_ratio(item, limits, sum(f.uncompressed or 0 for f in files))
             if budget.members + len(files) > limits.max_members:

@@ -30,6 +30,7 @@ from mamori.evidence.archive_base import (
 )
 from mamori.evidence.limits import ExpansionBudget, Limits
 from mamori.models import Item, Status
+from mamori.i18n import said
 
 _MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _UTF8_FLAG = 0x800
@@ -90,7 +91,7 @@ def _member(
     if info.compress_type == _AES_METHOD or info.flag_bits & (_ENCRYPTED_FLAG | _STRONG_ENCRYPTION_FLAG):
         kind = "AES" if info.compress_type == _AES_METHOD else "ZipCrypto"
         return failed_member(
-            item, name, budget, Status.ENCRYPTED, f"password-protected zip member ({kind}); not inspected",
+            item, name, budget, Status.ENCRYPTED, said("reason.zip_encrypted_member", kind=kind),
             size=size, mtime=mtime,
         )
     declared = declared_too_large(size, info.compress_size, limits)

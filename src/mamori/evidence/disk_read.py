@@ -19,6 +19,7 @@ from typing import Any
 from mamori.evidence.disk_image import _tsk, open_image
 from mamori.evidence.limits import MIB, Limits
 from mamori.models import Item, Origin, Status
+from mamori.i18n import said
 
 CHUNK = 1 * MIB
 MAX_DEPTH = 128
@@ -243,10 +244,10 @@ def load_entry(entry: Entry, display: str, limits: Limits, depth: int = 0) -> It
         return item(0, status=Status.UNREADABLE, reason=entry.problem)
     if origin.reused:
         return item(entry.size, status=Status.UNREADABLE,
-                    reason="deleted file whose entry now belongs to another file; its content cannot be recovered")
+                    reason=said("reason.entry_reused"))
     if entry.size > limits.max_file_bytes:
         return item(entry.size, status=Status.TOO_LARGE,
-                    reason=f"file is {entry.size} bytes, over the {limits.max_file_bytes}-byte limit; not inspected")
+                    reason=said("reason.too_large", size=entry.size, limit=limits.max_file_bytes))
     digest = hashlib.sha256()
     keep = entry.size <= limits.in_memory_bytes
     parts: list[bytes] = []

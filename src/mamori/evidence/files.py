@@ -14,6 +14,7 @@ from pathlib import Path
 from mamori.evidence.disk_read import DiskAddress, load_address
 from mamori.evidence.limits import MIB, Limits
 from mamori.models import Item, Status
+from mamori.i18n import said
 
 CHUNK = 1 * MIB
 
@@ -180,7 +181,7 @@ def _read(ref: FileRef, limits: Limits) -> Item:
     if size > limits.max_file_bytes:
         data = None
         status = Status.TOO_LARGE
-        reason = f"file is {size} bytes, over the {limits.max_file_bytes}-byte limit; not inspected"
+        reason = said("reason.too_large", size=size, limit=limits.max_file_bytes)
     return Item(
         ref.path, size, digest.hexdigest(), mtime=st.st_mtime, data=data,
         fs_path=ref.fs_path, status=status, reason=reason, owner=owner_name(st.st_uid),

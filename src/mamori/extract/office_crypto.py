@@ -15,6 +15,7 @@ import olefile
 
 from mamori.errors import Encrypted
 from mamori.models import Document, Item
+from mamori.i18n import said
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -84,4 +85,4 @@ class EncryptedOfficeExtractor:
         """Always raises Encrypted, naming the application and the encryption scheme."""
         kind = _KIND_BY_SUFFIX.get(item.suffix, "Office")
         scheme = _scheme(stream if stream.seekable() else io.BytesIO(stream.read()))
-        raise Encrypted(f"password-protected {kind} file ({scheme}); open it with the password and scan the copy")
+        raise Encrypted(said("reason.encrypted_office", kind=kind, scheme=scheme))

@@ -16,6 +16,7 @@ import pypdfium2.raw as pdfium_c
 
 from mamori.errors import CorruptFile, Encrypted, MamoriError, NeedsOCR
 from mamori.models import Document, Gap, Item, Location, Problem, TextBlock
+from mamori.i18n import said
 
 MAGIC = b"%PDF-"
 SNIFF_WINDOW = 1024
@@ -36,7 +37,7 @@ def _open(data: bytes) -> Any:
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise Encrypted("password-protected PDF; open it with the password and scan the copy") from None
+            raise Encrypted(said("reason.encrypted_pdf")) from None
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise Encrypted("PDF protected by an unsupported security handler (DRM)") from None
         raise CorruptFile(f"cannot open the PDF (damaged or truncated): {exc}") from None

@@ -26,6 +26,7 @@ from mamori.errors import CorruptFile, Encrypted, MamoriError
 from mamori.extract.office_crypto import CFB_MAGIC, is_encrypted_ooxml, ole_stream_names
 from mamori.extract.sheet_guard import check_grid_sizes
 from mamori.models import ColumnRows, Document, Item, Location, Problem, Table
+from mamori.i18n import said
 
 #: Sheets with at least this many cells are kept column-wise (``ColumnRows``); smaller ones as row tuples.
 BIG_SHEET_CELLS = 200_000
@@ -121,7 +122,7 @@ def _check_xls_encryption(data: bytes) -> None:
     except Exception:  # noqa: BLE001  not an xls msoffcrypto understands; calamine will judge it
         return
     if encrypted:
-        raise Encrypted("password-protected Excel 97-2003 file; open it with the password and scan the copy")
+        raise Encrypted(said("reason.encrypted_xls"))
 
 
 def _check_zip(data: bytes, fmt: str) -> None:
@@ -138,7 +139,7 @@ def _open(data: bytes) -> Any:
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        raise Encrypted("password-protected workbook; open it with the password and scan the copy") from None
+        raise Encrypted(said("reason.encrypted_workbook")) from None
     except BaseException as exc:  # noqa: BLE001  Rust panics are BaseExceptions
         _reraise_unless_library_failure(exc)
         raise CorruptFile(f"cannot open the workbook (damaged or truncated): {_short(exc)}") from None
@@ -222,7 +223,7 @@ def _read_workbook(book: Any, fmt: str) -> Document:
         if meta.typ not in _READABLE_TYPES:
             continue
         if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-            problems.append(Problem("hidden_sheet", f"sheet '{name}' is hidden; it was read", where))
+            problems.append(Problem("hidden_sheet", said("problem.hidden_sheet", name=name), where))
         try:
             rows = _read_sheet(book.get_sheet_by_name(name))
         except BaseException as exc:  # noqa: BLE001  Rust panics are BaseExceptions
@@ -255,7 +256,7 @@ class SpreadsheetExtractor:
         if head.startswith(CFB_MAGIC):
             streams = ole_stream_names(probe)
             if streams is not None and is_encrypted_ooxml(streams):
-                raise Encrypted("password-protected Excel file; open it with the password and scan the copy")
+                raise Encrypted(said("reason.encrypted_xlsx"))
             _check_xls_encryption(data)
         if head.startswith(b"PK\x03\x04"):
             _check_zip(data, fmt)

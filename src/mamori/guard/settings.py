@@ -16,6 +16,7 @@ from typing import Any
 
 from mamori.guard.dburl import parse_database_url, sqlite_in
 from mamori.guard.home import guard_dir, private_dir, secret_key
+from mamori.i18n.catalogue import LOCALE_DIR, ensure_compiled
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -144,6 +145,9 @@ MAMORI_BODY_IDLE_SECONDS = _int("MAMORI_BODY_IDLE_SECONDS", 30)
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 USE_I18N = True
+# The one catalogue of the server, the command and the reports (keys as msgids; see mamori.i18n).
+LOCALE_PATHS = [str(LOCALE_DIR)]
+ensure_compiled()
 TIME_ZONE = os.environ.get("MAMORI_TIME_ZONE", "Asia/Tokyo")
 USE_TZ = True
 

@@ -16,6 +16,7 @@ from mamori.models import Document, Item, ItemResult, Problem, Sample, Status, g
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan.columnar import read_columnar, wants_columnar
+from mamori.i18n import Said, said
 
 # Which status an extraction error means; the order matters (most specific first).
 _STATUS_OF_ERROR: tuple[tuple[type[errors.MamoriError], Status], ...] = (
@@ -49,6 +50,9 @@ def not_inspected(results: Iterable[ItemResult]) -> int:
 
 def reason_of(error: BaseException) -> str:
     if isinstance(error, errors.MamoriError):
+        first = error.args[0] if error.args else None
+        if isinstance(first, Said):  # the engine's structured message: keep its key for the reader's language
+            return first
         return str(error) or type(error).__name__
     return f"internal error ({type(error).__name__}: {error}); please report it with this file's type"
 
@@ -155,9 +159,7 @@ def recovered(result: ItemResult, item: Item) -> ItemResult:
     if origin is None:
         return result
     if origin.deleted and result.pii is False:
-        return replace(result, status=Status.UNREADABLE, pii=None, origin=origin, reason=(
-            "deleted file recovered from the disk image: no personal data in what is left of it, but its "
-            "clusters may have been reused by other files, so it is not reported as clean; check it by hand"))
+        return replace(result, status=Status.UNREADABLE, pii=None, origin=origin, reason=said("reason.deleted_not_clean"))
     return replace(result, origin=origin)
 
 
@@ -226,7 +228,7 @@ def _combine(own: ItemResult, children: list[ItemResult], item: Item, container:
     unread = sum(1 for c in children if c.pii is None)
     reason = own.reason
     if unread and not reason:
-        reason = f"{unread} item(s) inside could not be inspected"
+        reason = said("reason.inside_unread", n=unread)
     return ItemResult(
         path=own.path, status=own.status, size=own.size, sha256=own.sha256, pii=pii,
         categories=tuple(categories), persons=people.count, special_care=is_special_care(tuple(categories)),

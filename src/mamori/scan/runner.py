@@ -30,6 +30,7 @@ from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
+from mamori.i18n import said
 
 ProgressCallback = Callable[[ItemResult], None]
 _POLARS_THREADS = "POLARS_MAX_THREADS"
@@ -78,7 +79,7 @@ def _done(fn: Callable[..., Any], *args: Any) -> Future[Any]:
 
 def _crashed(ref: FileRef) -> ItemResult:
     return ItemResult(path=ref.display_path, status=Status.ERROR, size=0, sha256="", pii=None,
-                      reason="the process reading this file crashed twice (a fault in a native reader)")
+                      reason=said("reason.crashed_twice"))
 
 
 def _guarded(inspect: Callable[[], list[ItemResult]], ref: FileRef) -> list[ItemResult]:
@@ -88,7 +89,7 @@ def _guarded(inspect: Callable[[], list[ItemResult]], ref: FileRef) -> list[Item
         return inspect()
     except Exception as error:  # noqa: BLE001 - one file never ends a scan
         return [ItemResult(path=ref.display_path, status=Status.ERROR, size=0, sha256="", pii=None,
-                           reason=f"reading this file failed ({type(error).__name__}: {error})")]
+                           reason=said("reason.read_failed", error=f"{type(error).__name__}: {error}"))]
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:

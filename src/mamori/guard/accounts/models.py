@@ -6,15 +6,16 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
     """What a user may do; heads, administrators and auditors must use TOTP."""
 
-    EMPLOYEE = "employee", "職員"
-    SECTION_HEAD = "section_head", "所属長"
-    SECURITY_ADMIN = "security_admin", "情報セキュリティ管理者"
-    AUDITOR = "auditor", "監査担当"
+    EMPLOYEE = "employee", _("choice.role.employee")
+    SECTION_HEAD = "section_head", _("choice.role.section_head")
+    SECURITY_ADMIN = "security_admin", _("choice.role.security_admin")
+    AUDITOR = "auditor", _("choice.role.auditor")
 
 
 TOTP_ROLES = frozenset({Role.SECTION_HEAD, Role.SECURITY_ADMIN, Role.AUDITOR})

@@ -24,6 +24,7 @@ from mamori.guard.exports import storage
 from mamori.guard.exports.models import ExportFile, ExportRequest, JobState, RequestState, ScanJob
 from mamori.guard.exports.policy import evaluate, load_policy
 from mamori.guard.exports.scanning import FileVerdict, ScanOutcome, scan_files
+from mamori.i18n import said_json
 
 
 def worker_name() -> str:
@@ -150,6 +151,7 @@ def finish(job_id: int, outcome: ScanOutcome, failed: str = "") -> None:
             file.status, file.pii, file.categories, file.persons = (verdict.status, verdict.pii,
                                                                     list(verdict.categories), verdict.persons)
             file.special_care, file.samples, file.reason = verdict.special_care, list(verdict.samples), verdict.reason
+            file.reason_said = said_json(verdict.reason)
             file.save()
         request.needs_admin, request.policy_reasons = decision.needs_admin, list(decision.reasons)
         request.categories, request.persons = list(outcome.categories), outcome.persons

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
 
 from mamori.guard.accounts.models import Department, User
@@ -16,26 +17,26 @@ from mamori.guard.media.models import Medium
 class RequestState(models.TextChoices):
     """Where an export request is."""
 
-    SCANNING = "scanning", "検査中"
-    PENDING = "pending", "承認待ち"
-    APPROVED = "approved", "承認済"
-    REJECTED = "rejected", "却下"
-    BLOCKED = "blocked", "規程により不可"
-    VOIDED = "voided", "無効（ファイル変更）"
-    WITHDRAWN = "withdrawn", "取下げ"
-    EXECUTED = "executed", "書出し済"
+    SCANNING = "scanning", _("choice.request.scanning")
+    PENDING = "pending", _("choice.request.pending")
+    APPROVED = "approved", _("choice.request.approved")
+    REJECTED = "rejected", _("choice.request.rejected")
+    BLOCKED = "blocked", _("choice.request.blocked")
+    VOIDED = "voided", _("choice.request.voided")
+    WITHDRAWN = "withdrawn", _("choice.request.withdrawn")
+    EXECUTED = "executed", _("choice.request.executed")
 
 
 class Step(models.TextChoices):
     """Which approval an approver gives."""
 
-    HEAD = "head", "所属長"
-    ADMIN = "admin", "情報セキュリティ管理者"
+    HEAD = "head", _("choice.step.head")
+    ADMIN = "admin", _("choice.step.admin")
 
 
 class Decision(models.TextChoices):
-    APPROVE = "approve", "承認"
-    REJECT = "reject", "却下"
+    APPROVE = "approve", _("choice.decision.approve")
+    REJECT = "reject", _("choice.decision.reject")
 
 
 class ExportRequest(models.Model):
@@ -97,6 +98,8 @@ class ExportFile(models.Model):
     special_care: models.BooleanField[bool, bool] = models.BooleanField(default=False)
     samples: models.JSONField[Any, Any] = models.JSONField(default=list)
     reason: models.TextField[str, str] = models.TextField(blank=True)
+    reason_said: models.JSONField[Any, Any] = models.JSONField(default=dict, blank=True)
+    """The reason's catalogue key and values (mamori.i18n.said_json), to say it in the reader's language."""
 
     class Meta:
         ordering = ("request", "position")
@@ -147,10 +150,10 @@ class Grant(models.Model):
 class JobState(models.TextChoices):
     """Where a background scan is."""
 
-    QUEUED = "queued", "待機中"
-    RUNNING = "running", "検査中"
-    DONE = "done", "完了"
-    FAILED = "failed", "失敗"
+    QUEUED = "queued", _("choice.job.queued")
+    RUNNING = "running", _("choice.job.running")
+    DONE = "done", _("choice.job.done")
+    FAILED = "failed", _("choice.job.failed")
 
 
 class ScanJob(models.Model):

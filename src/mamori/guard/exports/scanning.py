@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ class FileVerdict:
     categories: tuple[str, ...]
     persons: int
     special_care: bool
-    samples: tuple[dict[str, str], ...]
+    samples: tuple[dict[str, Any], ...]
     reason: str
     not_inspected: int = 1  # items in it (members included) not read in full
 
@@ -55,14 +55,15 @@ class ScanOutcome:
                 "not_inspected": self.not_inspected}
 
 
-def _samples(results: list[ItemResult]) -> tuple[dict[str, str], ...]:
-    out: list[dict[str, str]] = []
+def _samples(results: list[ItemResult]) -> tuple[dict[str, Any], ...]:
+    out: list[dict[str, Any]] = []
     for result in results:
         inner = result.path.split("!", 1)[1] if "!" in result.path else ""
         for sample in result.samples:
             where = sample.location.describe()
+            loc = {k: v for k, v in asdict(sample.location).items() if v is not None}  # said in the reader's language
             out.append({"category": sample.category, "masked": sample.masked,
-                        "where": f"{inner} {where}".strip() if inner else where})
+                        "where": f"{inner} {where}".strip() if inner else where, "inner": inner, "loc": loc})
             if len(out) >= MAX_SAMPLES_PER_FILE:
                 return tuple(out)
     return tuple(out)
@@ -93,10 +94,16 @@ def scan_files(files: Sequence[tuple[Path, str]], limits: Limits | None = None,
         verdicts.append(FileVerdict(
             status=top.status.value, pii=top.pii, categories=top.categories, persons=top.persons,
             special_care=top.special_care, samples=_samples(results),
-            reason=(top.reason or "")[:1000] if unread else "", not_inspected=not_inspected(results)))
+            reason=_short(top.reason) if unread else "", not_inspected=not_inspected(results)))
     if progress is not None:
         progress(len(files))
     categories = tuple(ordered({c for v in verdicts for c in v.categories}))
     return ScanOutcome(
         files=tuple(verdicts), categories=categories, persons=people.count,
         special_care=is_special_care(categories), not_inspected=sum(v.not_inspected for v in verdicts))
+
+
+def _short(reason: str | None) -> str:
+    """The reason, cut to 1000 characters only when longer (a cut would lose its catalogue key)."""
+    reason = reason or ""
+    return reason if len(reason) <= 1000 else reason[:1000]

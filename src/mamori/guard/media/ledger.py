@@ -13,11 +13,11 @@ from django.utils import timezone
 from mamori.audit import AuditEvent
 from mamori.guard.auditlog.services import audit_log
 from mamori.guard.media.models import Medium, MediumState
-from mamori.guard.ui.words import word
+from mamori.i18n import t
 
-LEDGER_HEADERS = ("pf_label", "usb_id", "pf_serial", "pf_capacity", "pf_encrypted", "department", "state",
-                  "pf_holder", "registered_at")
-HISTORY_HEADERS = ("event_time", "pf_actor", "event")
+LEDGER_HEADERS = ("ui.pf_label", "ui.usb_id", "ui.pf_serial", "ui.pf_capacity", "ui.pf_encrypted", "ui.department", "ui.state",
+                  "ui.pf_holder", "ui.registered_at")
+HISTORY_HEADERS = ("ui.event_time", "ui.pf_actor", "ui.event")
 MAX_EVENTS = 1_000_000  # the most recent audit entries read for the history
 
 
@@ -29,7 +29,7 @@ class LedgerLine:
     def cells(self, lang: str) -> list[Any]:
         m = self.medium
         return [m.label, f"{m.vendor_id}:{m.product_id}", m.serial, round(m.capacity_bytes / 1e9, 1),
-                word("yes", lang) if m.encrypted else "—", str(m.department), str(MediumState(m.state).label),
+                t("ui.yes", lang) if m.encrypted else "—", str(m.department), str(MediumState(m.state).label),
                 m.holder.label if m.holder else "—", _when(m.registered_at)]
 
 
@@ -62,14 +62,14 @@ def workbook(lines: list[LedgerLine], lang: str) -> bytes:
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     cell = book.add_format({"border": 1, "valign": "top"})
-    sheet = book.add_worksheet(word("media_ledger", lang)[:31])
-    sheet.write_row(0, 0, [word(h, lang) for h in LEDGER_HEADERS], bold)
+    sheet = book.add_worksheet(t("ui.media_ledger", lang)[:31])
+    sheet.write_row(0, 0, [t(h, lang) for h in LEDGER_HEADERS], bold)
     for row, line in enumerate(lines, start=1):
         sheet.write_row(row, 0, line.cells(lang), cell)
     sheet.set_column(0, len(LEDGER_HEADERS) - 1, 16)
     sheet.freeze_panes(1, 0)
-    history = book.add_worksheet(word("history", lang)[:31])
-    history.write_row(0, 0, [word("pf_label", lang), *(word(h, lang) for h in HISTORY_HEADERS)], bold)
+    history = book.add_worksheet(t("ui.history", lang)[:31])
+    history.write_row(0, 0, [t("ui.pf_label", lang), *(t(h, lang) for h in HISTORY_HEADERS)], bold)
     row = 1
     for line in lines:
         for event in line.history:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mamori.guard.accounts.models import Department, User
 
@@ -12,12 +13,12 @@ from mamori.guard.accounts.models import Department, User
 class MediumState(models.TextChoices):
     """Where a medium is in its life."""
 
-    REGISTERED = "registered", "登録済"
-    LENT = "lent", "貸出中"
-    RETURNED = "returned", "返却済"
-    WIPED = "wiped", "消去済"
-    LOST = "lost", "紛失"
-    RETIRED = "retired", "廃棄"
+    REGISTERED = "registered", _("choice.medium.registered")
+    LENT = "lent", _("choice.medium.lent")
+    RETURNED = "returned", _("choice.medium.returned")
+    WIPED = "wiped", _("choice.medium.wiped")
+    LOST = "lost", _("choice.medium.lost")
+    RETIRED = "retired", _("choice.medium.retired")
 
 
 class Medium(models.Model):

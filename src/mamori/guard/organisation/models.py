@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mamori.guard.accounts.models import Department, User
 
 
 class Level(models.TextChoices):
-    BU = "bu", "部"
-    KA = "ka", "課"
-    KAKARI = "kakari", "係"
+    BU = "bu", _("choice.level.bu")
+    KA = "ka", _("choice.level.ka")
+    KAKARI = "kakari", _("choice.level.kakari")
 
 
 class Placement(models.Model):

@@ -9,8 +9,10 @@ from typing import Any, TypeVar, cast
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import get_language, gettext
 
 from mamori.errors import InvalidTransition, MamoriError, PermissionDenied
+from mamori.i18n import message_of
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -40,11 +42,11 @@ def guarded(*roles: str) -> Callable[[View], View]:
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if roles and getattr(user, "role", None) not in roles:
-                return error_page(request, 403, "this page is not for your role")
+                return error_page(request, 403, gettext("ui.not_your_role"))
             try:
                 return view(request, *args, **kwargs)
             except MamoriError as error:
-                return error_page(request, status_of(error), str(error))
+                return error_page(request, status_of(error), message_of(error, get_language() or "ja"))
 
         return cast(View, inner)
 

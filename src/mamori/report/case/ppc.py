@@ -50,8 +50,8 @@ def reporting_rules(persons: int, categories: Iterable[str], *, unlawful: bool |
                     public_body: bool = True) -> tuple[Rule, ...]:
     """The rule table for a leak of *persons* people holding *categories*."""
     cats = set(categories)
-    special = [BY_ID[c].ja for c in ordered(cats & SPECIAL_CARE)]
-    money = [BY_ID[c].ja for c in ordered(cats & FINANCIAL)]
+    special = [BY_ID[c].label("ja") for c in ordered(cats & SPECIAL_CARE)]
+    money = [BY_ID[c].label("ja") for c in ordered(cats & FINANCIAL)]
     limit = PUBLIC_LIMIT if public_body else BUSINESS_LIMIT
     return (
         Rule("要配慮個人情報が含まれる", bool(special), "、".join(special) or "該当する項目なし"),
@@ -94,7 +94,7 @@ def _times(findings: Findings, leaked_versions: Collection[int] | None
 def build_draft(findings: Findings, tz: tzinfo, *, unlawful: bool | None = None, public_body: bool = True,
                 leaked_versions: Collection[int] | None = None) -> PpcDraft:
     """The draft for *findings*; times in *tz*; *leaked_versions*: version ids of the leaked files, if known."""
-    label = {c: BY_ID[c].ja for c in BY_ID}
+    label = {c: BY_ID[c].label("ja") for c in BY_ID}
     cats = ordered({c for f in findings.leaked for c in f.categories})
     special = [c for c in cats if c in SPECIAL_CARE]
     persons = findings.unique_persons_leaked

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mamori.investigate.findings import LeakedFile
-from mamori.report.case.words import categories_text, w
+from mamori.report.case.text import categories_text, w
 
 #: (group word key, words that put a file in it), first match wins.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from xml.sax.saxutils import escape, quoteattr
 
-from mamori.report.case.words import w
+from mamori.report.case.text import w
 
 COLOURS = {"external": "#c62828", "crawler": "#1565c0", "owner": "#757575"}
 WIDTH = 1000

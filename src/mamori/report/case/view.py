@@ -22,7 +22,7 @@ from mamori.investigate.case_records import EvidenceHash, LogFile
 from mamori.investigate.findings import Findings, ServerFile
 from mamori.report.case.table import LeakRow, group_spans, leak_rows
 from mamori.report.case.timeline import Lane, Mark, timeline_svg
-from mamori.report.case.words import categories_text, number, w
+from mamori.report.case.text import categories_text, number, w
 
 Provider = Callable[[str], str | None]
 KINDS = (EXTERNAL, CRAWLER, OWNER)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, TextIO
 
-from mamori.detect.categories import BY_ID
-from mamori.i18n import location_label, pii_label, status_label, t
+from mamori.i18n import category_label, localize, location_label, pii_label, status_label, t
 from mamori.models import ItemResult, ScanSummary, modified_iso
 
 
@@ -22,7 +21,8 @@ class FindReport(Protocol):
 
 
 def category_labels(categories: tuple[str, ...], lang: str) -> str:
-    return "、".join(BY_ID[c].label(lang) for c in categories) if lang == "ja" else ", ".join(categories)
+    # English tables keep the ids (what scripts filter on); Japanese ones the catalogue's labels.
+    return "、".join(category_label(c, lang) for c in categories) if lang == "ja" else ", ".join(categories)
 
 
 COLUMNS = ("path", "status", "pii", "categories", "persons", "special_care", "size", "sha256", "reason", "samples",
@@ -49,7 +49,7 @@ def row_values(result: ItemResult, lang: str) -> list[object]:
         t("pii.true", lang) if result.special_care else "",
         result.size,
         result.sha256,
-        result.reason or "",
+        localize(result.reason, lang),
         samples,
         modified_iso(result.mtime)[:19].replace("T", " ") if result.mtime is not None else "",
         result.owner or "",
