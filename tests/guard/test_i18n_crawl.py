@@ -28,11 +28,7 @@ from mamori.i18n import t
 from mamori.synth.archives import encrypted_zip
 
 # Codes, units, formats and product names a Japanese page may show as they are.
-ALLOWED = frozenset("""
-    mamori SHA-256 SHA256 USB VID PID ID CSV PDF XLSX Excel TOTP QR IP URL OK PPC JSON findings json
-    Google Microsoft Authenticator KB MB GB TB AES ZipCrypto CP932 UTF-8 zip xlsx csv pdf docx
-    English VID:PID Tesseract OCR
-""".split())
+ALLOWED = frozenset(["mamori", "SHA-256", "SHA256", "USB", "VID", "PID", "ID", "CSV", "PDF", "XLSX", "Excel", "TOTP", "QR", "IP", "URL", "OK", "PPC", "JSON", "findings", "json", "Google", "Microsoft", "Authenticator", "KB", "MB", "GB", "TB", "AES", "ZipCrypto", "CP932", "UTF-8", "zip", "xlsx", "csv", "pdf", "docx", "English", "VID:PID", "Tesseract", "OCR"])
 # The cast's user names: data inside the audit page's sentences (「alice が 申請#1 を提出」).
 CAST = frozenset(("admin", "auditor", "alice", "aaron", "bob", "head_a", "head_b"))
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
@@ -80,8 +76,8 @@ def _pattern_urls(ids: dict[str, int]) -> Iterator[str]:
         route = str(entry.pattern)
         if route.startswith("^"):
             continue  # regular-expression routes: files and the API
-        first = route.split("/", 1)[0]
-        filled = re.sub(r"<int:[a-z_]+>", lambda _: str(ids.get(first, 1)), route)
+        number = str(ids.get(route.split("/", 1)[0], 1))
+        filled = re.sub(r"<int:[a-z_]+>", number, route)
         if "<" not in filled:
             yield "/" + filled
 

@@ -20,8 +20,8 @@ from mamori.report.case import pdf as case_pdf
 from mamori.report.case.html import render_html
 from mamori.report.case.reports import write_reports
 from mamori.report.case.table import leak_rows
-from mamori.report.case.view import StoreFacts, build_view
 from mamori.report.case.text import categories_text
+from mamori.report.case.view import StoreFacts, build_view
 
 TZ = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2015, 12, 14, 10, 0, tzinfo=TZ)

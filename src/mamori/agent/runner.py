@@ -20,9 +20,10 @@ from mamori.agent.home import AgentConfig, AgentHome, fingerprint, write_private
 from mamori.agent.medium import MediumProbe
 from mamori.agent.policy import applied_version
 from mamori.agent.queue import EventQueue, FlushResult, QueuedEvent, Unreachable
-from mamori.agent.refusal import REASONS, AgentError, ExportRefused
+from mamori.agent.refusal import AgentError, ExportRefused
 from mamori.audit.checkpoint import parse_verifier
 from mamori.errors import AuditError
+from mamori.i18n import t
 
 POLICY_VERSION_FILE = "policy-version"  # for a policy applied by other means (a version number alone)
 
@@ -127,8 +128,8 @@ class Agent:
         grant_id = grant_source if not Path(grant_source).is_file() else Path(grant_source).name
         self.queue.enqueue("/api/device-events", {
             **medium, "kind": "write_refused", "occurred_at": _now(), "username": _user(),
-            "details": {"reason": refusal.code, "message": REASONS[refusal.code][0],
-                        "message_en": REASONS[refusal.code][1], "detail": refusal.detail[:500],
+            "details": {"reason": refusal.code, "message": t(f"agent.refused.{refusal.code}", "ja"),
+                        "message_en": t(f"agent.refused.{refusal.code}", "en"), "detail": refusal.detail[:500],
                         "grant": grant_id[:200]}},
             "write_refused")
         if online:  # offline, the refusal waits in the queue like everything else

@@ -11,6 +11,7 @@ import typer
 
 from mamori.cli.agent_policy_cmd import policy_app
 from mamori.cli.common import EXIT_ERROR, Lang
+from mamori.i18n import t
 
 app = typer.Typer(help="The endpoint agent: enrol this PC, write approved exports, send events.",
                   no_args_is_help=True)
@@ -34,8 +35,8 @@ def _home(home: Path | None) -> Path:
     return home if home is not None else default_home()
 
 
-def _say(lang: Lang, ja: str, en: str) -> None:
-    typer.echo(en if lang is Lang.en else ja)
+def _say(lang: Lang, key: str, **values: object) -> None:
+    typer.echo(t(key, lang.value, **values))
 
 
 @app.command("enrol")
@@ -56,10 +57,8 @@ def enrol(
 
     config = do_enrol(AgentHome(_home(home)), server, token, expect_fingerprint=fingerprint, force=force,
                       sysfs_root=sysfs_root, mountinfo=mountinfo)
-    _say(lang, f"登録しました: 端末名 {config.endpoint}（{config.server}）",
-         f"enrolled as endpoint {config.endpoint} with {config.server}")
-    _say(lang, f"  サーバー署名鍵の指紋（管理者の表示と同じか確認してください）: {config.grant_fingerprint}",
-         f"  server grant-key fingerprint (must equal what the administrator sees): {config.grant_fingerprint}")
+    _say(lang, "cli.agent.enrolled", endpoint=config.endpoint, server=config.server)
+    _say(lang, "cli.agent.fingerprint", fingerprint=config.grant_fingerprint)
 
 
 @app.command("export")
@@ -78,17 +77,14 @@ def export(
     try:
         result, flushed = agent.export(grant, source, to)
     except ExportRefused as refusal:
-        _say(lang, f"書き出しを中止しました: {refusal.message('ja')}", f"export refused: {refusal.message('en')}")
+        _say(lang, "cli.agent.refused", message=refusal.message(lang.value))
         raise typer.Exit(EXIT_ERROR) from None
     size = sum(f.size for f in result.files)
-    _say(lang, f"書き出しました: {len(result.files)} ファイル, {size} バイト → {result.folder}",
-         f"written: {len(result.files)} files, {size} bytes → {result.folder}")
+    _say(lang, "cli.agent.written", files=len(result.files), size=size, folder=result.folder)
     if flushed.unreachable:
-        _say(lang, "  サーバーに接続できないため、完了報告は次回の接続時に送ります（mamori agent sync）。",
-             "  the server is unreachable: the report is queued and sent on reconnection (mamori agent sync)")
+        _say(lang, "cli.agent.queued")
     elif (result.folder / "mamori-receipt.json").exists():
-        _say(lang, f"  監査ログの受領証: {result.folder / 'mamori-receipt.json'}",
-             f"  audit receipt: {result.folder / 'mamori-receipt.json'}")
+        _say(lang, "cli.agent.receipt", path=result.folder / "mamori-receipt.json")
 
 
 @app.command("sync")
@@ -97,10 +93,9 @@ def sync(home: HomeOption = None, lang: LangOption = Lang.ja) -> None:
     from mamori.agent.runner import make_agent
 
     flushed, reached = make_agent(_home(home), lang=lang.value).sync()
-    _say(lang, f"送信 {flushed.sent} 件, 拒否 {flushed.failed} 件, 未送信 {flushed.pending} 件",
-         f"sent {flushed.sent}, refused {flushed.failed}, still queued {flushed.pending}")
+    _say(lang, "cli.agent.synced", sent=flushed.sent, failed=flushed.failed, pending=flushed.pending)
     if not reached:
-        _say(lang, f"  サーバーに接続できません: {flushed.unreachable}", f"  server unreachable: {flushed.unreachable}")
+        _say(lang, "cli.agent.unreachable", why=flushed.unreachable)
         raise typer.Exit(1)
 
 
@@ -117,16 +112,11 @@ def status(
     if as_json:
         typer.echo(json.dumps(state, ensure_ascii=False, indent=1))
         return
-    labels = {"home": ("ホーム", "home"), "server": ("サーバー", "server"), "endpoint": ("端末名", "endpoint"),
-              "enrolled_at": ("登録日時", "enrolled at"),
-              "grant_key_fingerprint": ("署名鍵の指紋", "grant-key fingerprint"),
-              "server_reachable": ("サーバー接続", "server reachable"),
-              "server_key_matches": ("署名鍵の一致", "server key matches"), "queued": ("未送信", "queued"),
-              "sent": ("送信済", "sent"), "policy_version": ("適用中の媒体ポリシー", "device policy applied")}
-    for key, (ja, en) in labels.items():
-        typer.echo(f"{en if lang is Lang.en else ja}: {state[key]}")
+    for key in ("home", "server", "endpoint", "enrolled_at", "grant_key_fingerprint", "server_reachable",
+                "server_key_matches", "queued", "sent", "policy_version"):
+        typer.echo(f"{t(f'cli.agent.status.{key}', lang.value)}: {state[key]}")
     for failed in state["refused_by_server"]:
         why = f"{failed['path']} ({failed['status']}) {failed['answer'].get('message', '')}"
-        _say(lang, f"サーバーが拒否した報告: {why}", f"report refused by the server: {why}")
+        _say(lang, "cli.agent.server_refused", why=why)
     if state["server_key_matches"] is False:
         raise typer.Exit(EXIT_ERROR)

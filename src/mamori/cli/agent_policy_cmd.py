@@ -16,27 +16,10 @@ from mamori.audit.checkpoint import Verifier, parse_verifier
 from mamori.cli.common import EXIT_ERROR, Lang
 from mamori.errors import AuditError, ConfigError
 from mamori.guard.media.policy_document import MediaPolicy, verify_policy
+from mamori.i18n import t
 
 policy_app = typer.Typer(help="Device policy: USB media the server registered, everything else blocked.",
                          no_args_is_help=True)
-
-_WORDS: dict[str, tuple[str, str]] = {
-    "applied": ("メディアポリシー v{version} を適用しました。", "Applied media policy v{version}."),
-    "unchanged": ("メディアポリシー v{version} は適用済みです（変更なし）。",
-                  "Media policy v{version} is already in force (no change)."),
-    "kept": ("新しいポリシーは適用しませんでした。直前の正しいポリシー（v{version}）を維持します: {reason}",
-             "The new policy was not applied; the last good policy (v{version}) stays in force: {reason}"),
-    "no_usbguard": ("注意: usbguard-rule-parser がないため、USBGuard 自身の検査は行っていません。",
-                    "Note: usbguard-rule-parser is missing, so USBGuard's own check did not run."),
-    "check_ok": ("{path}: 問題なし（エージェントの検査{usbguard}）。",
-                 "{path}: no problems (the agent's check{usbguard})."),
-    "check_usbguard": (" と USBGuard の検査", " and USBGuard's"),
-    "check_bad": ("{path}: 使えないルールがあります。", "{path}: has rules that cannot be used."),
-    "unsafe": ("既定拒否を破るルール: {reason}", "breaks default deny: {reason}"),
-    "written": ("{count} 個のファイルを {out} に書き出しました。", "Wrote {count} files to {out}."),
-    "status": ("適用中のメディアポリシー: {version}", "Media policy in force: {version}"),
-    "none": ("なし", "none"),
-}
 
 LangOption = Annotated[Lang, typer.Option(help="Language of the messages.")]
 KeyOption = Annotated[str | None, typer.Option(
@@ -46,8 +29,8 @@ StateOption = Annotated[Path, typer.Option("--state", help="The agent's state fo
 
 
 def _say(key: str, lang: Lang, **values: object) -> str:
-    ja, en = _WORDS[key]
-    return (ja if lang is Lang.ja else en).format(**values)
+    """The catalogue's ``cli.agent_policy.<key>`` in *lang*."""
+    return t(f"cli.agent_policy.{key}", lang.value, **values)
 
 
 def _pinned(key: str | None, key_file: Path | None) -> Verifier:

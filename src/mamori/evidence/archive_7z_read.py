@@ -21,8 +21,8 @@ from py7zr.io import Py7zIO, WriterFactory
 from mamori.errors import ArchiveLimit, CorruptFile, Encrypted, MamoriError
 from mamori.evidence.archive_base import MemberCollector, declared_too_large, failed_member, member_path
 from mamori.evidence.limits import ExpansionBudget, Limits
-from mamori.models import Item, Status
 from mamori.i18n import said
+from mamori.models import Item, Status
 
 
 def read_members(item: Item, limits: Limits, budget: ExpansionBudget) -> Iterator[Item]:

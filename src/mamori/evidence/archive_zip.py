@@ -29,8 +29,8 @@ from mamori.evidence.archive_base import (
     read_chunks,
 )
 from mamori.evidence.limits import ExpansionBudget, Limits
-from mamori.models import Item, Status
 from mamori.i18n import said
+from mamori.models import Item, Status
 
 _MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _UTF8_FLAG = 0x800

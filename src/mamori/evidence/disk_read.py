@@ -18,8 +18,8 @@ from typing import Any
 
 from mamori.evidence.disk_image import _tsk, open_image
 from mamori.evidence.limits import MIB, Limits
-from mamori.models import Item, Origin, Status
 from mamori.i18n import said
+from mamori.models import Item, Origin, Status
 
 CHUNK = 1 * MIB
 MAX_DEPTH = 128

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from mamori.evidence.disk_read import DiskAddress, load_address
 from mamori.evidence.limits import MIB, Limits
-from mamori.models import Item, Status
 from mamori.i18n import said
+from mamori.models import Item, Status
 
 CHUNK = 1 * MIB
 

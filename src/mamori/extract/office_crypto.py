@@ -14,8 +14,8 @@ from typing import BinaryIO, ClassVar
 import olefile
 
 from mamori.errors import Encrypted
-from mamori.models import Document, Item
 from mamori.i18n import said
+from mamori.models import Document, Item
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -15,8 +15,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from mamori.errors import CorruptFile, Encrypted, MamoriError, NeedsOCR
-from mamori.models import Document, Gap, Item, Location, Problem, TextBlock
 from mamori.i18n import said
+from mamori.models import Document, Gap, Item, Location, Problem, TextBlock
 
 MAGIC = b"%PDF-"
 SNIFF_WINDOW = 1024

@@ -25,8 +25,8 @@ import python_calamine
 from mamori.errors import CorruptFile, Encrypted, MamoriError
 from mamori.extract.office_crypto import CFB_MAGIC, is_encrypted_ooxml, ole_stream_names
 from mamori.extract.sheet_guard import check_grid_sizes
-from mamori.models import ColumnRows, Document, Item, Location, Problem, Table
 from mamori.i18n import said
+from mamori.models import ColumnRows, Document, Item, Location, Problem, Table
 
 #: Sheets with at least this many cells are kept column-wise (``ColumnRows``); smaller ones as row tuples.
 BIG_SHEET_CELLS = 200_000

@@ -59,7 +59,7 @@ def from_json(data: object, english: str = "") -> str:
     if not isinstance(data, dict) or not isinstance(data.get("key"), str):
         return english
     values = data.get("values") or {}
-    return Said(data["key"], tuple((k, from_json(v, v) if isinstance(v, dict) else v) for k, v in values.items()))
+    return Said(data["key"], tuple((k, from_json(v) if isinstance(v, dict) else v) for k, v in values.items()))
 
 
 def message_of(error: BaseException, lang: str) -> str:

@@ -12,11 +12,11 @@ from mamori.evidence.archives import expand, is_archive
 from mamori.evidence.limits import ExpansionBudget, Limits
 from mamori.extract.ocr import OcrOptions, ocr_document
 from mamori.extract.registry import choose
+from mamori.i18n import Said, said
 from mamori.models import Document, Item, ItemResult, Problem, Sample, Status, gap_status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan.columnar import read_columnar, wants_columnar
-from mamori.i18n import Said, said
 
 # Which status an extraction error means; the order matters (most specific first).
 _STATUS_OF_ERROR: tuple[tuple[type[errors.MamoriError], Status], ...] = (
@@ -159,7 +159,8 @@ def recovered(result: ItemResult, item: Item) -> ItemResult:
     if origin is None:
         return result
     if origin.deleted and result.pii is False:
-        return replace(result, status=Status.UNREADABLE, pii=None, origin=origin, reason=said("reason.deleted_not_clean"))
+        return replace(result, status=Status.UNREADABLE, pii=None, origin=origin,
+                       reason=said("reason.deleted_not_clean"))
     return replace(result, origin=origin)
 
 

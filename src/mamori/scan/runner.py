@@ -22,6 +22,7 @@ from typing import Any
 from mamori.evidence.files import FileRef, load_file, walk
 from mamori.evidence.limits import Limits
 from mamori.extract.ocr import OcrOptions
+from mamori.i18n import said
 from mamori.models import ROLE_BUSINESS, ROLE_STAFF, ItemResult, ScanSummary, Status
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
@@ -30,7 +31,6 @@ from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
-from mamori.i18n import said
 
 ProgressCallback = Callable[[ItemResult], None]
 _POLARS_THREADS = "POLARS_MAX_THREADS"

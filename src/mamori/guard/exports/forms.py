@@ -12,14 +12,16 @@ class RequestForm(forms.Form):
     medium = forms.IntegerField(label=_("field.medium"), min_value=1)
     purpose = forms.CharField(label=_("field.purpose"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     recipient = forms.CharField(label=_("field.recipient"), max_length=300)
-    expires_at = forms.DateTimeField(label=_("field.expires_at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    expires_at = forms.DateTimeField(label=_("field.expires_at"),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("field.decision"), choices=Decision.choices)
     code = forms.CharField(label=_("field.code"), max_length=12)
-    reason = forms.CharField(label=_("field.reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("field.reason"),
+                             max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     step = forms.CharField(label=_("field.step"), max_length=8, required=False)
 
 

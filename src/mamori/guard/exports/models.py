@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mamori.guard.accounts.models import Department, User
 from mamori.guard.media.models import Medium

@@ -72,7 +72,8 @@ def gather(request: ExportRequest, lang: str) -> PrintedRequest:
                           Grant.objects.filter(request=request).first(), lang)
 
 
-FILE_HEADERS = ("ui.pf_no", "ui.file_name", "ui.size", "ui.sha256", "ui.status", "ui.pf_categories", "ui.persons_col", "ui.pf_special_care")
+FILE_HEADERS = ("ui.pf_no", "ui.file_name", "ui.size", "ui.sha256", "ui.status", "ui.pf_categories", "ui.persons_col",
+                "ui.pf_special_care")
 APPROVAL_HEADERS = ("ui.step", "ui.approver", "ui.decision", "ui.decided_at", "ui.reason", "ui.void")
 
 

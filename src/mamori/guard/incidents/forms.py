@@ -13,7 +13,8 @@ _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%
 
 class IncidentForm(forms.Form):
     title = forms.CharField(label=_("field.title"), max_length=200)
-    discovered_at = forms.DateTimeField(label=_("field.discovered_at"), widget=_WHEN, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    discovered_at = forms.DateTimeField(label=_("field.discovered_at"),
+                                        widget=_WHEN, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     discovered_by = forms.CharField(label=_("field.discovered_by"), max_length=200, required=False)
     department = forms.ModelChoiceField(label=_("field.department"), queryset=Department.objects.all(), required=False)
     medium = forms.ModelChoiceField(label=_("field.medium"), queryset=Medium.objects.all(), required=False)
@@ -23,14 +24,17 @@ class IncidentForm(forms.Form):
     special_care = forms.BooleanField(label=_("field.special_care"), required=False)
     property_damage = forms.BooleanField(label=_("field.property_damage"), required=False)
     wrongful_purpose = forms.BooleanField(label=_("field.wrongful_purpose"), required=False)
-    secondary_harm = forms.CharField(label=_("field.secondary_harm"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    public_announcement = forms.CharField(label=_("field.public_announcement"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    secondary_harm = forms.CharField(label=_("field.secondary_harm"),
+                                     widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    public_announcement = forms.CharField(label=_("field.public_announcement"),
+                                          widget=forms.Textarea(attrs={"rows": 2}), required=False)
     prevention = forms.CharField(label=_("field.prevention"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class ReportedForm(forms.Form):
     kind = forms.ChoiceField(label=_("field.kind"), choices=(("preliminary", "preliminary"), ("final", "final")))
-    reported_at = forms.DateTimeField(label=_("field.reported_at"), widget=_WHEN, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    reported_at = forms.DateTimeField(label=_("field.reported_at"),
+                                      widget=_WHEN, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                       required=False)
 
 

@@ -15,8 +15,8 @@ from mamori.guard.auditlog.services import audit_log
 from mamori.guard.media.models import Medium, MediumState
 from mamori.i18n import t
 
-LEDGER_HEADERS = ("ui.pf_label", "ui.usb_id", "ui.pf_serial", "ui.pf_capacity", "ui.pf_encrypted", "ui.department", "ui.state",
-                  "ui.pf_holder", "ui.registered_at")
+LEDGER_HEADERS = ("ui.pf_label", "ui.usb_id", "ui.pf_serial", "ui.pf_capacity", "ui.pf_encrypted", "ui.department",
+                  "ui.state", "ui.pf_holder", "ui.registered_at")
 HISTORY_HEADERS = ("ui.event_time", "ui.pf_actor", "ui.event")
 MAX_EVENTS = 1_000_000  # the most recent audit entries read for the history
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from mamori.report.case.view import CaseView
 from mamori.report.case.text import w
+from mamori.report.case.view import CaseView
 from mamori.report.templating import environment
 
 

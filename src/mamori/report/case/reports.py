@@ -22,8 +22,8 @@ from mamori.report.case.html import render_html
 from mamori.report.case.notification import NAME, from_store, write_notification_list
 from mamori.report.case.pdf import write_pdf
 from mamori.report.case.ppc import build_draft, write_ppc
-from mamori.report.case.view import Provider, StoreFacts, build_view, detail_rows
 from mamori.report.case.text import w
+from mamori.report.case.view import Provider, StoreFacts, build_view, detail_rows
 from mamori.report.case.xlsx import write_accesses_csv, write_xlsx
 
 

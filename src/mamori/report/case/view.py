@@ -21,8 +21,8 @@ from mamori.investigate.attribution import CRAWLER, EXTERNAL, OWNER
 from mamori.investigate.case_records import EvidenceHash, LogFile
 from mamori.investigate.findings import Findings, ServerFile
 from mamori.report.case.table import LeakRow, group_spans, leak_rows
-from mamori.report.case.timeline import Lane, Mark, timeline_svg
 from mamori.report.case.text import categories_text, number, w
+from mamori.report.case.timeline import Lane, Mark, timeline_svg
 
 Provider = Callable[[str], str | None]
 KINDS = (EXTERNAL, CRAWLER, OWNER)

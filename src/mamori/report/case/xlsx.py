@@ -17,8 +17,8 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from mamori.investigate.findings import ServerFile
-from mamori.report.case.view import AccessRow, CaseView
 from mamori.report.case.text import w
+from mamori.report.case.view import AccessRow, CaseView
 
 #: Rows a sheet holds below its header (Excel's limit).
 SHEET_ROWS = 1_048_575

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-
 from django.utils.translation import get_language, gettext
 
 from mamori.i18n import category_label, from_json, localize, location_label, status_label
