@@ -18,12 +18,14 @@ def test_init_then_init_again(tmp_path: Path) -> None:
     home = tmp_path / "home"
     done = run("init", "--home", str(home), "--admin", "sato")
     assert done.returncode == 0, done.stderr
-    assert "otpauth://totp/mamori:sato" in done.stdout and "one-time password" in done.stdout
+    assert "otpauth://totp/mamori:sato" in done.stdout and "初回ログイン用パスワード" in done.stdout
     for name in ("grant.key", "secret_key", "guard.sqlite3"):
         assert (home / "guard" / name).stat().st_mode & 0o777 == 0o600
     assert (home / "audit" / "checkpoint.key").exists()
     again = run("init", "--home", str(home), "--admin", "other")
-    assert again.returncode == 2 and "already initialised" in again.stderr
+    assert again.returncode == 2 and "初期化済み" in again.stderr and "already" not in again.stderr
+    again_en = run("init", "--home", str(home), "--admin", "other", "--lang", "en")
+    assert again_en.returncode == 2 and "already initialised" in again_en.stderr
 
 
 def test_serve_refuses_uninitialised_home(tmp_path: Path) -> None:
@@ -36,7 +38,7 @@ def test_migrate_and_rotate_the_grant_key(tmp_path: Path) -> None:
     assert run("migrate", "--home", str(home)).returncode == 2  # nothing to migrate before init
     assert run("init", "--home", str(home), "--admin", "sato").returncode == 0
     migrated = run("migrate", "--home", str(home))
-    assert migrated.returncode == 0 and "up to date" in migrated.stdout
+    assert migrated.returncode == 0 and "最新" in migrated.stdout
     old = (home / "guard" / "grant.pub").read_text()
     rotated = run("rotate-grant-key", "--home", str(home))
     assert rotated.returncode == 0, rotated.stderr

@@ -114,7 +114,9 @@ def test_cli_dry_run_and_apply(tmp_path: Path) -> None:
 
     assert run("init", "--home", str(home), "--admin", "root").returncode == 0
     dry = run("import-staff", "--home", str(home), str(staff))
-    assert dry.returncode == 0 and "dry run" in dry.stdout and "7 new users" in dry.stdout  # alice is new here
+    assert dry.returncode == 0 and "確認のみ" in dry.stdout and "新規利用者 7" in dry.stdout  # alice is new here
+    dry_en = run("import-staff", "--home", str(home), str(staff), "--lang", "en")
+    assert "dry run" in dry_en.stdout and "7 new users" in dry_en.stdout
     assert run("import-staff", "--home", str(home), str(staff), "--apply").returncode == 2  # no --passwords
     done = run("import-staff", "--home", str(home), str(staff), "--apply", "--passwords", str(secrets))
     assert done.returncode == 0, done.stderr

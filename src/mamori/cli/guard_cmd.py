@@ -9,10 +9,13 @@ from typing import Annotated
 
 import typer
 
+from mamori.cli.common import Lang
 from mamori.errors import ConfigError
+from mamori.i18n import said, t
 
 app = typer.Typer(help="The export-control server (Django).", no_args_is_help=True)
 
+LangOption = Annotated[Lang, typer.Option(help="Language of the messages.")]
 HomeOption = Annotated[Path, typer.Option(help="The mamori home folder (database, keys, uploads, audit log).")]
 
 
@@ -31,6 +34,7 @@ def _django(home: Path) -> None:
 def init(
     home: HomeOption,
     admin: Annotated[str, typer.Option(help="User name of the first security administrator.")],
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Create the database, the signing keys and the first security administrator."""
     _django(home)
@@ -44,16 +48,17 @@ def init(
     call_command("migrate", interactive=False, verbosity=0)
     _private_database()
     if User.objects.exists():
-        raise ConfigError(f"{home} is already initialised (it has users); use the web pages to add more")
+        raise ConfigError(said("cli.guard.already_initialised", home=str(home)))
     grant_signer(home)
     audit_log()
     user, password = services.create_user(None, admin, Role.SECURITY_ADMIN, None)
     record("system", "guard.initialised", "home", str(home.resolve()), admin=user.username)
-    typer.echo(f"mamori guard initialised in {home}")
-    typer.echo(f"  administrator:      {user.username}")
-    typer.echo(f"  one-time password:  {password}   (change it at the first log-in)")
-    typer.echo(f"  TOTP provisioning:  {totp.provisioning_uri(user)}")
-    typer.echo(f"  grant public key:   {key_path(home).with_suffix('.pub')}")
+    say = lang.value
+    typer.echo(t("cli.guard.initialised", say, home=home))
+    typer.echo(t("cli.guard.init_admin", say, name=user.username))
+    typer.echo(t("cli.guard.init_password", say, password=password))
+    typer.echo(t("cli.guard.init_totp", say, uri=totp.provisioning_uri(user)))
+    typer.echo(t("cli.guard.init_key", say, path=key_path(home).with_suffix(".pub")))
 
 
 def _private_database() -> None:
@@ -119,6 +124,7 @@ def endpoint(
     reenrol: Annotated[bool, typer.Option(
         "--reenrol", help="A new enrolment token for an existing endpoint (a reinstalled PC).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only the token.")] = False,
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Register an endpoint agent and print its one-time enrolment token (shown once).
 
@@ -153,13 +159,12 @@ def endpoint(
         _, token = create_endpoint(None, name, dept, public_key=key)
     typer.echo(token)
     if not quiet:
-        typer.echo(f"  on the PC:  mamori agent enrol --server https://<this server> --token {token}")
-        typer.echo(f"  grant key fingerprint (the agent shows it; they must be equal): "
-                   f"{fingerprint(grant_verifier(home).to_text())}")
+        typer.echo(t("cli.guard.endpoint_enrol", lang.value, token=token))
+        typer.echo(t("cli.guard.endpoint_fingerprint", lang.value, fingerprint=fingerprint(grant_verifier(home).to_text())))
 
 
 @app.command("migrate")
-def migrate(home: HomeOption) -> None:
+def migrate(home: HomeOption, lang: LangOption = Lang.ja) -> None:
     """Bring the database up to this version's schema (run after every upgrade)."""
     if not (home / "guard" / "grant.key").exists():
         raise ConfigError(f"{home} is not initialised: run `mamori guard init --home {home} --admin NAME` first")
@@ -168,11 +173,11 @@ def migrate(home: HomeOption) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     _private_database()
-    typer.echo(f"{home}: database up to date")
+    typer.echo(t("cli.guard.migrated", lang.value, home=home))
 
 
 @app.command("rotate-grant-key")
-def rotate_grant_key(home: HomeOption) -> None:
+def rotate_grant_key(home: HomeOption, lang: LangOption = Lang.ja) -> None:
     """Replace the grant-signing key; the old one is kept beside it, retired (endpoints must enrol again)."""
     if not (home / "guard" / "grant.key").exists():
         raise ConfigError(f"{home} is not initialised: run `mamori guard init --home {home} --admin NAME` first")
@@ -189,8 +194,8 @@ def rotate_grant_key(home: HomeOption) -> None:
         path.rename(path.with_name(f"{path.name}.retired-{stamp}"))
     new = grant_verifier(home).to_text()
     record("system", "guard.grant_key_rotated", "home", str(home.resolve()), old_key=old, new_key=new)
-    typer.echo(f"new grant-signing key: {new}")
-    typer.echo(f"retired key kept as {key.name}.retired-{stamp}; enrol every endpoint again to pin the new key")
+    typer.echo(t("cli.guard.new_key", lang.value, key=new))
+    typer.echo(t("cli.guard.retired_key", lang.value, name=f"{key.name}.retired-{stamp}"))
 
 
 @app.command("import-staff")
@@ -201,6 +206,7 @@ def import_staff(
     apply_it: Annotated[bool, typer.Option("--apply", help="Carry the plan out (without it: a dry run).")] = False,
     passwords: Annotated[Path | None, typer.Option(
         help="Where to write the new users' one-time passwords (CSV, mode 0600); needed with --apply.")] = None,
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Import staff and departments in bulk: shows the plan (dry run) unless --apply is given."""
     if apply_it and passwords is None:
@@ -221,26 +227,26 @@ def import_staff(
         raise ConfigError(f"{home} has no security administrator: run `mamori guard init` first")
     plan = bulk.plan(rows, actor)
     for change in plan.changes:
-        where = f"line {change.line}: " if change.line else ""
+        where = t("cli.guard.import_line", lang.value, line=change.line) if change.line else ""
         typer.echo(f"{change.kind:10} {where}{change.subject} {change.detail}".rstrip())
-    typer.echo(f"{len(rows)} rows: {plan.count('create')} new users, {plan.count('update')} changed, "
-               f"{plan.count('department')} new departments, {plan.count('head')} heads, "
-               f"{len(plan.errors)} errors")
+    typer.echo(t("cli.guard.import_plan", lang.value, rows=len(rows), create=plan.count("create"),
+                 update=plan.count("update"), departments=plan.count("department"), heads=plan.count("head"),
+                 errors=len(plan.errors)))
     if plan.errors:
         raise typer.Exit(1)
     if not apply_it:
-        typer.echo("dry run: nothing was changed (add --apply --passwords FILE to import)")
+        typer.echo(t("cli.guard.import_dry_run", lang.value))
         return
     assert passwords is not None
     created = bulk.apply(actor, plan)
     from mamori.guard.home import write_private
 
     write_private(passwords, ("username,one_time_password\n" + "".join(f"{u},{p}\n" for u, p in created)).encode())
-    typer.echo(f"imported; {len(created)} one-time passwords in {passwords} (mode 0600: hand them over, then delete)")
+    typer.echo(t("cli.guard.imported", lang.value, count=len(created), path=passwords))
 
 
 @app.command("digest")
-def digest(home: HomeOption) -> None:
+def digest(home: HomeOption, lang: LangOption = Lang.ja) -> None:
     """Mail each approver the export requests waiting for them (run daily from cron or a systemd timer)."""
     _django(home)
     from django.conf import settings
@@ -250,4 +256,4 @@ def digest(home: HomeOption) -> None:
 
     if not settings.MAMORI_NOTICES:
         raise ConfigError("no mail server is configured: set MAMORI_SMTP_HOST (and MAMORI_SMTP_PORT) first")
-    typer.echo(f"{send_digest(timezone.localdate())} digest mail(s) sent")
+    typer.echo(t("cli.guard.digest_sent", lang.value, count=send_digest(timezone.localdate())))

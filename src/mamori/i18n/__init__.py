@@ -48,7 +48,7 @@ def translations(lang: str) -> gettext.GNUTranslations:
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=["en" if lang == "en" else "ja"])
 
 
-def t(key: str, lang: str = "ja", **kwargs: object) -> str:
+def t(key: str, lang: str = "ja", /, **kwargs: object) -> str:
     """The message *key* in *lang*, formatted with *kwargs* (the key itself when the catalogue lacks it)."""
     text = translations(lang).gettext(key)
     return text.format(**kwargs) if kwargs else text

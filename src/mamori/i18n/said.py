@@ -35,7 +35,7 @@ class Said(str):
         return t(self.key, lang, **values) if values else t(self.key, lang)
 
 
-def said(key: str, **values: Any) -> Said:
+def said(key: str, /, **values: Any) -> Said:
     """A message with catalogue *key*; *values* fill its ``{placeholders}`` (a value may itself be Said)."""
     return Said(key, tuple(values.items()))
 

@@ -38,6 +38,7 @@ from typing import Any
 
 from mamori.errors import ConfigError
 from mamori.logs.driver import DEFAULT_TIMEZONE, resolve_timezone
+from mamori.i18n import said
 
 SERVER_FORMATS = ("vsftpd", "xferlog", "proftpd", "pureftpd", "csv", "auto")
 ACCESS_FORMATS = ("combined", "common", "apache", "nginx", "auto")
@@ -93,11 +94,11 @@ def load_case(path: str | Path, log_timezone: str | None = None) -> Case:
     try:
         data = tomllib.loads(case_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"case file not found: {case_path}") from None
+        raise ConfigError(said("case_file.not_found", path=str(case_path))) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read case file {case_path}: {exc}") from exc
+        raise ConfigError(said("case_file.unreadable", path=str(case_path), error=str(exc))) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"case file {case_path.name} is not valid TOML: {exc}") from exc
+        raise ConfigError(said("case_file.not_toml", name=case_path.name, error=str(exc))) from exc
     return parse_case(data, case_path, log_timezone)
 
 
@@ -111,7 +112,7 @@ def parse_case(data: Mapping[str, Any], case_path: Path, log_timezone: str | Non
     evidence = tuple(_evidence(e, i, base) for i, e in enumerate(_array(data, "evidence")))
     names = [e.name for e in evidence]
     if len(set(names)) != len(names):
-        raise ConfigError(f"evidence names must be unique; got {names}")
+        raise ConfigError(said("case_file.names_not_unique", names=", ".join(names)))
     server_logs = tuple(_log(e, f"server_log #{i + 1}", base, tz, SERVER_FORMATS)
                         for i, e in enumerate(_array(data, "server_log")))
     access_logs = tuple(_log(e, f"access_log #{i + 1}", base, tz, ACCESS_FORMATS)
@@ -119,13 +120,12 @@ def parse_case(data: Mapping[str, Any], case_path: Path, log_timezone: str | Non
     server = _table(data, "server")
     web_root = _text(server, "web_root", "[server]")
     if not web_root.startswith("/"):
-        raise ConfigError(f"[server] web_root must be an absolute server path like /home/user/public_html; "
-                          f"got {web_root!r}")
+        raise ConfigError(said("case_file.web_root", value=repr(web_root)))
     owner_ips = tuple(_ip(v, "[server] owner_ips") for v in _list(server, "owner_ips", "[server]"))
     attribution = _table(data, "attribution")
     ocr = case.get("ocr", True)
     if not isinstance(ocr, bool):
-        raise ConfigError("[case] ocr must be true or false")
+        raise ConfigError(said("case_file.ocr"))
     return Case(
         name=name, case_path=case_path, evidence=evidence, server_logs=server_logs, access_logs=access_logs,
         web_root=web_root.rstrip("/") or "/", url_prefix=_text(server, "url_prefix", "[server]", default="/"),
@@ -138,29 +138,28 @@ def parse_case(data: Mapping[str, Any], case_path: Path, log_timezone: str | Non
 def _evidence(entry: Any, index: int, base: Path) -> EvidenceSource:
     where = f"evidence #{index + 1}"
     if not isinstance(entry, Mapping):
-        raise ConfigError(f"{where} must be a table with name and path")
+        raise ConfigError(said("case_file.evidence_table", where=where))
     name = _text(entry, "name", where)
     if not _NAME.match(name):
-        raise ConfigError(f"evidence '{name}': name may hold only letters, digits, '_', '-' and '.' "
-                          "(e.g. 職員PC or work_pc)")
+        raise ConfigError(said("case_file.evidence_name", name=name))
     path = (base / _text(entry, "path", f"evidence '{name}'")).resolve()
     if not path.exists():
-        raise ConfigError(f"evidence '{name}': path does not exist: {path}")
+        raise ConfigError(said("case_file.evidence_missing", name=name, path=str(path)))
     return EvidenceSource(name, path)
 
 
 def _log(entry: Any, where: str, base: Path, tz: str, formats: tuple[str, ...]) -> LogSource:
     if not isinstance(entry, Mapping):
-        raise ConfigError(f"{where} must be a table with format and path")
+        raise ConfigError(said("case_file.log_table", where=where))
     fmt = _text(entry, "format", where, default="auto")
     if fmt not in formats:
-        raise ConfigError(f"{where}: unknown format {fmt!r}; use one of {', '.join(formats)}")
+        raise ConfigError(said("case_file.unknown_format", where=where, value=repr(fmt), formats=", ".join(formats)))
     spec = _text(entry, "path", where)
     mapping = entry.get("mapping", {})
     if not isinstance(mapping, Mapping):
-        raise ConfigError(f"{where}: mapping must be a table of column names")
+        raise ConfigError(said("case_file.mapping_table", where=where))
     if fmt == "csv" and not mapping:
-        raise ConfigError(f"{where}: format csv needs a mapping table (time, path, action, …)")
+        raise ConfigError(said("case_file.csv_mapping", where=where))
     if fmt in ("apache", "nginx"):
         from mamori.logs.registry import make_format
 
@@ -170,7 +169,7 @@ def _log(entry: Any, where: str, base: Path, tz: str, formats: tuple[str, ...]) 
     resolve_timezone(own_tz)
     year = entry.get("year")
     if year is not None and not isinstance(year, int):
-        raise ConfigError(f"{where}: year must be a whole number")
+        raise ConfigError(said("case_file.year", where=where))
     full = spec if Path(spec).is_absolute() else str(base / spec)
     return LogSource(fmt, full, own_tz, dict(mapping), year)
 
@@ -178,30 +177,30 @@ def _log(entry: Any, where: str, base: Path, tz: str, formats: tuple[str, ...]) 
 def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, Mapping):
-        raise ConfigError(f"[{key}] must be a table")
+        raise ConfigError(said("case_file.table", key=key))
     return value
 
 
 def _array(data: Mapping[str, Any], key: str) -> list[Any]:
     value = data.get(key, [])
     if not isinstance(value, list):
-        raise ConfigError(f"[[{key}]] must be an array of tables (write it as [[{key}]])")
+        raise ConfigError(said("case_file.array", key=key))
     return value
 
 
 def _text(table: Mapping[str, Any], key: str, where: str, *, default: str | None = None) -> str:
     value = table.get(key, default)
     if value is None:
-        raise ConfigError(f"{where}: '{key}' is missing")
+        raise ConfigError(said("case_file.missing", where=where, key=key))
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where}: '{key}' must be a non-empty string")
+        raise ConfigError(said("case_file.not_text", where=where, key=key))
     return value
 
 
 def _list(table: Mapping[str, Any], key: str, where: str) -> list[Any]:
     value = table.get(key, [])
     if not isinstance(value, list):
-        raise ConfigError(f"{where}: '{key}' must be a list")
+        raise ConfigError(said("case_file.not_list", where=where, key=key))
     return value
 
 
@@ -209,7 +208,7 @@ def _ip(value: Any, where: str) -> str:
     try:
         return str(ipaddress.ip_address(str(value).strip()))
     except ValueError:
-        raise ConfigError(f"{where}: {value!r} is not an IP address") from None
+        raise ConfigError(said("case_file.not_ip", where=where, value=repr(value))) from None
 
 
 def _file(table: Mapping[str, Any], key: str, base: Path) -> Path | None:
@@ -217,8 +216,8 @@ def _file(table: Mapping[str, Any], key: str, base: Path) -> Path | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ConfigError(f"[attribution] {key} must be a path")
+        raise ConfigError(said("case_file.not_path", key=key))
     path = (base / value).resolve()
     if not path.is_file():
-        raise ConfigError(f"[attribution] {key}: file does not exist: {path}")
+        raise ConfigError(said("case_file.no_file", key=key, path=str(path)))
     return path
