@@ -160,7 +160,8 @@ def endpoint(
     typer.echo(token)
     if not quiet:
         typer.echo(t("cli.guard.endpoint_enrol", lang.value, token=token))
-        typer.echo(t("cli.guard.endpoint_fingerprint", lang.value, fingerprint=fingerprint(grant_verifier(home).to_text())))
+        printed = fingerprint(grant_verifier(home).to_text())
+        typer.echo(t("cli.guard.endpoint_fingerprint", lang.value, fingerprint=printed))
 
 
 @app.command("migrate")

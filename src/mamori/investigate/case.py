@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from mamori.errors import ConfigError
-from mamori.logs.driver import DEFAULT_TIMEZONE, resolve_timezone
 from mamori.i18n import said
+from mamori.logs.driver import DEFAULT_TIMEZONE, resolve_timezone
 
 SERVER_FORMATS = ("vsftpd", "xferlog", "proftpd", "pureftpd", "csv", "auto")
 ACCESS_FORMATS = ("combined", "common", "apache", "nginx", "auto")
