@@ -161,8 +161,19 @@ def test_compiled_catalogue_says_what_the_po_says(tmp_path: Path) -> None:
 
 def test_no_word_table_is_back() -> None:
     """Words live in the catalogue only: no (Japanese, English) pair tables, no `lang == "en"` choices of text."""
-    pair = re.compile(r"""\(\s*"[^"]*[\u3040-\u30ff\u4e00-\u9fff][^"]*",\s*"[A-Za-z][^"]*"\s*\)""")
-    # synth writes documents; detect's header vocabulary is what files say, not what mamori says
+    pair = re.compile(r"""\(\s*"[^"]*[\u3040-\u30ff\u4e00-\u9fff][^"]*",\s*"[^"\u3040-\u30ff\u4e00-\u9fff]*"\s*\)""")
+    # synth writes documents; detect's header vocabulary and normalize's folding rules are what files say
     tables = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-                    if "synth" not in p.parts and p.name != "column_headers.py" and len(pair.findall(p.read_text(encoding="utf-8"))) >= 3)
+                    if not {"synth", "normalize"} & set(p.parts) and p.name != "column_headers.py" and len(pair.findall(p.read_text(encoding="utf-8"))) >= 3)
     assert not tables, f"hand-made word tables: {tables}"
+
+
+def test_no_text_chosen_by_language_in_code_or_templates() -> None:
+    """`"日本語" if ja else "English"` and `{% if lang == "en" %}…{% else %}…` are word tables too."""
+    ternary = re.compile(r"""["'][^"'\n]*[\u3040-\u30ff\u4e00-\u9fff][^"'\n]*["']\s*\)?\s*if\s+(?:ja|lang|is_ja)\b""")
+    found = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+                   if "synth" not in p.parts and ternary.search(p.read_text(encoding="utf-8")))
+    # the language switch names each language in itself (日本語 / English): that is no translation
+    found += sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.html")
+                    if p.name != "base.html" and 'lang == "en"' in p.read_text(encoding="utf-8"))
+    assert not found, f"text chosen by language outside the catalogue: {found}"

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from mamori.cli.common import EXIT_PII_FOUND, Lang
+from mamori.i18n import localize, t
 
 app = typer.Typer(help="Check the tamper-evident audit log.", no_args_is_help=True)
 
@@ -31,32 +32,27 @@ def verify(
     from mamori.audit import load_verifier, verify_log
     from mamori.audit.witness import read_checkpoints
 
-    ja = lang is Lang.ja
+    say = lang.value
     held = read_checkpoints([*(trusted or []), *(witness or [])])
     report = verify_log(home, public_key=load_verifier(public_key) if public_key else None,
                         trusted=[note for _, note in held])
     failed = not report.ok
     if report.ok:
-        ok = "監査ログは整合しています" if ja else "audit log is consistent"
-        typer.echo(f"{ok}: {report.entries_checked} entries, {report.checkpoints_checked} checkpoints, "
-                   f"root {report.root.hex()}")
+        typer.echo(t("cli.audit.consistent", say, entries=report.entries_checked,
+                     checkpoints=report.checkpoints_checked, root=report.root.hex()))
         for note in report.notes:
-            typer.echo(f"  note: {note}")
+            typer.echo(t("cli.audit.note", say, note=localize(note, say)))
         if not held:
-            typer.echo("  " + ("注意: 保管済みチェックポイント（--trusted / --witness）なしでは、末尾の削除や"
-                               "全体の書換えは検出できません" if ja else
-                               "note: without a checkpoint you kept (--trusted / --witness), deleting the newest "
-                               "entries or rewriting the whole log cannot be detected"))
+            typer.echo(t("cli.audit.no_checkpoint", say))
     else:
-        bad = "監査ログに不整合があります" if ja else "audit log is INCONSISTENT"
-        typer.echo(f"{bad}: {report.problem}", err=True)
+        typer.echo(t("cli.audit.inconsistent", say, problem=localize(report.problem, say)), err=True)
     if database:
-        failed = _cross_check(home, ja) or failed
+        failed = _cross_check(home, say) or failed
     if failed:
         raise typer.Exit(EXIT_INCONSISTENT)
 
 
-def _cross_check(home: Path, ja: bool) -> bool:
+def _cross_check(home: Path, say: str) -> bool:
     """Run the database cross-check; True when it found entries missing."""
     from mamori.cli.guard_cmd import _django
 
@@ -65,11 +61,9 @@ def _cross_check(home: Path, ja: bool) -> bool:
 
     result = cross_check(home)
     if result.ok:
-        typer.echo(("データベースと監査ログは対応しています" if ja else "the database matches the audit log")
-                   + f": {result.rows} rows, {result.entries} entries")
+        typer.echo(t("cli.audit.db_matches", say, rows=result.rows, entries=result.entries))
         return False
-    head = "データベースの記録に対応する監査ログの記録がありません" if ja else "database rows WITHOUT audit entries"
-    typer.echo(f"{head}: {result.missing_count}", err=True)
+    typer.echo(t("cli.audit.db_missing", say, count=result.missing_count), err=True)
     for line in result.missing:
         typer.echo(f"  {line}", err=True)
     return True

@@ -6,7 +6,8 @@ from datetime import date
 
 from mamori.guard.accounts.models import Role, User
 from mamori.guard.exports.access import approval_queue
-from mamori.guard.notices.mail import link, notify
+from mamori.guard.notices.mail import link, mail_language, notify
+from mamori.i18n import t
 
 
 def send_digest(day: date) -> int:
@@ -17,6 +18,6 @@ def send_digest(day: date) -> int:
         if not waiting:
             continue
         lines = "\n".join(f"#{r.pk} {r.department} {r.created_at:%Y-%m-%d}" for r in waiting)
-        sent += notify("digest", f"{day.isoformat()}:{user.pk}", [user],
-                       f"承認待ちの持出し申請:\n{lines}\n{link('/queue/')}\n", count=len(waiting))
+        body = t("mail.digest.body", mail_language(), lines=lines, url=link("/queue/"))
+        sent += notify("digest", f"{day.isoformat()}:{user.pk}", [user], body, count=len(waiting))
     return sent

@@ -12,20 +12,13 @@ from django.db import IntegrityError, transaction
 
 from mamori.guard.accounts.models import User
 from mamori.guard.notices.models import Notice
+from mamori.i18n import t
 
 log = logging.getLogger(__name__)
 
-SUBJECTS: dict[str, tuple[str, str]] = {
-    "new_request": ("【mamori】持出し申請 #{id} の承認をお願いします",
-                    "[mamori] Export request #{id} awaits your approval"),
-    "escalation": ("【mamori】所属長本人の持出し申請 #{id}（代わりの承認が必要）",
-                   "[mamori] Export request #{id} by a head needs another approver"),
-    "decision": ("【mamori】持出し申請 #{id} は「{state}」になりました",
-                 "[mamori] Export request #{id} is now {state}"),
-    "device_blocked": ("【mamori】未登録の媒体が遮断されました（{where}）",
-                       "[mamori] An unregistered medium was blocked ({where})"),
-    "digest": ("【mamori】承認待ちの持出し申請 {count} 件", "[mamori] {count} export request(s) await you"),
-}
+def mail_language() -> str:
+    """Mails go out in the server's language (LANGUAGE_CODE: Japanese unless set to en)."""
+    return "en" if settings.LANGUAGE_CODE == "en" else "ja"
 
 
 def enabled() -> bool:
@@ -51,8 +44,7 @@ def notify(kind: str, subject_id: str, users: Iterable[User], body: str, **field
                 notice = Notice.objects.create(kind=kind, subject_id=subject_id, recipient=user.email, status="sent")
         except IntegrityError:
             continue  # already told
-        ja, en = SUBJECTS[kind]
-        subject = (en if settings.LANGUAGE_CODE == "en" else ja).format(**fields)
+        subject = t(f"mail.{kind}.subject", mail_language(), **fields)
         try:
             send_mail(subject, body, None, [user.email], fail_silently=False)
             sent += 1

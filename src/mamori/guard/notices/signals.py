@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_save
+from django.utils import timezone
 
 from mamori.guard.accounts.models import Role, User
 from mamori.guard.exports.access import eligible_steps
 from mamori.guard.exports.models import ExportRequest, RequestState
-from mamori.guard.notices.mail import link, notify
+from mamori.guard.notices.mail import link, mail_language, notify
+from mamori.i18n import t
 
 DECIDED = (RequestState.APPROVED, RequestState.REJECTED, RequestState.BLOCKED, RequestState.VOIDED)
 BLOCKED_DEVICE_KINDS = ("blocked", "write_refused")
@@ -17,30 +19,32 @@ BLOCKED_DEVICE_KINDS = ("blocked", "write_refused")
 
 def _request_saved(sender: Any, instance: ExportRequest, **_: Any) -> None:
     url = link(f"/requests/{instance.pk}/")
+    lang = mail_language()
     if instance.state == RequestState.PENDING:
         approvers = [u for u in User.objects.filter(is_active=True, role__in=(Role.SECTION_HEAD, Role.SECURITY_ADMIN))
                      if eligible_steps(u, instance)]
-        body = (f"持出し申請 #{instance.pk}（{instance.department}）が承認を待っています。\n{url}\n\n"
-                f"Export request #{instance.pk} ({instance.department}) awaits your approval.\n")
+        body = t("mail.new_request.body", lang, id=instance.pk, department=instance.department, url=url)
         notify("new_request", str(instance.pk), approvers, body, id=instance.pk)
         if instance.department.head_id in (None, instance.requester_id):
             admins = User.objects.filter(is_active=True, role=Role.SECURITY_ADMIN)
-            reason = "所属長本人の申請" if instance.department.head_id else "所属長が未設定の所属からの申請"
+            reason = t("mail.escalation.own" if instance.department.head_id else "mail.escalation.headless", lang)
             notify("escalation", str(instance.pk), admins,
-                   f"{reason}のため、情報セキュリティ管理者の承認が必要です: #{instance.pk}\n{url}\n", id=instance.pk)
+                   t("mail.escalation.body", lang, reason=reason, id=instance.pk, url=url), id=instance.pk)
     elif instance.state in DECIDED:
-        state = RequestState(instance.state).label
+        state = t(f"choice.request.{instance.state}", lang)
         notify("decision", f"{instance.pk}:{instance.state}", [instance.requester],
-               f"持出し申請 #{instance.pk} は「{state}」になりました。\n{url}\n", id=instance.pk, state=state)
+               t("mail.decision.body", lang, id=instance.pk, state=state, url=url), id=instance.pk, state=state)
 
 
 def _device_event_saved(sender: Any, instance: Any, created: bool, **_: Any) -> None:
     if not created or instance.kind not in BLOCKED_DEVICE_KINDS:
         return
     where = getattr(instance.endpoint, "name", "?")
-    what = "遮断" if instance.kind == "blocked" else "書込み拒否"
-    body = (f"端末 {where} で媒体 {instance.vendor_id}:{instance.product_id} {instance.serial} が{what}されました"
-            f"（{instance.occurred_at:%Y-%m-%d %H:%M}）。\n{link('/audit/')}\n")
+    lang = mail_language()
+    what = t("mail.device.blocked" if instance.kind == "blocked" else "mail.device.write_refused", lang)
+    medium = f"{instance.vendor_id}:{instance.product_id} {instance.serial}"
+    when = timezone.localtime(instance.occurred_at).strftime("%Y-%m-%d %H:%M")
+    body = t("mail.device.body", lang, where=where, medium=medium, what=what, when=when, url=link("/audit/"))
     notify("device_blocked", str(instance.pk), User.objects.filter(is_active=True, role=Role.SECURITY_ADMIN), body,
            where=where)
 

@@ -22,7 +22,7 @@ class XlsxReport:
         self.lang = lang
         self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         self.bold = self.book.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        self.items = self.book.add_worksheet(t("col.path", lang) if lang == "en" else "ファイル一覧")
+        self.items = self.book.add_worksheet(t("report.sheet_items", lang))
         self.items.write_row(0, 0, headers(lang), self.bold)
         self.items.freeze_panes(1, 0)
         self.items.set_column(0, 0, 60)
