@@ -16,6 +16,8 @@ import typer
 from typer import _click as click
 from typer.core import TyperCommand, TyperGroup
 
+from mamori.cli.help_text import help_key, help_lang, say, translate
+
 
 @dataclass(frozen=True)
 class LazyCommand:
@@ -53,11 +55,14 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and entry is not None:
             if self._listing:
                 # The group's own help shows names and one line each: no import needed for that.
-                return TyperCommand(cmd_name, help=entry.short_help, short_help=entry.short_help)
+                line = say(help_key([cmd_name]) + ".short", entry.short_help, help_lang())
+                return TyperCommand(cmd_name, help=line, short_help=line)
             self.commands[cmd_name] = entry.load(cmd_name)
+            translate(self.commands[cmd_name], [cmd_name])
         return self.commands.get(cmd_name)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        translate(self, [])
         self._listing = True
         try:
             super().format_help(ctx, formatter)
