@@ -14,14 +14,14 @@ from rich.table import Table
 
 from mamori.cli.common import Lang
 from mamori.errors import ConfigError
-from mamori.i18n import t
+from mamori.i18n import localize, t
 from mamori.investigate import Findings
 from mamori.investigate import investigate as run_investigation
 from mamori.investigate.case import load_case
 from mamori.report.case.reports import WrittenReports, write_reports
 from mamori.scan.runner import default_workers
 
-_STAGES = ("importing", "matching", "inspecting", "attributing", "reports")
+_STAGES = ("importing", "matching", "inspecting", "attributing", "contacts", "reports")
 
 
 @contextmanager
@@ -62,11 +62,19 @@ def print_summary(console: Console, findings: Findings, written: WrittenReports,
     for key, value in rows:
         table.add_row(f"[bold]{t('inv.summary.' + key, lang)}[/bold]", str(value))
     console.print(table)
-    timings = " ".join(f"{k} {v:.1f}" for k, v in findings.run.timings.items())
+    timings = " ".join(f"{_stage(k, lang)} {v:.1f}" for k, v in findings.run.timings.items())
     console.print(f"{t('inv.stages', lang)}: {timings}")
     console.print(f"{t('inv.written', lang)}: " + ", ".join(p.name for p in written.paths))
     for warning in (*findings.log_problems, *written.warnings):
-        console.print(f"[yellow]{t('inv.warning', lang)}:[/yellow] {warning}", markup=True, highlight=False)
+        console.print(f"[yellow]{t('inv.warning', lang)}:[/yellow] {localize(warning, lang)}", markup=True,
+                      highlight=False)
+
+
+def _stage(name: str, lang: str) -> str:
+    """A stage's name from the catalogue (``inv.stage.<name>``), the engine's own word when it has none."""
+    key = f"inv.stage.{name}"
+    text = t(key, lang)
+    return name if text == key else text
 
 
 def run_case(case_file: Path, out: Path, *, previous: Path | None, lang: str, notification_list: bool,
