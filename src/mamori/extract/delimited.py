@@ -15,6 +15,7 @@ from itertools import chain, islice
 from typing import BinaryIO, ClassVar
 
 from mamori.extract.encoding import TextStream, text_sample
+from mamori.i18n import said
 from mamori.models import Document, Gap, Item, Location, Problem, Table
 
 DELIMITERS = (",", "\t", ";", "|")
@@ -134,8 +135,7 @@ def _read_rows(lines: Iterable[str], delimiter: str, width: int = 0,
             for row in reader:
                 if reader.line_num - last > 1 and width >= 3 and (split := _swallowed(row, delimiter, width)):
                     if not any(p.code == "delimited.stray_quote" for p in problems):
-                        problems.append(Problem("delimited.stray_quote", f"an unbalanced quote at line {last + 1} "
-                                                "took in the lines after it; they were read line by line",
+                        problems.append(Problem("delimited.stray_quote", said("problem.stray_quote", line=last + 1),
                                                 Location(line=last + 1)))
                     rows.extend(split)
                 else:
@@ -147,21 +147,23 @@ def _read_rows(lines: Iterable[str], delimiter: str, width: int = 0,
                 if budget is not None:
                     budget -= sum(map(len, row)) + len(row)
                     if budget < 0:
-                        problems.append(Problem("delimited.truncated", f"only the first {MAX_ROW_WISE_BYTES:,} "
-                                                "characters were read", Location(line=last), Gap.LIMIT))
+                        problems.append(Problem("delimited.truncated",
+                                                said("problem.chars_read", limit=MAX_ROW_WISE_BYTES),
+                                                Location(line=last), Gap.LIMIT))
                         return rows, problems
             break
         except csv.Error as exc:  # the C reader resumes on the next line
-            problems.append(Problem("delimited.bad_row", f"row skipped: {exc}", Location(line=reader.line_num),
+            problems.append(Problem("delimited.bad_row",
+                                    said("problem.row_skipped", error=str(exc)), Location(line=reader.line_num),
                                     Gap.UNREAD))
             last = reader.line_num
             if len(problems) >= MAX_PROBLEMS:
-                problems.append(Problem("delimited.gave_up", f"more than {MAX_PROBLEMS} malformed rows; "
-                                        "the rest of the file was not read", gap=Gap.UNREAD))
+                problems.append(Problem("delimited.gave_up",
+                                        said("problem.gave_up", limit=MAX_PROBLEMS), gap=Gap.UNREAD))
                 return rows, problems
     if wide:
-        problems.append(Problem("delimited.wide", f"{wide} row(s) hold more than {MAX_ROW_FIELDS:,} fields; "
-                                "the rest of each was not read", gap=Gap.LIMIT))
+        problems.append(Problem("delimited.wide",
+                                said("problem.wide_rows", rows=wide, limit=MAX_ROW_FIELDS), gap=Gap.LIMIT))
     return rows, problems
 
 

@@ -17,6 +17,7 @@ from typing import BinaryIO
 from mamori.errors import DecodingError
 from mamori.extract.iso2022 import decode_iso2022jp, looks_iso2022jp
 from mamori.extract.jascore import plausibility
+from mamori.i18n import said
 from mamori.models import Gap, Location, Problem
 
 HEAD_SIZE = 1 << 20
@@ -167,12 +168,11 @@ def decode(data: bytes, hint: str | None = None) -> Decoded:
     if codec == "iso2022_jp":
         text, bad = decode_iso2022jp(data)
         if bad:
-            problems.append(Problem("encoding.replaced", f"{bad} undecodable ISO-2022-JP characters replaced"))
+            problems.append(Problem("encoding.replaced", said("problem.iso2022_replaced", count=bad)))
         return Decoded(text, "iso2022_jp", confidence, tuple(problems))
     if codec.startswith("replace:"):
         codec = codec[len("replace:"):]
-        problems.append(Problem("encoding.replaced", f"no encoding decodes cleanly; read as {codec} with "
-                                "undecodable bytes replaced"))
+        problems.append(Problem("encoding.replaced", said("problem.no_clean_encoding", codec=codec)))
         return Decoded(data.decode(codec, "replace"), codec, confidence, tuple(problems))
     return Decoded(data.decode(codec), "ascii" if data.isascii() else codec, confidence, tuple(problems))
 
@@ -200,7 +200,7 @@ class TextStream:
         self._errors = "strict"
         if codec.startswith("replace:"):
             codec, self._errors = codec[len("replace:"):], "replace"
-            self.problems.append(Problem("encoding.replaced", f"read as {codec} with undecodable bytes replaced"))
+            self.problems.append(Problem("encoding.replaced", said("problem.read_replaced", codec=codec)))
         self._codec = codec
         self._decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder(codec)(self._errors)
         self.encoding = "ascii" if codec == "utf-8" and not self._more and self._head.isascii() else codec
@@ -210,7 +210,7 @@ class TextStream:
         if self._codec == "iso2022_jp":  # stateful escapes; such files are small (mail, old text)
             text, bad = decode_iso2022jp(self._head + self._stream.read())
             if bad:
-                self.problems.append(Problem("encoding.replaced", f"{bad} ISO-2022-JP characters replaced"))
+                self.problems.append(Problem("encoding.replaced", said("problem.iso2022_some_replaced", count=bad)))
             yield text
             return
         data, final, offset = self._head, not self._more, 0
@@ -295,8 +295,9 @@ class TextStream:
     def _overlong(self, line: str, max_chars: int, cut: bool, number: int) -> str:
         if not cut:
             return line
-        self.problems.append(Problem("text.line_cut", f"line {number} is longer than {max_chars:,} characters; "
-                                     "only its start was read", Location(line=number), Gap.LIMIT))
+        self.problems.append(Problem("text.line_cut",
+                                     said("problem.line_cut", line=number, limit=max_chars),
+                                     Location(line=number), Gap.LIMIT))
         return line[:max_chars]
 
 

@@ -14,6 +14,7 @@ from lxml import etree
 from mamori.extract.encoding import decode, text_sample
 from mamori.extract.html_tokens import MAX_CHARS as MAX_TOKEN_CHARS
 from mamori.extract.html_tokens import read_tokens
+from mamori.i18n import said
 from mamori.models import Document, Gap, Item, Location, Problem, Table, TextBlock
 
 SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -151,10 +152,9 @@ def read_html(text: str, part: str | None = None) -> tuple[list[Table], list[Tex
 
 def _read_tokens(text: str, part: str | None) -> tuple[list[Table], list[TextBlock], list[Problem]]:
     tables, blocks, cut = read_tokens(text, part)
-    problems = [Problem("html.tokens", "the page nests too deeply for the HTML parser; its text was read token by "
-                        "token (table layout may be lost)", Location(part=part))]
+    problems = [Problem("html.tokens", said("problem.html_tokens"), Location(part=part))]
     if cut:
-        problems.append(Problem("html.truncated", f"only the first {MAX_TOKEN_CHARS:,} characters of text were read",
+        problems.append(Problem("html.truncated", said("problem.text_chars_read", limit=MAX_TOKEN_CHARS),
                                 Location(part=part), Gap.LIMIT))
     return tables, blocks, problems
 

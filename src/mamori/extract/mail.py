@@ -19,6 +19,7 @@ from typing import BinaryIO, ClassVar
 
 from mamori.extract.encoding import decode
 from mamori.extract.htmlpage import read_html
+from mamori.i18n import said
 from mamori.models import ARCHIVE_SEPARATOR, Document, Gap, Item, Location, Problem, Table, TextBlock
 
 SUFFIXES = (".eml", ".mht", ".mhtml")
@@ -106,7 +107,7 @@ class _Walker:
     def walk(self, part: Message, depth: int = 0) -> None:
         ctype = part.get_content_type()
         if depth > MAX_DEPTH:
-            self.problems.append(Problem("mail.too_deep", f"MIME parts nested deeper than {MAX_DEPTH} not read",
+            self.problems.append(Problem("mail.too_deep", said("problem.mime_too_deep", depth=MAX_DEPTH),
                                          gap=Gap.LIMIT))
             return
         name = _filename(part)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mamori.errors import CorruptFile, NeedsOCR, TooLarge
+from mamori.i18n import said
 from mamori.models import Document, Gap, Item, Location, Problem, TextBlock
 
 #: Japanese characters (kana, kanji, full-width forms).
@@ -225,11 +226,10 @@ def ocr_document(item: Item, options: OcrOptions) -> Document:
     is_pdf = b"%PDF-" in item.read_head(1024)
     pages = _pdf_pages(item, options) if is_pdf else _image_pages(item, options)
     blocks: list[TextBlock] = []
-    problems: list[Problem] = [Problem("ocr", f"text read by OCR (Tesseract {options.languages}); "
-                                              "names and numbers may be misread: findings are less certain")]
+    problems: list[Problem] = [Problem("ocr", said("problem.ocr", languages=options.languages))]
     for number, page in enumerate(pages, start=1):
         if number > options.max_pages:
-            problems.append(Problem("ocr_truncated", f"only the first {options.max_pages} pages were read by OCR",
+            problems.append(Problem("ocr_truncated", said("problem.ocr_pages", pages=options.max_pages),
                                     gap=Gap.LIMIT))
             break
         text = recognise(page, options)

@@ -11,6 +11,7 @@ from typing import BinaryIO, ClassVar
 
 from mamori.errors import CorruptFile, MamoriError
 from mamori.extract.zipxml import Element, local, open_zip, read_part, read_xml, zip_names
+from mamori.i18n import said
 from mamori.models import Document, Gap, Item, Location, Problem, Table, TextBlock
 
 WHAT = "OpenDocument file"
@@ -143,7 +144,7 @@ class _Reader:
                 row = self._row(child)
                 for _ in range(_count(child, _ROWS_ATTR, _MAX_REPEAT)):
                     if self.cells + len(row) > _MAX_CELLS:
-                        self.problems.append(Problem("table_truncated", f"table cut at {_MAX_CELLS} cells",
+                        self.problems.append(Problem("table_truncated", said("problem.table_cut", cells=_MAX_CELLS),
                                                     gap=Gap.LIMIT))
                         return
                     self.cells += max(1, len(row))

@@ -20,6 +20,7 @@ from typing import BinaryIO, ClassVar
 
 from mamori.errors import CorruptFile, MamoriError
 from mamori.extract.cfb_util import CFB_MAGIC, OleFile, has_stream, open_ole, read_stream
+from mamori.i18n import said
 from mamori.models import ARCHIVE_SEPARATOR, Document, Gap, Item, Location, Problem, TextBlock
 
 WHAT = "Outlook message"
@@ -218,8 +219,8 @@ class OutlookExtractor:
         message = _read_message(ole, [], 32, budget)
         problems: list[Problem] = []
         if budget.skipped_attachments:  # here or in an embedded message: what was not read is not clean
-            problems.append(Problem("too_many_attachments", f"only the first {_MAX_ATTACHMENTS} attachments of a"
-                                    " message read", gap=Gap.LIMIT))
+            problems.append(Problem("too_many_attachments",
+                                    said("problem.attachments_read", count=_MAX_ATTACHMENTS), gap=Gap.LIMIT))
         attachments = []
         for number, (filename, data) in enumerate(message.attachments, start=1):
             name = _CONTROL.sub("", filename).replace(ARCHIVE_SEPARATOR, "_") or f"attachment{number}"

@@ -121,19 +121,22 @@ def _read_pages(doc: Any) -> tuple[list[TextBlock], list[Problem], int]:
         try:
             page = doc[index]
         except Exception as exc:  # noqa: BLE001  one damaged page does not lose the others
-            problems.append(Problem("page_unreadable", f"page {index + 1} is damaged: {exc}", where, Gap.UNREAD))
+            problems.append(Problem("page_unreadable",
+                                    said("problem.page_damaged", page=index + 1, error=str(exc)), where, Gap.UNREAD))
             continue
         try:
             text, chars = _page_text(page)
             if chars > MAX_PAGE_CHARS:
-                problems.append(Problem("page_truncated", f"page {index + 1} holds {chars:,} characters; only the "
-                                        f"first {MAX_PAGE_CHARS:,} were read", where, Gap.LIMIT))
+                problems.append(Problem("page_truncated",
+                                        said("problem.page_cut", page=index + 1, chars=chars, limit=MAX_PAGE_CHARS),
+                                        where, Gap.LIMIT))
             if text.strip():
                 blocks.append(TextBlock(text, where))
                 continue
             images = _has_images(page)
         except Exception as exc:  # noqa: BLE001  likewise
-            problems.append(Problem("page_unreadable", f"page {index + 1} is damaged: {exc}", where, Gap.UNREAD))
+            problems.append(Problem("page_unreadable",
+                                    said("problem.page_damaged", page=index + 1, error=str(exc)), where, Gap.UNREAD))
             continue
         finally:
             page.close()
@@ -141,7 +144,7 @@ def _read_pages(doc: Any) -> tuple[list[TextBlock], list[Problem], int]:
         what = "only an image (scanned?); it needs OCR" if images else "no text"
         problems.append(Problem("page_without_text", f"page {index + 1} has {what}", where))
     if total > MAX_PAGES:
-        problems.append(Problem("truncated", f"only the first {MAX_PAGES:,} of {total:,} pages were read",
+        problems.append(Problem("truncated", said("problem.pages_read", limit=MAX_PAGES, total=total),
                                 gap=Gap.LIMIT))
     return blocks, problems, scanned
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import BinaryIO, ClassVar
 
 from mamori.extract.encoding import TextStream, text_sample
+from mamori.i18n import said
 from mamori.models import Document, Gap, Item, Location, Problem, TextBlock
 
 #: A paragraph longer than this is cut into blocks, so locations stay useful in logs without blank lines.
@@ -41,8 +42,9 @@ class PlainTextExtractor:
         for number, line in enumerate(decoded.lines(MAX_BLOCK_CHARS), 1):
             total += len(line)
             if total > MAX_TEXT_CHARS:
-                problems.append(Problem("text.truncated", f"only the first {MAX_TEXT_CHARS:,} characters were read "
-                                        f"(to line {number - 1})", Location(line=number), Gap.LIMIT))
+                problems.append(Problem("text.truncated",
+                                        said("problem.text_cut", limit=MAX_TEXT_CHARS, line=number - 1),
+                                        Location(line=number), Gap.LIMIT))
                 break
             if not line.strip(_BLANK):
                 if paragraph:

@@ -229,7 +229,8 @@ def _read_workbook(book: Any, fmt: str) -> Document:
         except BaseException as exc:  # noqa: BLE001  Rust panics are BaseExceptions
             _reraise_unless_library_failure(exc)
             failures.append(name)
-            problems.append(Problem("sheet_unreadable", f"sheet '{name}' is damaged: {_short(exc)}", where))
+            problems.append(Problem("sheet_unreadable",
+                                    said("problem.sheet_damaged", name=name, error=_short(exc)), where))
             continue
         tables.append(Table(rows=rows, location=where, name=name))
     if failures and not tables:

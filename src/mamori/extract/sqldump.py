@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, ClassVar
 
 from mamori.extract.encoding import TextStream, text_sample
+from mamori.i18n import said
 from mamori.models import Document, Item, Location, Problem, Table
 
 #: A statement is read whole before its rows are split; past this it is skipped with a problem.
@@ -177,8 +178,8 @@ class SqlDumpExtractor:
             else:
                 continue
             if size > MAX_STATEMENT_CHARS:
-                problems.append(Problem("sqldump.too_long", f"a statement from line {start_line} is over "
-                                        f"{MAX_STATEMENT_CHARS} characters; its rows were not read",
+                problems.append(Problem("sqldump.too_long",
+                                        said("problem.statement_too_long", line=start_line, limit=MAX_STATEMENT_CHARS),
                                         Location(line=start_line)))
                 statement, size = [], 0
             elif _complete(line if len(statement) == 1 else "".join(statement)):
@@ -198,7 +199,7 @@ class SqlDumpExtractor:
             if m is not None:
                 table = _name(m.group(1))
                 tables.add(table, _columns(m.group(3) or ""), value_rows(text[m.end():]))
-            problems.append(Problem("sqldump.truncated", f"the statement from line {start_line} never ends; "
-                                    "the rows before the cut were read", Location(line=start_line)))
+            problems.append(Problem("sqldump.truncated",
+                                    said("problem.statement_unended", line=start_line), Location(line=start_line)))
         return Document(format="sql", tables=tables.tables(), encoding=decoded.encoding,
                         problems=tuple(decoded.problems) + tuple(problems))
