@@ -9,7 +9,7 @@ import pytest
 from guard_helpers import World, approve, submit
 
 from mamori.audit import AuditEvent
-from mamori.guard.auditlog.sentences import SENTENCES, sentence, when
+from mamori.guard.auditlog.sentences import ACTIONS, sentence, when
 
 
 def test_audit_page_reads_as_sentences(world: World, home: Path, as_user: Any) -> None:
@@ -25,10 +25,11 @@ def test_audit_page_reads_as_sentences(world: World, home: Path, as_user: Any) -
 
 def test_unknown_actions_still_show_their_code() -> None:
     event = AuditEvent(actor="system", action="future.thing", object_type="widget", object_id="7", details={})
-    assert sentence(event, "ja") == "system: future.thing widget 7"
+    assert sentence(event, "ja") == "システム：future.thing widget 7"
+    assert sentence(event, "en") == "system: future.thing widget 7"
 
 
-@pytest.mark.parametrize("action", sorted(SENTENCES))
+@pytest.mark.parametrize("action", sorted(ACTIONS))
 def test_every_sentence_formats_without_its_details(action: str) -> None:
     event = AuditEvent(actor="sato", action=action, object_type="x", object_id="3", details={})
     for lang in ("ja", "en"):

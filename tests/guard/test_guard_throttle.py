@@ -37,7 +37,7 @@ def test_source_backs_off_and_the_right_password_waits_too(world: World, home: P
     for _ in range(3):
         assert attempt("10.0.0.9", "alice", "wrong")[0] == 401
     status, message = attempt("10.0.0.9", "alice", world.passwords["alice"])
-    assert status == 429 and "wait" in message
+    assert status == 429 and "秒待って" in message  # the page's language: Japanese
     assert attempt("10.0.0.10", "alice", world.passwords["alice"])[0] == 302  # alice at her own desk
     actions = audit_actions(home)
     assert actions.count("login.failed") == 3 and "login.throttled" in actions

@@ -141,7 +141,7 @@ def test_own_request_decision_is_forbidden_page(world: World, as_user: Any) -> N
     request = submit(world.head_a, world)
     response = as_user(world.head_a).post(f"/requests/{request.pk}/decide/", {
         "decision": "approve", "code": fresh_code(world.head_a)})
-    assert response.status_code == 403 and "own request" in response.content.decode()
+    assert response.status_code == 403 and "自分の申請は承認できません" in response.content.decode()
 
 
 @pytest.mark.parametrize(("who", "url", "status"), [

@@ -108,7 +108,7 @@ def test_bad_records_are_refused(world: World, as_user: Any) -> None:
     admin = as_user(world.admin)
     future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     refused = new_incident(admin, discovered_at=future)
-    assert refused.status_code == 400 and "future" in refused.content.decode()
+    assert refused.status_code == 400 and "未来" in refused.content.decode()
     assert "USBメモリの紛失" in refused.content.decode()  # the form keeps what was typed
     assert new_incident(admin, description="").status_code == 400
     assert Incident.objects.count() == 0

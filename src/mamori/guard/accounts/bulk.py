@@ -19,6 +19,7 @@ from mamori.errors import WorkflowError
 from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.accounts.services import create_department, create_user, require_role, set_head
 from mamori.guard.auditlog.services import record
+from mamori.i18n import said
 
 MAX_ROWS = 50_000
 MAX_BYTES = 32 * 1024 * 1024
@@ -73,7 +74,7 @@ class ImportPlan:
 
 def _table(data: bytes, filename: str) -> list[list[str]]:
     if len(data) > MAX_BYTES:
-        raise WorkflowError(f"the staff file is larger than {MAX_BYTES // 1024 // 1024} MiB")
+        raise WorkflowError(said("error.accounts.staff_file_larger_than", value1=MAX_BYTES // 1024 // 1024))
     if filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")) or data[:2] == b"PK":
         from python_calamine import CalamineWorkbook
 
@@ -81,7 +82,7 @@ def _table(data: bytes, filename: str) -> list[list[str]]:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             sheet = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
         except Exception as exc:  # noqa: BLE001 - calamine raises its own kinds for damaged files
-            raise WorkflowError(f"the workbook cannot be read ({exc}); save it again as .xlsx or .csv") from None
+            raise WorkflowError(said("error.accounts.workbook_cannot_read_save", exc=exc)) from None
         return [["" if v is None else str(v).strip() for v in row] for row in sheet]
     from mamori.extract.encoding import decode
 
@@ -93,7 +94,7 @@ def read_rows(data: bytes, filename: str) -> list[StaffRow]:
     """The staff rows of a CSV (any Japanese encoding) or a workbook's first sheet."""
     table = [row for row in _table(data, filename) if any(row)]
     if not table:
-        raise WorkflowError("the staff file is empty")
+        raise WorkflowError(said("error.accounts.staff_file_empty"))
     header = [h.strip().lower() for h in table[0]]
     where: dict[str, int] = {}
     for key, names in COLUMNS.items():
@@ -106,7 +107,7 @@ def read_rows(data: bytes, filename: str) -> list[StaffRow]:
         raise WorkflowError("the header must name these columns: " + ", ".join(
             f"{COLUMNS[k][0]} ({COLUMNS[k][-3]})" for k in missing) + f"; found: {', '.join(table[0])}")
     if len(table) - 1 > MAX_ROWS:
-        raise WorkflowError(f"more than {MAX_ROWS:,} rows: split the file")
+        raise WorkflowError(said("error.accounts.more_than_rows_split", max_rows=MAX_ROWS))
 
     def cell(row: list[str], key: str) -> str:
         i = where.get(key)
@@ -184,10 +185,10 @@ def apply(actor: User, import_plan: ImportPlan) -> list[tuple[str, str]]:
     """Carry out a plan without errors; the new users' one-time passwords (to hand over once)."""
     require_role(actor, Role.SECURITY_ADMIN)
     if import_plan.errors:
-        raise WorkflowError(f"{len(import_plan.errors)} row(s) cannot be taken: correct the file and try again")
+        raise WorkflowError(said("error.accounts.row_cannot_taken_correct", value1=len(import_plan.errors)))
     fresh = plan(list(import_plan.rows), actor)  # the database may have changed since the dry run
     if fresh.errors:
-        raise WorkflowError("the staff or departments changed since the dry run: run it again")
+        raise WorkflowError(said("error.accounts.staff_departments_changed_since"))
     passwords: list[tuple[str, str]] = []
     by_line = {row.line: row for row in fresh.rows}
     with transaction.atomic():

@@ -13,6 +13,7 @@ from mamori.errors import PermissionDenied, WorkflowError
 from mamori.guard.accounts import throttle, totp
 from mamori.guard.accounts.models import TOTP_ROLES, Department, Role, User
 from mamori.guard.auditlog.services import record
+from mamori.i18n import said
 
 
 class AuthenticationFailed(PermissionDenied):
@@ -23,14 +24,14 @@ class LoginThrottled(PermissionDenied):
     """Too many recent failures from this source or for this name: wait before the next attempt."""
 
     def __init__(self, seconds: int) -> None:
-        super().__init__(f"too many failed attempts; wait {seconds} seconds and try again")
+        super().__init__(said("error.accounts.throttled", seconds=seconds))
         self.seconds = seconds
 
 
 def require_role(user: User, *roles: str) -> None:
     """Raise PermissionDenied unless `user` has one of `roles`."""
     if not user.is_active or user.role not in roles:
-        raise PermissionDenied("this action needs the role " + " or ".join(roles))
+        raise PermissionDenied(said("error.accounts.needs_role", roles=" or ".join(roles)))
 
 
 def create_department(actor: User, code: str, name: str) -> Department:
@@ -38,10 +39,10 @@ def create_department(actor: User, code: str, name: str) -> Department:
     require_role(actor, Role.SECURITY_ADMIN)
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise WorkflowError("a department needs a code and a name")
+        raise WorkflowError(said("error.accounts.department_needs_code_name"))
     with transaction.atomic():
         if Department.objects.filter(code=code).exists():
-            raise WorkflowError(f"department {code} already exists")
+            raise WorkflowError(said("error.accounts.department_already_exists", code=code))
         department = Department.objects.create(code=code, name=name)
         record(actor.username, "department.created", "department", department.pk, code=code, name=name)
     return department
@@ -55,13 +56,14 @@ def create_user(
         require_role(actor, Role.SECURITY_ADMIN)
     username = username.strip()
     if not username or len(username) > 150:
-        raise WorkflowError("a user name of 1–150 characters is needed")
+        raise WorkflowError(said("error.accounts.user_name_1_150"))
     if role not in Role.values:
-        raise WorkflowError(f"unknown role {role!r}; choose one of {', '.join(Role.values)}")
+        raise WorkflowError(said("error.accounts.unknown_role_choose_one",
+                                 role=repr(role), value2=', '.join(Role.values)))
     password = secrets.token_urlsafe(15)
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
-            raise WorkflowError(f"user {username} already exists")
+            raise WorkflowError(said("error.accounts.user_already_exists", username=username))
         user = User(username=username, role=role, department=department, display_name=display_name.strip(),
                     must_change_password=True, totp_secret=totp.new_secret() if role in TOTP_ROLES else "")
         user.set_password(password)
@@ -75,9 +77,9 @@ def set_role(actor: User, user: User, role: str) -> User:
     """Change `user`'s role (security administrators; never their own); enrols TOTP when the role needs it."""
     require_role(actor, Role.SECURITY_ADMIN)
     if actor.pk == user.pk:
-        raise PermissionDenied("nobody changes their own role")
+        raise PermissionDenied(said("error.accounts.nobody_changes_their_own"))
     if role not in Role.values:
-        raise WorkflowError(f"unknown role {role!r}")
+        raise WorkflowError(said("error.accounts.unknown_role", role=repr(role)))
     with transaction.atomic():
         old = user.role
         user.role = role
@@ -92,7 +94,7 @@ def set_head(actor: User, department: Department, head: User) -> Department:
     """Make `head` (a section head of that department) the department's head."""
     require_role(actor, Role.SECURITY_ADMIN)
     if head.role != Role.SECTION_HEAD or head.department_id != department.pk:
-        raise WorkflowError("the head must be a section head (所属長) of that department")
+        raise WorkflowError(said("error.accounts.head_section_head_that"))
     with transaction.atomic():
         department.head = head
         department.save(update_fields=["head"])
@@ -126,10 +128,10 @@ def check_password(username: str, password: str, ip: str = "") -> User:
     if user is None:
         make_password(password)  # same work as a real check, so timing does not reveal user names
         register_failure(username, "password", ip, reason="unknown user")
-        raise AuthenticationFailed("wrong user name or password")
+        raise AuthenticationFailed(said("error.accounts.wrong_password"))
     if not user.check_password(password) or not user.is_active:
         register_failure(username, "password", ip)
-        raise AuthenticationFailed("wrong user name or password")
+        raise AuthenticationFailed(said("error.accounts.wrong_password"))
     return user
 
 
@@ -137,10 +139,10 @@ def check_totp(user: User, code: str, ip: str = "") -> None:
     """Accept the user's TOTP code once (replays refused); failures are throttled like passwords."""
     _refuse_if_throttled(user.username, ip, "totp")
     if not user.totp_secret:
-        raise AuthenticationFailed("this account has no second factor enrolled; ask a security administrator")
+        raise AuthenticationFailed(said("error.accounts.no_second_factor"))
     if not totp.consume(user, code):
         register_failure(user.username, "totp", ip)
-        raise AuthenticationFailed("wrong or already used code")
+        raise AuthenticationFailed(said("error.accounts.wrong_code"))
 
 
 def logged_in(user: User, ip: str = "") -> None:

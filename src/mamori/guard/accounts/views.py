@@ -8,6 +8,7 @@ import pyotp
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mamori.errors import MamoriError, WorkflowError
@@ -17,6 +18,7 @@ from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.auditlog.services import record
 from mamori.guard.ui.http import client_ip, guarded
 from mamori.guard.ui.middleware import mark_authenticated
+from mamori.i18n import message_of, said
 
 PENDING_USER = "_mamori_pending_user"
 PENDING_AT = "_mamori_pending_at"
@@ -40,7 +42,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = services.check_password(form.cleaned_data["username"], form.cleaned_data["password"],
                                            client_ip(request))
         except MamoriError as failure:
-            error, status = str(failure), 429 if isinstance(failure, services.LoginThrottled) else 401
+            error, status = message_of(failure, _lang()), 429 if isinstance(failure, services.LoginThrottled) else 401
         else:
             if not user.needs_totp:
                 return _complete(request, user)
@@ -49,7 +51,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_AT] = int(time.time())
             return HttpResponseRedirect("/login/totp/")
     elif request.method == "POST":
-        error, status = "enter a user name and a password", 400
+        error, status = gettext("ui.error.enter_username_password"), 400
     return render(request, "guard/login.html", {"form": form, "error": error,
                                                 "expired": "expired" in request.GET}, status=status)
 
@@ -65,12 +67,12 @@ def totp_view(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         if not form.is_valid():
-            error, status = "enter the 6-digit code", 400
+            error, status = gettext("ui.error.enter_code"), 400
         else:
             try:
                 services.check_totp(user, form.cleaned_data["code"], client_ip(request))
             except MamoriError as failure:
-                error, status = str(failure), 400
+                error, status = message_of(failure, _lang()), 400
                 if isinstance(failure, services.LoginThrottled):
                     status = 429
             else:
@@ -96,12 +98,14 @@ def password_view(request: HttpRequest) -> HttpResponse:
     user = User.objects.get(pk=request.user.pk)
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "guard/password.html", {"form": form, "error": "enter a password"}, status=400)
+            return render(request, "guard/password.html", {"form": form, "error": gettext("ui.error.enter_password")},
+                          status=400)
         try:
             services.change_password(user, form.cleaned_data["new_password"])
         except WorkflowError as error:
             # The validators' reasons (too short, too common, like the user name) with the form to try again.
-            return render(request, "guard/password.html", {"form": PasswordForm(), "error": str(error)}, status=400)
+            return render(request, "guard/password.html",
+                          {"form": PasswordForm(), "error": message_of(error, _lang())}, status=400)
         login(request, user)  # keeps the session valid after the password hash changed; rotates the key
         mark_authenticated(request)
         return HttpResponseRedirect("/")
@@ -136,7 +140,7 @@ def department_view(request: HttpRequest) -> HttpResponse:
     """Create a department."""
     form = DepartmentForm(request.POST)
     if not form.is_valid():
-        raise WorkflowError("a department needs a code and a name")
+        raise WorkflowError(said("error.accounts.department_needs_code_name"))
     services.create_department(User.objects.get(pk=request.user.pk), form.cleaned_data["code"],
                                form.cleaned_data["name"])
     return HttpResponseRedirect("/users/")
@@ -150,7 +154,7 @@ def head_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = HeadForm(request.POST)
     head = User.objects.filter(username=form.data.get("username", "")).first() if form.is_valid() else None
     if head is None:
-        raise WorkflowError("name an existing section head")
+        raise WorkflowError(said("error.accounts.name_existing_section_head"))
     services.set_head(User.objects.get(pk=request.user.pk), department, head)
     return HttpResponseRedirect("/users/")
 
@@ -206,18 +210,24 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("apply"):
         stored = request.session.pop(_STAFF_PLAN, None)
         if not stored:
-            raise WorkflowError("upload the staff file again: the dry run has expired")
+            raise WorkflowError(said("error.accounts.upload_staff_file_again"))
         rows = [bulk.StaffRow(**row) for row in stored]
         created = bulk.apply(actor, bulk.plan(rows, actor))
         return render(request, "guard/staff_import.html", {"created": created, "applied": True})
     if request.method == "POST":
         upload = request.FILES.get("staff")
         if upload is None:
-            raise WorkflowError("choose the staff file (CSV or XLSX) to import")
+            raise WorkflowError(said("error.accounts.choose_staff_file_csv"))
         if upload.size is not None and upload.size > bulk.MAX_BYTES:
-            raise WorkflowError("the staff file is too large")
+            raise WorkflowError(said("error.accounts.staff_file_too_large"))
         rows = bulk.read_rows(upload.read(bulk.MAX_BYTES + 1), upload.name or "staff.csv")
         plan = bulk.plan(rows, actor)
         request.session[_STAFF_PLAN] = [asdict(row) for row in rows]
         return render(request, "guard/staff_import.html", {"plan": plan})
     return render(request, "guard/staff_import.html", {})
+
+
+def _lang() -> str:
+    """The page's language (set by LanguageMiddleware)."""
+    return get_language() or "ja"
+

@@ -14,11 +14,12 @@ from mamori.guard.auditlog.sentences import lines
 from mamori.guard.auditlog.services import audit_log, record
 from mamori.guard.auditlog.workbook import to_xlsx
 from mamori.guard.ui.http import guarded
+from mamori.i18n import said
 
 
 def _query(form: SearchForm) -> Query:
     if not form.is_valid():
-        raise WorkflowError("dates must look like 2025-04-01")
+        raise WorkflowError(said("error.auditlog.dates_look_like_2025"))
     data = form.cleaned_data
     return Query(action=data["action"], actor=data["actor"], object_type=data["object_type"],
                  object_id=data["object_id"], text=data["text"],

@@ -16,6 +16,7 @@ from mamori.guard.exports.access import acting_head, eligible_steps
 from mamori.guard.exports.binding import binding_of, changed_files, current_digest, files_of
 from mamori.guard.exports.grants import grant_signer, sign_grant, utc_iso
 from mamori.guard.exports.models import Approval, Decision, ExportRequest, Grant, RequestState, Step
+from mamori.i18n import said
 
 
 def _void(request: ExportRequest, actor: User, why: str, **details: object) -> None:
@@ -39,7 +40,7 @@ def _check_integrity(request: ExportRequest, actor: User) -> None:
                             + ", ".join(changed) + "): the request is void; submit it again")
     if current_digest(request) != request.binding_digest:
         _void(request, actor, "binding changed outside the workflow")
-        raise WorkflowError("the request was altered outside the workflow: it is void")
+        raise WorkflowError(said("error.exports.request_was_altered_outside"))
 
 
 def _capacity(user: User, request: ExportRequest, step: str) -> dict[str, str]:
@@ -58,36 +59,38 @@ def decide(user: User, request: ExportRequest, decision: str, code: str, reason:
            step: str | None = None) -> ExportRequest:
     """Record `user`'s approval or rejection (with a fresh TOTP code); issue the grant once complete."""
     if decision not in Decision.values:
-        raise WorkflowError(f"decision must be one of {', '.join(Decision.values)}")
+        raise WorkflowError(said("error.exports.decision_one", value1=', '.join(Decision.values)))
     reason = reason.strip()
     if decision == Decision.REJECT and not reason:
-        raise WorkflowError("a rejection needs a reason")
+        raise WorkflowError(said("error.exports.rejection_needs_reason"))
     if len(reason) > 2000:
-        raise WorkflowError("the reason may be at most 2000 characters")
+        raise WorkflowError(said("error.exports.reason_at_most_2000"))
     if user.pk == request.requester_id:
         record(user.username, "approval.refused", "export_request", request.pk, why="own request")
-        raise PermissionDenied("nobody approves their own request")
+        raise PermissionDenied(said("error.exports.nobody_approves_their_own"))
     steps = eligible_steps(user, request)
     if not steps:
         record(user.username, "approval.refused", "export_request", request.pk, why="not an approver")
-        raise PermissionDenied("you are not an approver of this request")
+        raise PermissionDenied(said("error.exports.you_are_not_approver"))
     if request.state != RequestState.PENDING:
-        raise InvalidTransition(f"the request is {request.state}; there is nothing to decide")
+        raise InvalidTransition(said("error.exports.request_there_nothing_decide",
+                                     state=said(f"code.request.{request.state}")))
     check_totp(user, code)  # committed on its own: a used code stays used, a failure counts
     _check_integrity(request, user)
     with transaction.atomic():
         request = ExportRequest.objects.select_for_update().select_related("department").get(pk=request.pk)
         if request.state != RequestState.PENDING:
-            raise InvalidTransition(f"the request is {request.state}; there is nothing to decide")
+            raise InvalidTransition(said("error.exports.request_there_nothing_decide",
+                                         state=said(f"code.request.{request.state}")))
         current = Approval.objects.filter(request=request, void=False, binding_digest=request.binding_digest)
         if current.filter(approver=user).exists():
-            raise PermissionDenied("you have already decided on this request; another person must give the next step")
+            raise PermissionDenied(said("error.exports.you_have_already_decided"))
         done = set(current.filter(decision=Decision.APPROVE).values_list("step", flat=True))
         open_steps = [s for s in steps if s not in done]
         if step is not None and step not in open_steps:
-            raise PermissionDenied(f"you cannot give the {step} step of this request")
+            raise PermissionDenied(said("error.exports.you_cannot_give_step", step=said(f"code.step.{step}")))
         if not open_steps:
-            raise InvalidTransition("every step you may give is already given")
+            raise InvalidTransition(said("error.exports.every_step_you_give"))
         chosen = step or open_steps[0]
         Approval.objects.create(request=request, approver=user, step=chosen, decision=decision, reason=reason,
                                 binding_digest=request.binding_digest)

@@ -19,6 +19,7 @@ from mamori.guard.exports.models import Approval, ExportFile, ExportRequest, Req
 from mamori.guard.exports.policy import load_policy
 from mamori.guard.media.models import Medium
 from mamori.guard.media.services import check_exportable
+from mamori.i18n import said
 
 
 @dataclass(frozen=True)
@@ -32,24 +33,24 @@ class Upload:
 def _check_terms(purpose: str, recipient: str, expires_at: datetime, max_days: int) -> tuple[str, str]:
     purpose, recipient = purpose.strip(), recipient.strip()
     if not purpose or len(purpose) > 2000:
-        raise WorkflowError("state the purpose of the export (at most 2000 characters)")
+        raise WorkflowError(said("error.exports.state_purpose_export_at"))
     if not recipient or len(recipient) > 300:
-        raise WorkflowError("state who receives the data (at most 300 characters)")
+        raise WorkflowError(said("error.exports.state_who_receives_data"))
     if timezone.is_naive(expires_at):
-        raise WorkflowError("the expiry needs a time zone")
+        raise WorkflowError(said("error.exports.expiry_needs_time_zone"))
     now = timezone.now()
     if expires_at <= now:
-        raise WorkflowError("the expiry must be in the future")
+        raise WorkflowError(said("error.exports.expiry_in_future"))
     if expires_at > now + timedelta(days=max_days):
-        raise WorkflowError(f"the expiry may be at most {max_days} days ahead")
+        raise WorkflowError(said("error.exports.expiry_at_most_days", max_days=max_days))
     return purpose, recipient
 
 
 def _check_requester(user: User) -> None:
     if not user.is_active or user.role == Role.AUDITOR:
-        raise PermissionDenied("auditors and inactive users cannot request exports")
+        raise PermissionDenied(said("error.exports.auditors_inactive_users_cannot"))
     if user.department_id is None:
-        raise PermissionDenied("only members of a department can request exports")
+        raise PermissionDenied(said("error.exports.only_members_department_request"))
 
 
 def submit(user: User, uploads: Sequence[Upload], medium: Medium, purpose: str, recipient: str,
@@ -60,7 +61,7 @@ def submit(user: User, uploads: Sequence[Upload], medium: Medium, purpose: str, 
     home, policy = current_home(), load_policy(current_home())
     purpose, recipient = _check_terms(purpose, recipient, expires_at, policy.max_days)
     if not uploads or len(uploads) > settings.MAMORI_MAX_FILES:
-        raise WorkflowError(f"attach between 1 and {settings.MAMORI_MAX_FILES} files")
+        raise WorkflowError(said("error.exports.attach_between_1_files", mamori_max_files=settings.MAMORI_MAX_FILES))
     stored: list[storage.StoredFile] = []
     try:
         budget = settings.MAMORI_MAX_UPLOAD_BYTES
@@ -95,12 +96,13 @@ def amend(user: User, request: ExportRequest, *, medium: Medium | None = None, p
           recipient: str | None = None, expires_at: datetime | None = None) -> ExportRequest:
     """Change the binding of a pending request: every approval given so far becomes void."""
     if user.pk != request.requester_id:
-        raise PermissionDenied("only the requester can change a request")
+        raise PermissionDenied(said("error.exports.only_requester_change_request"))
     policy = load_policy(current_home())
     with transaction.atomic():
         request = ExportRequest.objects.select_for_update().get(pk=request.pk)
         if request.state != RequestState.PENDING:
-            raise InvalidTransition(f"a request that is {request.state} cannot be changed")
+            raise InvalidTransition(said("error.exports.request_that_cannot_changed",
+                                         state=said(f"code.request.{request.state}")))
         if medium is not None:
             check_exportable(user, medium)
             request.medium = medium
@@ -122,11 +124,12 @@ def amend(user: User, request: ExportRequest, *, medium: Medium | None = None, p
 def withdraw(user: User, request: ExportRequest) -> ExportRequest:
     """The requester takes back a request that is not executed yet."""
     if user.pk != request.requester_id:
-        raise PermissionDenied("only the requester can withdraw a request")
+        raise PermissionDenied(said("error.exports.only_requester_withdraw_request"))
     with transaction.atomic():
         request = ExportRequest.objects.select_for_update().get(pk=request.pk)
         if request.state not in (RequestState.SCANNING, RequestState.PENDING, RequestState.APPROVED):
-            raise InvalidTransition(f"a request that is {request.state} cannot be withdrawn")
+            raise InvalidTransition(said("error.exports.request_that_cannot_withdrawn",
+                                         state=said(f"code.request.{request.state}")))
         request.state = RequestState.WITHDRAWN
         request.decided_at = timezone.now()
         request.save(update_fields=["state", "decided_at"])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mamori.errors import WorkflowError
 from mamori.guard.home import guard_dir, private_dir
+from mamori.i18n import said
 
 _CHUNK = 1024 * 1024
 
@@ -49,7 +50,8 @@ def store(home: Path, name: str, chunks: Iterable[bytes], max_bytes: int) -> Sto
             for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
-                    raise WorkflowError(f"the files exceed the upload limit of {max_bytes // (1024 * 1024)} MB")
+                    raise WorkflowError(said("error.exports.files_exceed_upload_limit",
+                                             value1=max_bytes // (1024 * 1024)))
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()
@@ -63,7 +65,7 @@ def store(home: Path, name: str, chunks: Iterable[bytes], max_bytes: int) -> Sto
 def path_of(home: Path, stored_name: str) -> Path:
     """Where a stored file is (names are our own hex tokens; anything else is refused)."""
     if len(stored_name) != 32 or any(c not in "0123456789abcdef" for c in stored_name):
-        raise WorkflowError("not a stored file name")
+        raise WorkflowError(said("error.exports.not_stored_file_name"))
     return files_dir(home) / stored_name
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mamori.errors import PermissionDenied, WorkflowError
@@ -18,6 +19,7 @@ from mamori.guard.exports.models import Approval, ExportRequest, Grant, RequestS
 from mamori.guard.exports.report import monthly_report
 from mamori.guard.media.services import exportable_media
 from mamori.guard.ui.http import guarded
+from mamori.i18n import said
 
 REQUESTERS = (Role.EMPLOYEE, Role.SECTION_HEAD, Role.SECURITY_ADMIN)
 SCAN_REFRESH_SECONDS = 3
@@ -46,10 +48,10 @@ def new_request(request: HttpRequest) -> HttpResponse:
         uploads = request.FILES.getlist("files")
         if not form.is_valid() or not uploads:
             return render(request, "guard/request_new.html",
-                          {"form": form, "media": media, "error": "fill in every field and attach files"}, status=400)
+                          {"form": form, "media": media, "error": gettext("ui.error.fill_request")}, status=400)
         medium = media.filter(pk=form.cleaned_data["medium"]).first()
         if medium is None:
-            raise PermissionDenied("choose one of your department's registered media")
+            raise PermissionDenied(said("error.exports.choose_one_your_department"))
         expires = form.cleaned_data["expires_at"]
         if timezone.is_naive(expires):
             expires = timezone.make_aware(expires)
@@ -86,7 +88,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(visible_requests(me), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        raise WorkflowError("choose approve or reject and enter your 6-digit code")
+        raise WorkflowError(said("error.exports.choose_approve_reject_enter"))
     data = form.cleaned_data
     try:
         approvals.decide(me, export, data["decision"], data["code"], data["reason"], step=data["step"] or None)
@@ -136,7 +138,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     form = MonthForm(request.GET)
     if not form.is_valid():
-        raise WorkflowError("month must look like 2025-04")
+        raise WorkflowError(said("error.exports.month_look_like_2025"))
     now = timezone.localtime()
     year, month = (int(p) for p in (form.cleaned_data["month"] or f"{now.year}-{now.month:02d}").split("-"))
     allowed = Department.objects.all() if me.role != Role.SECTION_HEAD else Department.objects.filter(head=me)

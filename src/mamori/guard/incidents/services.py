@@ -18,6 +18,7 @@ from mamori.guard.auditlog.services import record
 from mamori.guard.incidents.clocks import Clock, Reason, clocks, report_reasons
 from mamori.guard.incidents.models import Incident, NoticeBatch
 from mamori.guard.media.models import Medium
+from mamori.i18n import said
 
 MAX_FINDINGS_BYTES = 64 * 1024 * 1024
 EDITABLE = ("title", "discovered_at", "discovered_by", "description", "cause", "people_affected", "special_care",
@@ -53,13 +54,13 @@ def status(incident: Incident) -> IncidentStatus:
 
 def _check(fields: dict[str, Any]) -> None:
     if not str(fields.get("title", "")).strip() or not str(fields.get("description", "")).strip():
-        raise WorkflowError("an incident needs a title and a description of what happened")
+        raise WorkflowError(said("error.incidents.incident_needs_title_description"))
     people = fields.get("people_affected")
     if people is not None and people < 0:
-        raise WorkflowError("the number of people affected cannot be negative")
+        raise WorkflowError(said("error.incidents.number_people_affected_cannot"))
     moment = fields.get("discovered_at")
     if isinstance(moment, datetime) and moment > timezone.now():
-        raise WorkflowError("the moment the incident became known cannot be in the future")
+        raise WorkflowError(said("error.incidents.moment_incident_became_known"))
 
 
 def create(actor: User, *, department: Department | None, medium: Medium | None, **fields: Any) -> Incident:
@@ -94,12 +95,12 @@ def mark_reported(actor: User, incident: Incident, kind: str, when: datetime | N
     """Record that the preliminary or final report went to the PPC."""
     require_role(actor, Role.SECURITY_ADMIN)
     if kind not in ("preliminary", "final"):
-        raise WorkflowError("the report is either 'preliminary' (速報) or 'final' (確報)")
+        raise WorkflowError(said("error.incidents.report_either_preliminary_final"))
     moment = when or timezone.now()
     if moment < incident.discovered_at:
-        raise WorkflowError("a report cannot precede the moment the incident became known")
+        raise WorkflowError(said("error.incidents.report_cannot_precede_moment"))
     if kind == "final" and incident.preliminary_reported_at is None:
-        raise WorkflowError("record the preliminary report (速報) before the final one (確報)")
+        raise WorkflowError(said("error.incidents.record_preliminary_report_before"))
     with transaction.atomic():
         setattr(incident, f"{kind}_reported_at", moment)
         incident.save()
@@ -110,16 +111,16 @@ def mark_reported(actor: User, incident: Incident, kind: str, when: datetime | N
 def summarise_findings(data: bytes) -> dict[str, Any]:
     """The counts of an investigate findings.json (no paths' contents, no names): what an incident needs."""
     if len(data) > MAX_FINDINGS_BYTES:
-        raise WorkflowError(f"findings.json is larger than {MAX_FINDINGS_BYTES // 1024 // 1024} MiB")
+        raise WorkflowError(said("error.incidents.findings_json_larger_than",
+                                 value1=MAX_FINDINGS_BYTES // 1024 // 1024))
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise WorkflowError(f"not a findings.json written by mamori investigate ({exc})") from None
+        raise WorkflowError(said("error.incidents.not_findings_json_written_", exc=exc)) from None
     leaked = raw.get("leaked") if isinstance(raw, dict) else None
     persons = raw.get("unique_persons_leaked") if isinstance(raw, dict) else None
     if not isinstance(leaked, list) or not isinstance(persons, int):
-        raise WorkflowError("not a findings.json written by mamori investigate (no 'leaked' list or "
-                            "'unique_persons_leaked' count)")
+        raise WorkflowError(said("error.incidents.not_findings_json_written"))
     categories: set[str] = set()
     special = False
     for entry in leaked:
@@ -157,9 +158,9 @@ def add_notices(actor: User, incident: Incident, *, sent_on: date, sent: int, re
     """Record one mailing of notices and what came back."""
     require_role(actor, Role.SECURITY_ADMIN)
     if sent <= 0 or returned < 0 or answered < 0 or returned > sent:
-        raise WorkflowError("a mailing sends at least one notice, and no more can come back than were sent")
+        raise WorkflowError(said("error.incidents.mailing_sends_at_least"))
     if sent_on < incident.discovered_at.date():
-        raise WorkflowError("notices cannot be sent before the incident became known")
+        raise WorkflowError(said("error.incidents.notices_cannot_sent_before"))
     with transaction.atomic():
         batch = NoticeBatch.objects.create(incident=incident, sent_on=sent_on, sent=sent, returned=returned,
                                            answered=answered, note=note.strip()[:500], recorded_by=actor)

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mamori.errors import WorkflowError
@@ -17,6 +18,7 @@ from mamori.guard.incidents.clocks import known_on
 from mamori.guard.incidents.forms import IncidentForm, NoticeForm, ReportedForm
 from mamori.guard.incidents.models import Incident, NoticeBatch
 from mamori.guard.ui.http import guarded
+from mamori.i18n import message_of, said
 
 VIEWERS = (Role.SECURITY_ADMIN, Role.AUDITOR, Role.SECTION_HEAD)
 
@@ -38,7 +40,8 @@ def _aware(form: IncidentForm | ReportedForm, key: str) -> Any:
 
 
 def _errors(form: IncidentForm | ReportedForm | NoticeForm) -> str:
-    return "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
+    return "; ".join(f"{form.fields[k].label if k in form.fields else k}: {' '.join(str(m) for m in v)}"
+                     for k, v in form.errors.items())
 
 
 def _checked(form: IncidentForm | ReportedForm | NoticeForm) -> dict[str, Any]:
@@ -70,7 +73,8 @@ def new_incident(request: HttpRequest) -> HttpResponse:
         try:
             incident = services.create(_me(request), **data)
         except WorkflowError as error:
-            return render(request, "guard/incident_new.html", {"form": form, "error": str(error)}, status=400)
+            error_text = message_of(error, get_language() or "ja")
+            return render(request, "guard/incident_new.html", {"form": form, "error": error_text}, status=400)
         return HttpResponseRedirect(f"/incidents/{incident.pk}/")
     return render(request, "guard/incident_new.html", {"form": form})
 
@@ -126,9 +130,9 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident, pk=pk)
     upload = request.FILES.get("findings")
     if upload is None:
-        raise WorkflowError("choose the findings.json that mamori investigate wrote")
+        raise WorkflowError(said("error.incidents.choose_findings_json_that"))
     if upload.size is not None and upload.size > services.MAX_FINDINGS_BYTES:
-        raise WorkflowError("findings.json is too large")
+        raise WorkflowError(said("error.incidents.findings_json_too_large"))
     services.import_findings(_me(request), incident, upload.read(services.MAX_FINDINGS_BYTES + 1))
     return HttpResponseRedirect(f"/incidents/{pk}/")
 

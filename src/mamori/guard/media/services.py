@@ -12,6 +12,7 @@ from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.accounts.services import require_role
 from mamori.guard.auditlog.services import record
 from mamori.guard.media.models import Medium, MediumState
+from mamori.i18n import said
 
 S = MediumState
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -30,7 +31,7 @@ def normalise_usb_id(value: str, what: str) -> str:
     """A USB vendor/product id as four lower-case hex digits (``0x0781`` → ``0781``)."""
     text = value.strip().lower().removeprefix("0x")
     if not _HEX4.fullmatch(text):
-        raise WorkflowError(f"{what} must be four hexadecimal digits (e.g. 0781), not {value!r}")
+        raise WorkflowError(said("error.media.four_hexadecimal_digits_e", what=what, value=repr(value)))
     return text
 
 
@@ -41,12 +42,13 @@ def register(actor: User, *, vendor_id: str, product_id: str, serial: str, capac
     vendor, product, serial = normalise_usb_id(vendor_id, "vendor id"), normalise_usb_id(product_id, "product id"), \
         serial.strip()
     if not serial or len(serial) > 128 or not serial.isprintable():
-        raise WorkflowError("the serial number must be 1–128 printable characters")
+        raise WorkflowError(said("error.media.serial_number_1_128"))
     if capacity_bytes < 0 or not label.strip():
-        raise WorkflowError("a medium needs a label and a non-negative capacity")
+        raise WorkflowError(said("error.media.medium_needs_label_non"))
     with transaction.atomic():
         if Medium.objects.filter(vendor_id=vendor, product_id=product, serial=serial).exists():
-            raise WorkflowError(f"medium {vendor}:{product} {serial} is already registered")
+            raise WorkflowError(said("error.media.medium_already_registered",
+                                     vendor=vendor, product=product, serial=serial))
         medium = Medium.objects.create(vendor_id=vendor, product_id=product, serial=serial,
                                        capacity_bytes=capacity_bytes, label=label.strip(), department=department,
                                        encrypted=encrypted)
@@ -59,16 +61,17 @@ def transition(actor: User, medium: Medium, to: str, holder: User | None = None,
     """Move `medium` to state `to`; InvalidTransition when its life does not allow it."""
     require_role(actor, Role.SECURITY_ADMIN)
     if to not in TRANSITIONS:
-        raise InvalidTransition(f"unknown medium state {to!r}")
+        raise InvalidTransition(said("error.media.unknown_medium_state", to=said(f"code.medium.{to!r}")))
     with transaction.atomic():
         medium = Medium.objects.select_for_update().get(pk=medium.pk)
         if to not in TRANSITIONS[medium.state]:
-            raise InvalidTransition(f"a medium that is {medium.state} cannot become {to}")
+            raise InvalidTransition(said("error.media.medium_that_cannot_become",
+                                         state=said(f"code.medium.{medium.state}"), to=said(f"code.medium.{to}")))
         if to == S.LENT:
             if holder is None or not holder.is_active:
-                raise WorkflowError("lending a medium needs the person it is lent to")
+                raise WorkflowError(said("error.media.lending_medium_needs_person"))
             if holder.department_id != medium.department_id:
-                raise PermissionDenied("a medium is lent only within its own department")
+                raise PermissionDenied(said("error.media.medium_lent_only_within"))
         old = medium.state
         medium.state = to
         medium.holder = holder if to == S.LENT else None
@@ -89,8 +92,8 @@ def exportable_media(user: User) -> QuerySet[Medium]:
 def check_exportable(user: User, medium: Medium) -> None:
     """Raise unless `medium` can be the target of `user`'s export."""
     if medium.department_id != user.department_id:
-        raise PermissionDenied("the medium belongs to another department")
+        raise PermissionDenied(said("error.media.medium_belongs_another_department"))
     if medium.state not in EXPORTABLE:
-        raise WorkflowError(f"the medium is {medium.state}: it cannot be written to")
+        raise WorkflowError(said("error.media.medium_cannot_written", state=said(f"code.medium.{medium.state}")))
     if medium.state == S.LENT and medium.holder_id not in (None, user.pk):
-        raise PermissionDenied("the medium is lent to someone else")
+        raise PermissionDenied(said("error.media.medium_lent_someone_else"))

@@ -13,6 +13,7 @@ from mamori.guard.media import services
 from mamori.guard.media.forms import MediumForm, TransitionForm
 from mamori.guard.media.models import Medium
 from mamori.guard.ui.http import guarded
+from mamori.i18n import said
 
 
 def _visible(user: User) -> QuerySet[Medium]:
@@ -37,8 +38,9 @@ def register(request: HttpRequest) -> HttpResponse:
     """Add a medium to the register."""
     form = MediumForm(request.POST)
     if not form.is_valid():
-        raise WorkflowError("fill in every field of the medium: " + "; ".join(
-            f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()))
+        raise WorkflowError(said("error.media.fill_medium", fields="; ".join(
+            f"{form.fields[k].label if k in form.fields else k}: {' '.join(str(m) for m in v)}"
+            for k, v in form.errors.items())))
     services.register(User.objects.get(pk=request.user.pk), **form.cleaned_data)
     return HttpResponseRedirect("/media/")
 
@@ -50,12 +52,12 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     medium = get_object_or_404(Medium, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        raise WorkflowError("choose a state")
+        raise WorkflowError(said("error.media.choose_state"))
     holder = None
     if form.cleaned_data["holder"]:
         holder = User.objects.filter(username=form.cleaned_data["holder"]).first()
         if holder is None:
-            raise WorkflowError(f"no user {form.cleaned_data['holder']}")
+            raise WorkflowError(said("error.media.no_user", holder=form.cleaned_data['holder']))
     services.transition(User.objects.get(pk=request.user.pk), medium, form.cleaned_data["state"], holder,
                         form.cleaned_data["note"])
     return HttpResponseRedirect("/media/")

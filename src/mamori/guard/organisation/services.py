@@ -11,6 +11,7 @@ from mamori.errors import PermissionDenied, WorkflowError
 from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.auditlog.services import record
 from mamori.guard.organisation.models import Deputy, Level, Placement
+from mamori.i18n import said
 
 MAX_DEPUTY_DAYS = 366
 
@@ -23,14 +24,15 @@ def parent_of(department: Department) -> Department | None:
 def set_parent(actor: User, department: Department, parent: Department | None, level: str) -> Placement:
     """Place `department` under `parent` (security administrators); a loop in the hierarchy is refused."""
     if actor.role != Role.SECURITY_ADMIN:
-        raise PermissionDenied("only a security administrator changes the organisation")
+        raise PermissionDenied(said("error.organisation.only_security_administrator_changes"))
     if level not in Level.values:
-        raise WorkflowError(f"the level is one of {', '.join(Level.values)} (部, 課, 係)")
+        raise WorkflowError(said("error.organisation.level_one", value1=', '.join(Level.values)))
     seen = {department.pk}
     above = parent
     while above is not None:
         if above.pk in seen:
-            raise WorkflowError(f"{parent} is below {department}: the hierarchy cannot loop")
+            raise WorkflowError(said("error.organisation.below_hierarchy_cannot_loop", parent=str(parent),
+                                     department=str(department)))
         seen.add(above.pk)
         above = parent_of(above)
     with transaction.atomic():
@@ -45,16 +47,15 @@ def appoint_deputy(actor: User, department: Department, deputy: User, starts_on:
                    reason: str = "") -> Deputy:
     """Let `deputy` approve for `department`'s head in a period (the head or a security administrator)."""
     if actor.role != Role.SECURITY_ADMIN and department.head_id != actor.pk:
-        raise PermissionDenied("a deputy is appointed by the department's head or a security administrator")
+        raise PermissionDenied(said("error.organisation.deputy_appointed_by_department"))
     if deputy.pk == department.head_id or not deputy.is_active:
-        raise WorkflowError("the deputy must be an active user other than the head")
+        raise WorkflowError(said("error.organisation.deputy_active_user_other"))
     if not deputy.totp_secret:
-        raise WorkflowError(f"{deputy.username} has no two-factor authentication yet: approvals need their own "
-                            "code, so they must set it up first (/totp/enrol/)")
+        raise WorkflowError(said("error.organisation.has_no_two_factor", username=deputy.username))
     if ends_on < starts_on or (ends_on - starts_on).days > MAX_DEPUTY_DAYS:
-        raise WorkflowError(f"the period runs forward and at most {MAX_DEPUTY_DAYS} days")
+        raise WorkflowError(said("error.organisation.period_runs_forward_at", max_deputy_days=MAX_DEPUTY_DAYS))
     if ends_on < timezone.localdate():
-        raise WorkflowError("the period has already ended")
+        raise WorkflowError(said("error.organisation.period_has_already_ended"))
     with transaction.atomic():
         appointed = Deputy.objects.create(department=department, deputy=deputy, starts_on=starts_on,
                                           ends_on=ends_on, reason=reason.strip()[:300], appointed_by=actor)
@@ -65,7 +66,7 @@ def appoint_deputy(actor: User, department: Department, deputy: User, starts_on:
 
 def revoke_deputy(actor: User, appointment: Deputy) -> None:
     if actor.role != Role.SECURITY_ADMIN and appointment.department.head_id != actor.pk:
-        raise PermissionDenied("a deputy is revoked by the department's head or a security administrator")
+        raise PermissionDenied(said("error.organisation.deputy_revoked_by_department"))
     with transaction.atomic():
         Deputy.objects.filter(pk=appointment.pk).update(revoked=True)
         record(actor.username, "deputy.revoked", "department", appointment.department_id,

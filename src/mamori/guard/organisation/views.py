@@ -14,6 +14,7 @@ from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.organisation import services
 from mamori.guard.organisation.models import Deputy, Level, Placement
 from mamori.guard.ui.http import guarded
+from mamori.i18n import said
 
 
 def _me(request: HttpRequest) -> User:
@@ -48,11 +49,11 @@ def appoint(request: HttpRequest) -> HttpResponse:
     department = get_object_or_404(Department, pk=int(request.POST.get("department", "0") or 0))
     deputy = User.objects.filter(username=request.POST.get("deputy", "")).first()
     if deputy is None:
-        raise WorkflowError("name an existing user as the deputy")
+        raise WorkflowError(said("error.organisation.name_existing_user_as"))
     try:
         starts, ends = date.fromisoformat(request.POST["starts_on"]), date.fromisoformat(request.POST["ends_on"])
     except (KeyError, ValueError):
-        raise WorkflowError("give the period as two dates (YYYY-MM-DD)") from None
+        raise WorkflowError(said("error.organisation.give_period_as_two")) from None
     services.appoint_deputy(_me(request), department, deputy, starts, ends, request.POST.get("reason", ""))
     return HttpResponseRedirect("/organisation/")
 
