@@ -14,7 +14,7 @@ import gettext
 from functools import cache
 from typing import TYPE_CHECKING
 
-from mamori.i18n.catalogue import LOCALE_DIR, ensure_compiled
+from mamori.i18n.catalogue import LOCALE_DIR, ensure_compiled, in_memory
 from mamori.i18n.said import Said, from_json, localize, message_of, said, said_json
 
 if TYPE_CHECKING:
@@ -44,8 +44,12 @@ __all__ = [
 @cache
 def translations(lang: str) -> gettext.GNUTranslations:
     """The compiled catalogue of *lang* (English for anything but ``ja``), compiled first if stale."""
-    ensure_compiled()
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=["en" if lang == "en" else "ja"])
+    code = "en" if lang == "en" else "ja"
+    try:
+        ensure_compiled()
+    except OSError:  # an installation we may not write to: compile this language in memory instead
+        return in_memory(LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po")
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code])
 
 
 def t(key: str, lang: str = "ja", /, **kwargs: object) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -41,6 +43,19 @@ def compile_catalogue(po: Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return mo
+
+
+def in_memory(po: Path) -> gettext.GNUTranslations:
+    """*po* compiled without writing anything (for a read-only installation)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, domain=po.stem)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def ensure_compiled() -> None:
