@@ -170,7 +170,7 @@ def _progress(console: Console, lang: str) -> Progress:
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        ItemRateColumn(),
+        ItemRateColumn(lang),
         TransferSpeedColumn(),
         TimeElapsedColumn(),
         console=console,

@@ -21,13 +21,17 @@ WIDE_TERMINAL = 120
 
 
 class ItemRateColumn(ProgressColumn):
-    """"1,234 items · 56/s" from the task's ``items`` field."""
+    """「1,234 件 · 56 件/秒」 / "1,234 items · 56/s" from the task's ``items`` field."""
+
+    def __init__(self, lang: str = "ja") -> None:
+        super().__init__()
+        self.lang = lang
 
     def render(self, task: Task) -> Text:
         items = int(task.fields.get("items", 0))
         elapsed = task.elapsed or 0.0
         rate = items / elapsed if elapsed > 0 else 0.0
-        return Text(f"{items:,} items · {rate:,.0f}/s")
+        return Text(t("progress.rate", self.lang, items=items, rate=rate))
 
 
 def terminal_table(console: Console, results: list[ItemResult], summary: ScanSummary, lang: str) -> None:
