@@ -84,7 +84,7 @@ def test_export_end_to_end_with_receipt_and_request_page(live_server: Live, worl
     receipt = folder / "mamori-receipt.json"
     checked = mamori("audit", "verify-receipt", str(receipt), "--public-key",
                      str(live_server.home / "audit" / "checkpoint.pub"))
-    assert "receipt verifies" in checked.stdout
+    assert "受領証はサイズ" in checked.stdout and "検証できました" in checked.stdout
     assert json.loads(receipt.read_text())["record"], "the receipt holds the audit record of the export"
 
     page = staff.get(f"{live_server.url}/requests/{request_id}/", timeout=30).text

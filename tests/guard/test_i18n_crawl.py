@@ -34,6 +34,9 @@ CAST = frozenset(("admin", "auditor", "alice", "aaron", "bob", "head_a", "head_b
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 DATA_LIKE = re.compile(r"[/\\_.@:#=]|\d")  # paths, file names, user names, hashes, addresses, numbers
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# A catalogue key the catalogue lacks shows as itself: never on a page.
+RAW_KEY = re.compile(r"\b(?:ui|field|choice|case|reason|problem|error|audit|help|cli|mail|category|code)\.[a-z0-9_]+")
+UTC_TIME = re.compile(r"\+00:00|\bUTC\b|\d{2}:\d{2}:\d{2}\.\d{3,}")  # times are the city's, to the second
 SKIP = ("/logout/", "/lang/", "/static/", "/api/", "/healthz")
 
 
@@ -130,6 +133,14 @@ def test_japanese_pages_have_no_english(world: World, seeded: dict[str, int], ro
     assert len(pages) >= 4, sorted(pages)
     stray = {url: sorted(words) for url, html in pages.items() if (words := english_words(html))}
     assert not stray, f"English words on Japanese pages as {role}: {stray}"
+    _no_raw_keys_or_utc(pages)
+
+
+def _no_raw_keys_or_utc(pages: dict[str, str]) -> None:
+    raw = {url: RAW_KEY.findall(" ".join(_visible(html))) for url, html in pages.items()}
+    assert not {url: keys for url, keys in raw.items() if keys}, raw
+    utc = {url: UTC_TIME.findall(" ".join(_visible(html))) for url, html in pages.items()}
+    assert not {url: found for url, found in utc.items() if found}, utc
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -142,6 +153,7 @@ def test_english_pages_have_no_japanese_labels(world: World, seeded: dict[str, i
              for url, html in pages.items()}
     shown = {url: labels for url, labels in shown.items() if labels}
     assert not shown, f"Japanese labels on English pages as {role}: {shown}"
+    _no_raw_keys_or_utc(pages)
 
 
 def _catalogue_keys() -> list[str]:
@@ -151,6 +163,11 @@ def _catalogue_keys() -> list[str]:
 
     with (LOCALE_DIR / "ja" / "LC_MESSAGES" / "django.po").open("rb") as handle:
         return [str(m.id) for m in read_po(handle) if m.id]
+
+
+def test_the_checker_sees_raw_keys_and_utc() -> None:
+    assert RAW_KEY.findall("承認 ui.no_such_word 申請") == ["ui.no_such_word"]
+    assert UTC_TIME.search("2026-12-07 12:00:00+00:00") and not UTC_TIME.search("2026-12-07 21:00:00")
 
 
 def test_the_checker_sees_english() -> None:

@@ -155,10 +155,10 @@ def test_cli_data_update_and_status(server: str, tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "mamori", "data", "update", "--url",
                            f"{server}/ip2asn-combined.tsv.gz"], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
-    assert "4 ranges, as of 2026-12-01" in done.stdout
+    assert "4 範囲、2026-12-01 時点" in done.stdout
     status = subprocess.run([sys.executable, "-m", "mamori", "data", "status"], capture_output=True, text=True,
                             timeout=120, env=env)
-    assert "as of 2026-12-01" in status.stdout
+    assert "2026-12-01 時点" in status.stdout
 
 
 def test_no_data_set_means_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

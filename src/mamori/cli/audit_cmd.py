@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mamori.cli.common import EXIT_PII_FOUND, Lang
-from mamori.i18n import localize, t
+from mamori.i18n import localize, message_of, t
 
 app = typer.Typer(help="Check the tamper-evident audit log.", no_args_is_help=True)
 
@@ -73,6 +73,7 @@ def _cross_check(home: Path, say: str) -> bool:
 def verify_receipt_cmd(
     receipt: Annotated[Path, typer.Argument(help="A receipt JSON file.")],
     public_key: Annotated[Path, typer.Option(help="The log's public key file (checkpoint.pub).")],
+    lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang.ja,
 ) -> None:
     """Check one receipt offline: the entry, its inclusion proof and the signed checkpoint."""
     from mamori.audit import Receipt, load_verifier, verify_receipt
@@ -81,6 +82,6 @@ def verify_receipt_cmd(
     try:
         checkpoint = verify_receipt(Receipt.from_json(receipt.read_bytes()), load_verifier(public_key))
     except AuditIntegrityError as error:
-        typer.echo(f"receipt does NOT verify: {error}", err=True)
+        typer.echo(t("cli.audit.receipt_bad", lang.value, error=message_of(error, lang.value)), err=True)
         raise typer.Exit(EXIT_INCONSISTENT) from None
-    typer.echo(f"receipt verifies against checkpoint of size {checkpoint.size}")
+    typer.echo(t("cli.audit.receipt_ok", lang.value, size=checkpoint.size))
