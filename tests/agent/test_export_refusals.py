@@ -30,9 +30,10 @@ from agent_helpers import (
 
 from mamori.agent.export import TMP_PREFIX, Writer
 from mamori.agent.home import AgentHome
-from mamori.agent.refusal import REASONS, ExportRefused
+from mamori.agent.refusal import ExportRefused
 from mamori.agent.runner import Agent, make_agent
 from mamori.audit.checkpoint import Signer, generate_signer
+from mamori.i18n import t
 
 KEY = generate_signer("mamori-grant")
 
@@ -189,7 +190,7 @@ def test_refusal_writes_nothing_and_says_why(tmp_path: Path, case: str) -> None:
     assert refused.value.code == code
     assert everything_under(setup.usb.mount) == before, "the medium must be exactly as it was"
     ja, en = refused.value.message("ja"), refused.value.message("en")
-    assert REASONS[code][0] in ja and REASONS[code][1] in en
+    assert t(f"agent.refused.{code}", "ja") in ja and t(f"agent.refused.{code}", "en") in en
     events = [body for kind, body in reported_or_queued(setup.home) if kind == "write_refused"]
     assert events and events[-1]["details"]["reason"] == code, "the refusal is queued for the server"
     ledger = setup.home.path / "ledger"

@@ -17,9 +17,10 @@ from mamori.agent.client import ServerClient
 from mamori.agent.grant import Grant, Ledger
 from mamori.agent.home import AgentHome, fingerprint
 from mamori.agent.queue import Unreachable
-from mamori.agent.refusal import REASONS, AgentError, ExportRefused
+from mamori.agent.refusal import CODES, AgentError, ExportRefused
 from mamori.agent.runner import make_agent
 from mamori.audit.checkpoint import generate_signer
+from mamori.i18n import t
 
 KEY = generate_signer("mamori-grant")
 
@@ -46,8 +47,9 @@ def test_fingerprint_is_sixteen_groups() -> None:
 
 
 def test_every_reason_has_both_languages() -> None:
-    for code, (ja, en) in REASONS.items():
-        assert ja and en and ja != en, code
+    for code in CODES:
+        ja, en = t(f"agent.refused.{code}", "ja"), t(f"agent.refused.{code}", "en")
+        assert ja and en and ja != en and not ja.startswith("agent."), code
         assert ExportRefused(code, "x").message("en").endswith("(x)")
 
 

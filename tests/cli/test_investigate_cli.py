@@ -61,8 +61,9 @@ def test_investigate_english_with_notification_list_and_timezone(case: tuple[Pat
 
 
 @pytest.mark.parametrize(("args", "needle"), [
-    (["investigate", "missing/CASE.toml", "--out", "{tmp}/o"], "case file not found"),
-    (["investigate", "{bad}", "--out", "{tmp}/o"], "not valid TOML"),
+    (["investigate", "missing/CASE.toml", "--out", "{tmp}/o"], "事案ファイルが見つかりません"),
+    (["investigate", "{bad}", "--out", "{tmp}/o"], "TOML として正しくありません"),
+    (["investigate", "{bad}", "--out", "{tmp}/o", "--lang", "en"], "not valid TOML"),
     (["investigate", "{case}", "--out", "{tmp}/o", "--log-timezone", "Mars/Olympus"], "unknown time zone"),
     (["investigate", "{case}", "--out", "{tmp}/o", "--previous", "{tmp}/none.json"], "--previous"),
     (["demo", "--out", "{tmp}/d", "--scale", "many"], "--scale"),
