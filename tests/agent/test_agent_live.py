@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 
 def _enrol(live: Live, root: Path, usb: FakeUsb, name: str) -> Path:
-    made = mamori("guard", "endpoint", "--home", str(live.home), "--name", name, "--department", "D01")
+    made = mamori("guard", "endpoint", "--home", str(live.home), "--name", name, "--department", "D01", "--lang", "en")
     token = made.stdout.splitlines()[0].strip()
     shown = made.stdout.split("they must be equal): ")[1].strip()
     home = root / f"agent-{name}"
