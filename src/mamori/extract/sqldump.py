@@ -16,7 +16,7 @@ from typing import BinaryIO, ClassVar
 
 from mamori.extract.encoding import TextStream, text_sample
 from mamori.i18n import said
-from mamori.models import Document, Item, Location, Problem, Table
+from mamori.models import Document, Gap, Item, Location, Problem, Table
 
 #: A statement is read whole before its rows are split; past this it is skipped with a problem.
 MAX_STATEMENT_CHARS = 64 * 1024 * 1024
@@ -180,7 +180,7 @@ class SqlDumpExtractor:
             if size > MAX_STATEMENT_CHARS:
                 problems.append(Problem("sqldump.too_long",
                                         said("problem.statement_too_long", line=start_line, limit=MAX_STATEMENT_CHARS),
-                                        Location(line=start_line)))
+                                        Location(line=start_line), Gap.LIMIT))
                 statement, size = [], 0
             elif _complete(line if len(statement) == 1 else "".join(statement)):
                 text = "".join(statement)
