@@ -36,8 +36,8 @@ def read_members(item: Item, limits: Limits, budget: ExpansionBudget) -> Iterato
             _check_ratio(item, limits, sum(f.uncompressed or 0 for f in files))
             if budget.members + len(files) > limits.max_members:
                 raise ArchiveLimit(
-                    f"{item.path}: 7z lists {len(files)} members; with the rest of the tree that is over "
-                    f"the {limits.max_members}-member limit"
+                    said("reason.evidence.7z_lists_members_with", path=str(item.path), value2=str(len(files)),
+                         max_members=str(limits.max_members))
                 )
             mtimes = {f.filename: f.creationtime.timestamp() if f.creationtime else None for f in files}
             pending: list[str] = []
@@ -59,16 +59,16 @@ def _open(stream: IO[bytes], item: Item) -> py7zr.SevenZipFile:
     try:
         return py7zr.SevenZipFile(stream)
     except py7zr.PasswordRequired as exc:
-        raise Encrypted(f"{item.path}: 7z archive with an encrypted file list; not inspected") from exc
+        raise Encrypted(said("reason.evidence.7z_archive_with_encrypted", path=str(item.path))) from exc
     except Exception as exc:  # py7zr raises many kinds on damaged headers
-        raise CorruptFile(f"{item.path}: not a readable 7z archive ({exc})") from exc
+        raise CorruptFile(said("reason.evidence.readable_7z_archive", path=str(item.path), exc=str(exc))) from exc
 
 
 def _check_ratio(item: Item, limits: Limits, declared: int) -> None:
     if declared > limits.ratio_grace_bytes and declared > limits.max_ratio * max(item.size, 1):
         raise ArchiveLimit(
-            f"{item.path}: declares {declared} bytes from {item.size} (ratio over {limits.max_ratio:g}); "
-            "possible bomb, stopped expanding"
+            said("reason.evidence.declares_bytes_from_ratio",
+                 path=str(item.path), declared=str(declared), size=str(item.size), max_ratio=limits.max_ratio)
         )
 
 
@@ -88,12 +88,13 @@ def _extract(
             return
         except _MemberFailed as failure:
             if failure.name is None:
-                raise CorruptFile(f"{item.path}: damaged 7z archive ({failure.cause})") from failure.cause
+                raise CorruptFile(said("reason.evidence.damaged_7z_archive", path=str(item.path),
+                                       cause=str(failure.cause))) from failure.cause
             done.add(failure.name)
             yield failure.item
         remaining = [name for name in pending if name not in done]
         if len(remaining) >= len(pending):
-            raise CorruptFile(f"{item.path}: damaged 7z archive; extraction makes no progress")
+            raise CorruptFile(said("reason.evidence.damaged_7z_archive_extraction", path=str(item.path)))
         pending = remaining
         archive.reset()
 

@@ -12,6 +12,7 @@ import lhafile
 from mamori.errors import CorruptFile
 from mamori.evidence.archive_base import MemberCollector, declared_too_large, decode_name, failed_member
 from mamori.evidence.limits import ExpansionBudget, Limits
+from mamori.i18n import said
 from mamori.models import Item, Status
 
 _METHODS = (b"lh", b"lz")
@@ -39,7 +40,8 @@ class LzhFormat:
             try:
                 archive = lhafile.LhaFile(stream)
             except Exception as exc:  # lhafile raises many kinds (struct, index, runtime) on damage
-                raise CorruptFile(f"{item.path}: not a readable LZH archive ({exc})") from exc
+                raise CorruptFile(said("reason.evidence.readable_lzh_archive",
+                                       path=str(item.path), exc=str(exc))) from exc
             for info in archive.infolist():
                 if info.compress_type == b"-lhd-":
                     continue

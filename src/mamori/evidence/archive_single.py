@@ -19,6 +19,7 @@ from mamori.evidence.archive_base import (
     read_chunks,
 )
 from mamori.evidence.limits import ExpansionBudget, Limits
+from mamori.i18n import said
 from mamori.models import Item
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -62,7 +63,7 @@ class CompressedFileFormat:
     def members(self, item: Item, limits: Limits, budget: ExpansionBudget) -> Iterator[Item]:
         kind = compression_of(item.read_head())
         if kind is None:
-            raise CorruptFile(f"{item.path}: not a gzip, bzip2 or xz file")
+            raise CorruptFile(said("reason.evidence.gzip_bzip2_xz_file", path=str(item.path)))
         name = inner_name(item.name)
         with item.open() as stream:
             head = stream.read(8)
@@ -77,7 +78,8 @@ class CompressedFileFormat:
             except ArchiveLimit:
                 raise
             except (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError) as exc:
-                raise CorruptFile(f"{item.path}: damaged {kind} data ({exc})") from exc
+                raise CorruptFile(said("reason.evidence.damaged_data",
+                                       path=str(item.path), kind=str(kind), exc=str(exc))) from exc
         yield collector.item()
 
 
@@ -110,7 +112,7 @@ def _expand_all(kind: str, raw: Iterator[bytes]) -> Iterator[bytes]:
             data = decompressor.unused_data
             decompressor = None
     if decompressor is not None:
-        raise CorruptFile(f"{kind} data ends early (truncated file)")
+        raise CorruptFile(said("reason.evidence.data_ends_early_truncated", kind=str(kind)))
 
 
 def _mtime(kind: str, head: bytes, item: Item) -> float | None:

@@ -18,6 +18,7 @@ from mamori.evidence.archive_base import (
 )
 from mamori.evidence.archive_single import compression_of, new_decompressor
 from mamori.evidence.limits import ExpansionBudget, Limits
+from mamori.i18n import said
 from mamori.models import Item, Status
 
 BLOCK = 512
@@ -69,7 +70,7 @@ def _open(stream: IO[bytes], item: Item) -> tarfile.TarFile:
     try:
         return tarfile.open(fileobj=stream, mode="r:*")
     except Exception as exc:  # tarfile and the decompressors raise many kinds
-        raise CorruptFile(f"{item.path}: not a readable tar archive ({exc})") from exc
+        raise CorruptFile(said("reason.evidence.readable_tar_archive", path=str(item.path), exc=str(exc))) from exc
 
 
 def _walk(
@@ -83,7 +84,8 @@ def _walk(
         try:
             info = archive.next()
         except Exception as exc:
-            raise CorruptFile(f"{item.path}: tar archive is damaged after {count} members ({exc})") from exc
+            raise CorruptFile(said("reason.evidence.tar_archive_damaged_after",
+                                   path=str(item.path), count=str(count), exc=str(exc))) from exc
         if info is None:
             return
         if not info.isreg():
@@ -93,8 +95,7 @@ def _walk(
         expanded += info.size
         if compressed and expanded > limits.ratio_grace_bytes and expanded > limits.max_ratio * max(item.size, 1):
             raise ArchiveLimit(
-                f"{item.path}: expands more than {limits.max_ratio:g} times its size (possible bomb); "
-                "stopped expanding"
+                said("reason.evidence.expands_more_than_times", path=str(item.path), max_ratio=limits.max_ratio)
             )
         mtime = float(info.mtime)
         declared = declared_too_large(info.size, None, limits)
@@ -115,7 +116,8 @@ def _walk(
         except ArchiveLimit:
             raise
         except Exception as exc:
-            raise CorruptFile(f"{item.path}: tar member {name} is damaged ({exc})") from exc
+            raise CorruptFile(said("reason.evidence.tar_member_damaged",
+                                   path=str(item.path), name=str(name), exc=str(exc))) from exc
         yield collector.item()
 
 

@@ -65,7 +65,8 @@ class ZipFormat:
             try:
                 archive = zipfile.ZipFile(stream)
             except Exception as exc:  # zipfile raises many kinds on damaged input
-                raise CorruptFile(f"{item.path}: not a readable zip archive ({exc})") from exc
+                raise CorruptFile(said("reason.evidence.readable_zip_archive",
+                                       path=str(item.path), exc=str(exc))) from exc
             with archive:
                 for info in archive.infolist():
                     name = member_name(info)
@@ -221,8 +222,8 @@ def _check_entry_count(stream: IO[bytes], item: Item, limits: Limits, budget: Ex
     entries = max(entries, cd_size // 1024)
     if budget.members + entries > limits.max_members:
         raise ArchiveLimit(
-            f"{item.path}: zip holds about {entries} entries; with the rest of the tree that is over "
-            f"the {limits.max_members}-member limit (raise Limits.max_members to read it)"
+            said("reason.evidence.zip_holds_about_entries",
+                 path=str(item.path), entries=str(entries), max_members=str(limits.max_members))
         )
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from mamori.errors import ArchiveLimit, CorruptFile, MamoriError, UnsupportedFormat
 from mamori.evidence.archive_base import ArchiveFormat
 from mamori.evidence.limits import ExpansionBudget, Limits
+from mamori.i18n import said
 from mamori.models import Item
 from mamori.registry import Registry, from_specs
 
@@ -59,15 +60,16 @@ def expand(item: Item, limits: Limits, budget: ExpansionBudget) -> Iterator[Item
     """
     if item.depth >= limits.max_depth:
         raise ArchiveLimit(
-            f"{item.path}: archives nested {item.depth} deep; not expanded (limit {limits.max_depth})"
+            said("reason.evidence.archives_nested_deep_expanded",
+                 path=str(item.path), depth=str(item.depth), max_depth=str(limits.max_depth))
         )
     try:
         head = item.read_head()
     except (OSError, ValueError) as exc:
-        raise CorruptFile(f"{item.path}: cannot read the archive ({exc})") from exc
+        raise CorruptFile(said("reason.evidence.cannot_read_archive", path=str(item.path), exc=str(exc))) from exc
     fmt = find_format(item, head)
     if fmt is None:
-        raise UnsupportedFormat(f"{item.path}: not an archive format mamori reads")
+        raise UnsupportedFormat(said("reason.evidence.archive_format_mamori_reads", path=str(item.path)))
     return _guarded(fmt, item, limits, budget)
 
 
@@ -79,4 +81,6 @@ def _guarded(fmt: ArchiveFormat, item: Item, limits: Limits, budget: ExpansionBu
     except MamoriError:
         raise
     except (Exception, RecursionError) as exc:
-        raise CorruptFile(f"{item.path}: damaged {fmt.name} archive ({type(exc).__name__}: {exc})") from exc
+        raise CorruptFile(said("reason.evidence.damaged_archive",
+                               path=str(item.path), name=str(fmt.name), error_type=str(type(exc).__name__),
+                               exc=str(exc))) from exc

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mamori.errors import CorruptFile, UnsupportedFormat
+from mamori.i18n import said
 
 EWF_MAGIC = b"EVF\x09\x0d\x0a\xff\x00"
 #: The first bytes of the image a sniff needs: boot sector, GPT header, ext superblock (at 1024).
@@ -38,7 +39,7 @@ def _tsk() -> Any:
         import pytsk3
     except ImportError as exc:
         raise UnsupportedFormat(
-            "disk image: reading it needs The Sleuth Kit bindings; install mamori[images] (pytsk3, libewf-python)"
+            said("reason.evidence.disk_image_reading_needs")
         ) from exc
     return pytsk3
 
@@ -96,7 +97,7 @@ def _image(path: Path) -> Any:
     try:
         import pyewf
     except ImportError as exc:
-        raise UnsupportedFormat("E01 image: reading it needs libewf; install mamori[images]") from exc
+        raise UnsupportedFormat(said("reason.evidence.e01_image_reading_needs")) from exc
     try:
         segments = pyewf.glob(str(path))
     except OSError:
@@ -168,7 +169,8 @@ class OpenImage:
         try:
             self.img = _image(path)
         except (OSError, RuntimeError) as exc:  # libewf reports damage as RuntimeError
-            raise CorruptFile(f"{path.name}: cannot open the disk image ({exc})") from exc
+            raise CorruptFile(said("reason.evidence.cannot_open_disk_image",
+                                   name=str(path.name), exc=str(exc))) from exc
         self.filesystems: dict[str, tuple[FileSystem, Any]] = {}
         self.problems: list[str] = []
         self._find()
@@ -197,8 +199,7 @@ class OpenImage:
                 found.append((None, 0, pytsk3.FS_Info(self.img, offset=0)))
             except OSError as exc:
                 raise CorruptFile(
-                    f"{self.path.name}: no filesystem found in the disk image (damaged, encrypted such as "
-                    "BitLocker, or a type The Sleuth Kit does not read)"
+                    said("reason.evidence.filesystem_found_disk_image", name=str(self.path.name))
                 ) from exc
         for slot, offset, fs in found:
             kind = _type_name(pytsk3, int(fs.info.ftype))
@@ -213,7 +214,8 @@ class OpenImage:
         try:
             return self.filesystems[label][1]
         except KeyError:
-            raise CorruptFile(f"{self.path.name}: no filesystem {label!r} in the image") from None
+            raise CorruptFile(said("reason.evidence.filesystem_image",
+                                   name=str(self.path.name), label=str(repr(label)))) from None
 
 
 @lru_cache(maxsize=4)
@@ -226,7 +228,7 @@ def open_image(path: Path) -> OpenImage:
     try:
         st = path.stat()
     except OSError as exc:
-        raise CorruptFile(f"{path}: cannot read the disk image ({exc})") from exc
+        raise CorruptFile(said("reason.evidence.cannot_read_disk_image", path=str(path), exc=str(exc))) from exc
     return _cached(str(path), st.st_size, st.st_mtime_ns)
 
 

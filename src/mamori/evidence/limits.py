@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mamori.errors import ArchiveLimit
+from mamori.i18n import said
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -68,8 +69,8 @@ class ExpansionBudget:
         self.members += 1
         if self.members > self.limits.max_members:
             raise ArchiveLimit(
-                f"{path}: more than {self.limits.max_members} archive members in one tree; "
-                "stopped expanding (raise Limits.max_members to read further)"
+                said("reason.evidence.more_than_archive_members",
+                     path=str(path), max_members=str(self.limits.max_members))
             )
 
     def add_bytes(self, n: int, path: str) -> None:
@@ -77,8 +78,8 @@ class ExpansionBudget:
         self.bytes_used += n
         if self.bytes_used > self.limits.max_total_bytes:
             raise ArchiveLimit(
-                f"{path}: archive tree expands past {self.limits.max_total_bytes} bytes; "
-                "stopped expanding (possible zip bomb; raise Limits.max_total_bytes to read further)"
+                said("reason.evidence.archive_tree_expands_past",
+                     path=str(path), max_total_bytes=str(self.limits.max_total_bytes))
             )
 
     @property

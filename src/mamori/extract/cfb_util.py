@@ -7,6 +7,7 @@ from typing import IO, Any
 import olefile
 
 from mamori.errors import CorruptFile, TooLarge
+from mamori.i18n import said
 from mamori.models import Item
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -22,7 +23,7 @@ def open_ole(stream: IO[bytes], what: str) -> OleFile:
         return olefile.OleFileIO(stream)
     # olefile raises whatever its parsing hits (OSError, struct.error, IndexError, ...)
     except Exception as exc:
-        raise CorruptFile(f"{what}: not a readable compound file ({exc})") from exc
+        raise CorruptFile(said("reason.extract.readable_compound_file", what=str(what), exc=str(exc))) from exc
 
 
 def has_stream(item: Item, *path: str) -> bool:
@@ -38,13 +39,15 @@ def read_stream(ole: OleFile, name: str | list[str], what: str, limit: int = MAX
     """The bytes of one stream, bounded by *limit*; CorruptFile when missing or damaged."""
     try:
         if not ole.exists(name if isinstance(name, str) else "/".join(name)):
-            raise CorruptFile(f"{what}: stream {name} is missing")
+            raise CorruptFile(said("reason.extract.stream_missing", what=str(what), name=str(name)))
         if ole.get_size(name) > limit:
-            raise TooLarge(f"{what}: stream {name} is larger than {limit} bytes; not inspected")
+            raise TooLarge(said("reason.extract.stream_larger_than_bytes",
+                                what=str(what), name=str(name), limit=str(limit)))
         with ole.openstream(name) as member:
             data: bytes = member.read(limit + 1)
     except (CorruptFile, TooLarge):
         raise
     except Exception as exc:  # olefile's errors on broken chains are not of one type
-        raise CorruptFile(f"{what}: stream {name} cannot be read ({exc})") from exc
+        raise CorruptFile(said("reason.extract.stream_cannot_read",
+                               what=str(what), name=str(name), exc=str(exc))) from exc
     return data

@@ -136,7 +136,7 @@ def _detect(data: bytes, hint: str | None, final: bool) -> tuple[str, float, str
         if _strict(data, codec, final) is not None:
             return codec, max(0.1, 1.0 - float(best.chaos)), f"guessed {codec} by charset-normalizer"
     if binary_share(data[:_CN_SAMPLE]) > 0.1:
-        raise DecodingError("the content looks binary and decodes in no text encoding")
+        raise DecodingError(said("reason.extract.content_looks_binary_decodes"))
     return "replace:" + _least_damaged(data), 0.1, None
 
 

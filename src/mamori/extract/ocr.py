@@ -177,7 +177,7 @@ def _image_pages(item: Item, options: OcrOptions) -> Iterator[Any]:
         with item.open() as stream, Image.open(stream) as image:
             width, height = image.size
             if width * height > options.hard_max_pixels:
-                raise TooLarge(f"image of {width}×{height} pixels; not decoded for OCR")
+                raise TooLarge(said("reason.extract.image_pixels_decoded_for", width=str(width), height=str(height)))
             for frame in ImageSequence.Iterator(image):
                 page = frame.convert("L")
                 if page.width * page.height > options.max_pixels:
@@ -187,9 +187,10 @@ def _image_pages(item: Item, options: OcrOptions) -> Iterator[Any]:
     except (TooLarge, NeedsOCR):
         raise
     except Image.DecompressionBombError as exc:
-        raise TooLarge(f"image too big to decode for OCR ({exc})") from None
+        raise TooLarge(said("reason.extract.image_too_big_decode", exc=str(exc))) from None
     except Exception as exc:  # noqa: BLE001 - Pillow's many errors on damaged or hostile images
-        raise CorruptFile(f"cannot decode the image for OCR ({type(exc).__name__}: {exc})") from None
+        raise CorruptFile(said("reason.extract.cannot_decode_image_for",
+                               error_type=str(type(exc).__name__), exc=str(exc))) from None
 
 
 def _pdf_pages(item: Item, options: OcrOptions) -> Iterator[Any]:
@@ -203,7 +204,7 @@ def _pdf_pages(item: Item, options: OcrOptions) -> Iterator[Any]:
             count = len(doc)
         except Exception as exc:  # noqa: BLE001
             doc.close()
-            raise CorruptFile(f"cannot read the PDF's pages for OCR: {exc}") from None
+            raise CorruptFile(said("reason.extract.cannot_read_pdf_pages", exc=str(exc))) from None
     try:
         for index in range(count):
             with _LOCK:

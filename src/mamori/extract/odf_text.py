@@ -216,7 +216,7 @@ class OdfTextExtractor:
                     elif local(content.tag) == "presentation":
                         self._pages(content, reader)
         except RecursionError as exc:
-            raise CorruptFile(f"{WHAT}: XML nested too deeply") from exc
+            raise CorruptFile(said("reason.extract.xml_nested_too_deeply", what=str(WHAT))) from exc
         if fmt == "odp":
             blocks = _per_page(reader.paragraphs)
         else:

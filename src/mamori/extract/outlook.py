@@ -165,7 +165,8 @@ def _read_message(ole: OleFile, path: list[str], header: int, budget: _Budget) -
 def _spend(budget: _Budget, size: int) -> None:
     budget.bytes_left -= size
     if budget.bytes_left < 0:
-        raise CorruptFile(f"{WHAT}: attachments larger than {_MAX_EMBEDDED_BYTES} bytes in all")
+        raise CorruptFile(said("reason.extract.attachments_larger_than_bytes",
+                               what=str(WHAT), _max_embedded_bytes=str(_MAX_EMBEDDED_BYTES)))
 
 
 def _as_mail(message: _Message) -> bytes:
@@ -212,7 +213,7 @@ class OutlookExtractor:
             except MamoriError:
                 raise
             except (struct.error, IndexError, KeyError, ValueError, OSError, TypeError) as exc:
-                raise CorruptFile(f"{WHAT}: damaged structure ({exc})") from exc
+                raise CorruptFile(said("reason.extract.damaged_structure", what=str(WHAT), exc=str(exc))) from exc
 
     def _read(self, ole: OleFile, item: Item) -> Document:
         budget = _Budget()

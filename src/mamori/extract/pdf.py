@@ -39,10 +39,11 @@ def _open(data: bytes) -> Any:
         if code == pdfium_c.FPDF_ERR_PASSWORD:
             raise Encrypted(said("reason.encrypted_pdf")) from None
         if code == pdfium_c.FPDF_ERR_SECURITY:
-            raise Encrypted("PDF protected by an unsupported security handler (DRM)") from None
-        raise CorruptFile(f"cannot open the PDF (damaged or truncated): {exc}") from None
+            raise Encrypted(said("reason.extract.pdf_protected_by_unsupported")) from None
+        raise CorruptFile(said("reason.extract.cannot_open_pdf_damaged", exc=str(exc))) from None
     except Exception as exc:  # noqa: BLE001  pypdfium2 may raise other types on odd input
-        raise CorruptFile(f"cannot open the PDF: {type(exc).__name__}: {exc}") from None
+        raise CorruptFile(said("reason.extract.cannot_open_pdf",
+                               error_type=str(type(exc).__name__), exc=str(exc))) from None
 
 
 def _has_images(page: Any) -> bool:
@@ -169,7 +170,8 @@ class PdfExtractor:
             except MamoriError:
                 raise
             except Exception as exc:  # noqa: BLE001  the boundary: library errors become CorruptFile
-                raise CorruptFile(f"cannot read the PDF's pages: {type(exc).__name__}: {exc}") from None
+                raise CorruptFile(said("reason.extract.cannot_read_pdf_pages_",
+                                       error_type=str(type(exc).__name__), exc=str(exc))) from None
             finally:
                 doc.close()
         if not blocks and scanned:

@@ -29,6 +29,7 @@ from operator import itemgetter
 from typing import IO
 
 from mamori.errors import TooLarge
+from mamori.i18n import said
 
 #: Cells one sheet's grid may span: the size of a full BIFF8 (.xls) sheet, 65,536 × 256.
 MAX_GRID_CELLS = 65_536 * 256
@@ -98,7 +99,7 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
             if start < 0:
                 pending = b""
             elif len(pending) - start > _CHUNK:
-                raise TooLarge("a sheet holds an XML tag longer than a megabyte; too big to read safely")
+                raise TooLarge(said("reason.extract.sheet_holds_xml_tag"))
             else:
                 pending = pending[start:]
 
@@ -114,7 +115,7 @@ def _careful_tags(stream: IO[bytes]) -> Iterator[tuple[bytes, dict[bytes, list[b
     """(name, attribute values by name, self-closing) of each start tag, quotes respected; whole part read."""
     data = stream.read(MAX_CAREFUL_BYTES + 1)
     if len(data) > MAX_CAREFUL_BYTES:
-        raise TooLarge(f"a sheet part with markup in attribute values exceeds {MAX_CAREFUL_BYTES:,} bytes")
+        raise TooLarge(said("reason.extract.sheet_part_with_markup", max_careful_bytes=MAX_CAREFUL_BYTES))
     for match in _MARKUP.finditer(data):
         if match[1] is None:
             continue
@@ -346,8 +347,9 @@ def check_shared_strings(archive: zipfile.ZipFile) -> None:
         tag = head[start : head.find(b">", start) + 1] if start >= 0 else b""
         for name, number in _SST_COUNTS.findall(tag):
             if int(number) > MAX_SHARED_STRINGS:
-                raise TooLarge(f"its shared-strings table declares {name.decode()}={int(number):,} entries "
-                               f"(limit {MAX_SHARED_STRINGS:,}); too big to read safely")
+                raise TooLarge(said("reason.extract.shared_strings_table_declares",
+                                    value1=str(name.decode()), value2=int(number),
+                                    max_shared_strings=MAX_SHARED_STRINGS))
 
 
 def check_grid_sizes(archive: zipfile.ZipFile, fmt: str) -> None:
@@ -364,6 +366,6 @@ def check_grid_sizes(archive: zipfile.ZipFile, fmt: str) -> None:
     for box in boxes:
         if box.cells > MAX_GRID_CELLS:
             raise TooLarge(
-                f"a sheet spans {box.rows:,} rows × {box.cols:,} columns ({box.cells:,} cells, "
-                f"limit {MAX_GRID_CELLS:,}); too big to read safely"
+                said("reason.extract.sheet_spans_rows_columns",
+                     rows=box.rows, cols=box.cols, cells=box.cells, max_grid_cells=MAX_GRID_CELLS)
             )

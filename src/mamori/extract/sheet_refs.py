@@ -20,6 +20,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from mamori.errors import TooLarge
+from mamori.i18n import said
 
 _READ = 4 << 20
 #: Text between two tags longer than this is no cell of a real sheet (Excel keeps 32,767 characters).
@@ -53,8 +54,7 @@ def _pieces(stream: IO[bytes]) -> Iterator[bytes]:
         cut = data.rfind(b"<")
         if cut <= 0:
             if len(data) > MAX_TEXT_RUN:
-                raise TooLarge(f"a sheet holds more than {MAX_TEXT_RUN >> 20} MiB of text in one place; "
-                               "too big to read safely")
+                raise TooLarge(said("reason.extract.sheet_holds_more_than", value1=str(MAX_TEXT_RUN >> 20)))
             pending = data
             continue
         yield data[:cut]

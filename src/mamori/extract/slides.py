@@ -12,6 +12,7 @@ from typing import BinaryIO, ClassVar
 
 from mamori.errors import CorruptFile
 from mamori.extract.zipxml import Element, local, open_zip, read_xml, relationships, zip_names
+from mamori.i18n import said
 from mamori.models import Document, Item, Location, Table, TextBlock
 
 WHAT = "PowerPoint presentation"
@@ -88,7 +89,7 @@ def _main_part(zf: zipfile.ZipFile) -> str:
             return target
     if "ppt/presentation.xml" in zf.NameToInfo:
         return "ppt/presentation.xml"
-    raise CorruptFile(f"{WHAT}: the package has no presentation part")
+    raise CorruptFile(said("reason.extract.package_has_presentation_part", what=str(WHAT)))
 
 
 class SlidesExtractor:
@@ -125,5 +126,5 @@ class SlidesExtractor:
                                 blocks.append(TextBlock(text, Location(page=number, part="notes")))
                             tables.extend(notes.tables)
             except RecursionError as exc:
-                raise CorruptFile(f"{WHAT}: XML nested too deeply") from exc
+                raise CorruptFile(said("reason.extract.xml_nested_too_deeply", what=str(WHAT))) from exc
         return Document(format="pptx", blocks=tuple(blocks), tables=tuple(tables))

@@ -132,7 +132,7 @@ def _check_zip(data: bytes, fmt: str) -> None:
     except MamoriError:
         raise
     except Exception as exc:  # noqa: BLE001  BadZipFile, zlib.error, EOFError, ...: a broken zip
-        raise CorruptFile(f"cannot open the workbook (damaged or truncated zip): {_short(exc)}") from None
+        raise CorruptFile(said("reason.extract.cannot_open_workbook_damaged", value1=str(_short(exc)))) from None
 
 
 def _open(data: bytes) -> Any:
@@ -142,7 +142,7 @@ def _open(data: bytes) -> Any:
         raise Encrypted(said("reason.encrypted_workbook")) from None
     except BaseException as exc:  # noqa: BLE001  Rust panics are BaseExceptions
         _reraise_unless_library_failure(exc)
-        raise CorruptFile(f"cannot open the workbook (damaged or truncated): {_short(exc)}") from None
+        raise CorruptFile(said("reason.extract.cannot_open_workbook_damaged_", value1=str(_short(exc)))) from None
 
 
 def _reraise_unless_library_failure(exc: BaseException) -> None:
@@ -234,7 +234,7 @@ def _read_workbook(book: Any, fmt: str) -> Document:
             continue
         tables.append(Table(rows=rows, location=where, name=name))
     if failures and not tables:
-        raise CorruptFile(f"no sheet could be read (damaged workbook): {problems[-1].message}")
+        raise CorruptFile(said("reason.extract.sheet_could_read_damaged", message=str(problems[-1].message)))
     return Document(format=fmt, tables=tuple(tables), problems=tuple(problems))
 
 

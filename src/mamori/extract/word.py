@@ -12,6 +12,7 @@ from typing import BinaryIO, ClassVar
 
 from mamori.errors import CorruptFile
 from mamori.extract.zipxml import Element, local, open_zip, read_xml, relationships, zip_names
+from mamori.i18n import said
 from mamori.models import Document, Item, Location, Table, TextBlock
 
 WHAT = "Word document"
@@ -169,7 +170,7 @@ class WordExtractor:
                             side.walk(read_xml(zf, target, WHAT))
                             collectors.append(side)
             except RecursionError as exc:
-                raise CorruptFile(f"{WHAT}: XML nested too deeply") from exc
+                raise CorruptFile(said("reason.extract.xml_nested_too_deeply", what=str(WHAT))) from exc
         return Document(
             format="docx",
             blocks=tuple(b for c in collectors for b in c.blocks),
@@ -183,11 +184,11 @@ def _main_part(zf: zipfile.ZipFile) -> str:
             return target
     if "word/document.xml" in zf.NameToInfo:
         return "word/document.xml"
-    raise CorruptFile(f"{WHAT}: the package has no main document part")
+    raise CorruptFile(said("reason.extract.package_has_main_document", what=str(WHAT)))
 
 
 def _body(root: Element) -> Element:
     for child in root:
         if local(child.tag) == "body":
             return child
-    raise CorruptFile(f"{WHAT}: the main part has no w:body")
+    raise CorruptFile(said("reason.extract.main_part_has_w", what=str(WHAT)))

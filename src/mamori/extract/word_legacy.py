@@ -13,6 +13,7 @@ from typing import BinaryIO, ClassVar
 
 from mamori.errors import CorruptFile, Encrypted, UnsupportedFormat
 from mamori.extract.cfb_util import CFB_MAGIC, has_stream, open_ole, read_stream
+from mamori.i18n import said
 from mamori.models import Document, Item, Location, Table, TextBlock
 
 WHAT = "Word 97-2003 document"
@@ -29,7 +30,7 @@ _DROP = dict.fromkeys(map(ord, "\x01\x02\x03\x04\x05\x08\x1f"), None) | {0x0B: "
 
 def _u32(data: bytes, offset: int) -> int:
     if offset < 0 or offset + 4 > len(data):
-        raise CorruptFile(f"{WHAT}: structure cut short at offset {offset}")
+        raise CorruptFile(said("reason.extract.structure_cut_short_at", what=str(WHAT), offset=str(offset)))
     return int(struct.unpack_from("<I", data, offset)[0])
 
 
@@ -52,16 +53,16 @@ def _pieces(table: bytes, fc: int, lcb: int) -> list[tuple[int, int, int, bool]]
     """(cp start, cp end, fc, compressed) of every piece in the CLX."""
     clx = table[fc : fc + lcb]
     if len(clx) != lcb or lcb < 5:
-        raise CorruptFile(f"{WHAT}: the piece table lies outside the table stream")
+        raise CorruptFile(said("reason.extract.piece_table_lies_outside", what=str(WHAT)))
     pos = 0
     while pos < len(clx) and clx[pos] == 1:  # Prc entries (property modifiers) come first
         pos += 3 + max(0, struct.unpack_from("<h", clx, pos + 1)[0]) if pos + 3 <= len(clx) else len(clx)
     if pos + 5 > len(clx) or clx[pos] != 2:
-        raise CorruptFile(f"{WHAT}: no piece table in the CLX")
+        raise CorruptFile(said("reason.extract.piece_table_clx", what=str(WHAT)))
     plc = clx[pos + 5 : pos + 5 + _u32(clx, pos + 1)]
     n = (len(plc) - 4) // 12
     if n < 1:
-        raise CorruptFile(f"{WHAT}: empty piece table")
+        raise CorruptFile(said("reason.extract.empty_piece_table", what=str(WHAT)))
     cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
     out = []
     for i in range(n):
@@ -69,7 +70,7 @@ def _pieces(table: bytes, fc: int, lcb: int) -> list[tuple[int, int, int, bool]]
         compressed = bool(raw_fc & 0x40000000)
         start_fc = (raw_fc & 0x3FFFFFFF) // 2 if compressed else raw_fc & 0x3FFFFFFF
         if cps[i + 1] < cps[i]:
-            raise CorruptFile(f"{WHAT}: piece table out of order")
+            raise CorruptFile(said("reason.extract.piece_table_out_order", what=str(WHAT)))
         out.append((cps[i], cps[i + 1], start_fc, compressed))
     return out
 
@@ -125,7 +126,7 @@ def _text(word: bytes, pieces: list[tuple[int, int, int, bool]], limit: int) -> 
         width = 1 if compressed else 2
         raw = word[fc : fc + count * width]
         if len(raw) != count * width:
-            raise CorruptFile(f"{WHAT}: a text piece lies outside the WordDocument stream")
+            raise CorruptFile(said("reason.extract.text_piece_lies_outside", what=str(WHAT)))
         if compressed:
             chars.append(raw.decode("cp1252", "replace"))
         else:  # one str character per code unit, so that offsets stay aligned; _fix joins pairs
@@ -210,14 +211,13 @@ class WordLegacyExtractor:
         with open_ole(stream, WHAT) as ole:
             word = read_stream(ole, "WordDocument", WHAT)
             if len(word) < 0x200 or word[:2] != b"\xec\xa5":
-                raise CorruptFile(f"{WHAT}: the WordDocument stream has no valid FIB")
+                raise CorruptFile(said("reason.extract.worddocument_stream_has_valid", what=str(WHAT)))
             flags = struct.unpack_from("<H", word, _FIB_FLAGS)[0]
             if flags & 0x0100:
-                raise Encrypted(f"{WHAT}: the document is password-protected; not inspected")
+                raise Encrypted(said("reason.extract.document_password_protected_inspected", what=str(WHAT)))
             if struct.unpack_from("<H", word, 2)[0] <= _LAST_WORD95_NFIB:
                 raise UnsupportedFormat(
-                    "Word 6/95 or older document: this format is not read; not inspected. Save it as a Word "
-                    "97-2003 (.doc) or .docx file and scan that")
+                    said("reason.extract.word_6_95_older"))
             table = read_stream(ole, "1Table" if flags & 0x0200 else "0Table", WHAT)
         try:
             pieces = _pieces(table, *_fc_lcb(word, _CLX_INDEX))
@@ -226,7 +226,7 @@ class WordLegacyExtractor:
             text, ends = _text(word, pieces, min(pieces[-1][1], total, _MAX_CHARS))
             row_ends = _row_end_fcs(word, table, *_fc_lcb(word, _PAPX_INDEX))
         except (struct.error, IndexError) as exc:
-            raise CorruptFile(f"{WHAT}: damaged structure ({exc})") from exc
+            raise CorruptFile(said("reason.extract.damaged_structure", what=str(WHAT), exc=str(exc))) from exc
         main = min(ccp[0], len(text))
         blocks, tables = _assemble(_paragraphs(text[:main], ends[:main], row_ends), "body")
         more_blocks, more_tables = _assemble(_paragraphs(text[main:], ends[main:], row_ends), "notes")

@@ -10,6 +10,7 @@ from typing import IO, Any
 from lxml import etree
 
 from mamori.errors import CorruptFile, MamoriError, TooLarge
+from mamori.i18n import said
 from mamori.models import Item
 
 #: One XML part larger than this (uncompressed) is refused: real documents stay far below it.
@@ -48,7 +49,7 @@ def open_zip(stream: IO[bytes], what: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(stream)
     except ZIP_ERRORS as exc:
-        raise CorruptFile(f"{what}: not a readable zip package ({exc})") from exc
+        raise CorruptFile(said("reason.extract.readable_zip_package", what=str(what), exc=str(exc))) from exc
 
 
 def read_part(zf: zipfile.ZipFile, name: str, what: str, limit: int = MAX_PART_BYTES) -> bytes:
@@ -56,15 +57,17 @@ def read_part(zf: zipfile.ZipFile, name: str, what: str, limit: int = MAX_PART_B
     try:
         info = zf.getinfo(name)
         if info.flag_bits & 0x1:
-            raise CorruptFile(f"{what}: part {name} is encrypted inside the zip")
+            raise CorruptFile(said("reason.extract.part_encrypted_inside_zip", what=str(what), name=str(name)))
         with zf.open(info) as member:
             data = member.read(limit + 1)
     except MamoriError:
         raise
     except ZIP_ERRORS as exc:
-        raise CorruptFile(f"{what}: part {name} cannot be read ({exc})") from exc
+        raise CorruptFile(said("reason.extract.part_cannot_read",
+                               what=str(what), name=str(name), exc=str(exc))) from exc
     if len(data) > limit:
-        raise TooLarge(f"{what}: part {name} expands beyond {limit} bytes; not inspected")
+        raise TooLarge(said("reason.extract.part_expands_beyond_bytes",
+                            what=str(what), name=str(name), limit=str(limit)))
     return data
 
 
@@ -74,9 +77,9 @@ def parse_xml(data: bytes, what: str) -> Element:
     try:
         root = etree.fromstring(data, parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise CorruptFile(f"{what}: damaged XML ({exc})") from exc
+        raise CorruptFile(said("reason.extract.damaged_xml", what=str(what), exc=str(exc))) from exc
     if root is None:
-        raise CorruptFile(f"{what}: empty XML part")
+        raise CorruptFile(said("reason.extract.empty_xml_part", what=str(what)))
     return root
 
 
