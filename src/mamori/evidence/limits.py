@@ -46,6 +46,10 @@ class Limits:
     max_image_files: int = 10_000_000
     """Most files listed from one disk image (deleted ones included); a damaged image can claim more."""
 
+    worker_memory_bytes: int = 4 * GIB
+    """The data-segment limit (``RLIMIT_DATA``) of a process that inspects items: a reader that would need
+    more fails there, and the item ends as ``error``, instead of taking the machine's memory. 0: no limit."""
+
     def new_budget(self) -> ExpansionBudget:
         """A fresh budget for one top-level item under these limits."""
         return ExpansionBudget(self)
