@@ -207,6 +207,7 @@ class Scan:
         pay), so that a reader's crash is that file's ``error`` and the scan goes on (``sandbox``)."""
         opts = self.options
         with Sandbox(opts.limits.worker_memory_bytes) as sandbox:
+            sandbox.start()  # forked now: planning a big CSV below runs Polars here, and then forking is unsafe
             try:
                 for ref in refs:
                     # A file too big to key in one piece is keyed part after part, by the helper.

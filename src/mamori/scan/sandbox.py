@@ -149,6 +149,10 @@ class Sandbox:
         self._process, self._tasks = process, ours
         return ours
 
+    def start(self) -> None:
+        """Start the helper now, while this process may still fork (before it runs Polars itself)."""
+        self._helper()
+
     def call(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` run in the helper; what it raises is raised here; ReaderCrashed when the helper dies."""
         tasks = self._helper()
