@@ -251,3 +251,16 @@ def digest(home: HomeOption) -> None:
     if not settings.MAMORI_NOTICES:
         raise ConfigError("no mail server is configured: set MAMORI_SMTP_HOST (and MAMORI_SMTP_PORT) first")
     typer.echo(f"{send_digest(timezone.localdate())} digest mail(s) sent")
+
+
+@app.command("mail-checkpoint")
+def mail_checkpoint(home: HomeOption) -> None:
+    """Mail the audit log's newest signed checkpoint to the auditors (run daily from cron or a systemd timer)."""
+    _django(home)
+    from django.conf import settings
+
+    from mamori.guard.notices.checkpoint_mail import mail_checkpoint as send
+
+    if not settings.MAMORI_NOTICES:
+        raise ConfigError("no mail server is configured: set MAMORI_SMTP_HOST (and MAMORI_SMTP_PORT) first")
+    typer.echo(f"{send()} checkpoint mail(s) sent")
