@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,33 @@ def test_fork_is_refused_once_a_native_pool_runs() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "False"]
     assert isinstance(fork_is_safe(), bool)
+
+
+_KILLED_SCANNER = """
+import os
+from mamori.scan.sandbox import Sandbox
+sandbox = Sandbox()
+assert sandbox.call(len, "ab") == 2
+print(sandbox._process.pid, flush=True)
+os.kill(os.getpid(), 9)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_scan_leaves_no_helper_behind() -> None:
+    run = subprocess.run([sys.executable, "-c", _KILLED_SCANNER], capture_output=True, text=True, check=False)
+    assert run.returncode == -9
+    helper = int(run.stdout.split()[0])
+    for _ in range(200):  # counted polls: the kernel kills it when its parent dies
+        if not _running(helper):
+            break
+        time.sleep(0.05)
+    assert not _running(helper)

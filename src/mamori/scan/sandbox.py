@@ -39,6 +39,7 @@ T = TypeVar("T")
 #: Threads ``import polars`` starts that hold no state a forked child could wait on.
 _HARMLESS_THREADS = frozenset({"jemalloc_bg_thd", "polars-ooc-clea"})
 _PRELOAD = ["mamori.scan.inspect", "mamori.scan.parts"]
+_PR_SET_PDEATHSIG = 1
 
 
 def fork_is_safe() -> bool:
@@ -81,8 +82,21 @@ def limit_memory(data_bytes: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
 
 
-def _serve(tasks: Connection, data_bytes: int | None) -> None:
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when the scanning process dies (no helper left behind after a kill -9)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the helper still ends when it reads EOF from a parent that is gone
+
+
+def _serve(tasks: Connection, data_bytes: int | None, parents_end: Connection | None = None) -> None:
     """The helper's loop: run each ``(fn, args)`` received, send back ``(True, result)`` or ``(False, error)``."""
+    _die_with_parent()
+    if parents_end is not None:
+        parents_end.close()  # a forked child holds a copy of it: closed, the parent's death reads as EOF here
     # Ctrl-C reaches the whole process group: the parent decides, and ends this process when it stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_memory(data_bytes)
@@ -140,8 +154,9 @@ class Sandbox:
         self._discard()
         context = _context()
         ours, theirs = context.Pipe(duplex=True)
-        process = context.Process(target=_serve, args=(theirs, self.data_bytes), daemon=True,  # type: ignore[attr-defined]
-                                  name="mamori-inspect")
+        forked = context.get_start_method() == "fork"
+        process = context.Process(target=_serve, args=(theirs, self.data_bytes, ours if forked else None),  # type: ignore[attr-defined]
+                                  daemon=True, name="mamori-inspect")
         with warnings.catch_warnings():  # Python 3.12+ warns about fork with threads; ours are checked above
             warnings.simplefilter("ignore", DeprecationWarning)
             process.start()
