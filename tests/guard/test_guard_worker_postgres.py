@@ -80,7 +80,8 @@ def _worker(home: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
-@pytest.mark.slow
+# Not marked slow: `make test` runs tests/guard on PostgreSQL with -m "not slow", and this is the one test there
+# of the real worker process against PostgreSQL.
 def test_a_killed_worker_loses_nothing_on_postgresql(database: str, tmp_path: Path) -> None:
     env = server_env({"DATABASE_URL": database, "MAMORI_SCAN_STALE_SECONDS": "3600"})
     home = tmp_path / "home"
