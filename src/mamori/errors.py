@@ -12,6 +12,7 @@ Every error that reaches a user says what happened and what to do about it::
      │   ├─ NeedsOCR             only images of text (scanned PDF)
      │   ├─ TooLarge             a file or a part of it is over a size limit (a 500-gigacell sheet)
      │   │   └─ ArchiveLimit     expansion limits hit (zip bomb, too deep, too many members, too big)
+     │   └─ ReaderCrashed        the process reading an item died (a native reader's fault, its memory limit)
      ├─ LogFormatError           a log file is not in the format it was said to be
      ├─ CaseError                an investigation case is inconsistent
      ├─ WorkflowError
@@ -65,6 +66,10 @@ class TooLarge(ExtractionError):
 
 class ArchiveLimit(TooLarge):
     """Expanding an archive would exceed a safety limit (size, ratio, depth, count)."""
+
+
+class ReaderCrashed(ExtractionError):
+    """The process reading an item died under it (a segfault or abort in a native reader, its memory limit)."""
 
 
 class LogFormatError(MamoriError):

@@ -6,6 +6,9 @@ Each case says which statuses are right; in every case no item that was not read
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,16 +86,27 @@ def test_one_enormous_line_is_cut_not_held(tmp_path: Path) -> None:
     assert any(p.code == "text.line_cut" for p in result.problems)
 
 
-def test_a_memory_error_in_detection_is_that_items_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import mamori.scan.inspect as inspect_module
+_MEMORY_ERROR_IN_DETECTION = """
+import json, sys
+import mamori.scan.inspect as inspect_module
+from mamori.scan.runner import Scan, ScanOptions
 
-    def exhausted(*_: object) -> None:
-        raise MemoryError
+def exhausted(*_):
+    raise MemoryError
 
+inspect_module.analyze = exhausted
+scan = Scan([sys.argv[1]], ScanOptions(workers=1))
+print(json.dumps([[r.status.value, r.pii] for r in scan.results()] + [scan.summary.not_inspected]))
+"""
+
+
+def test_a_memory_error_in_detection_is_that_items_error(tmp_path: Path) -> None:
+    # In a fresh process: the helper that inspects is forked from it, so it inherits the patched analyze
+    # (a process whose Polars pool has run, as pytest's may have, starts its helper from the fork server).
     (tmp_path / "a.txt").write_text("\n".join(hostile.person_line(r) for r in hostile.people(3)), encoding="utf-8")
     (tmp_path / "b.csv").write_bytes(hostile.csv_stray_quote(5))
-    monkeypatch.setattr(inspect_module, "analyze", exhausted)
-    results, scan = _scan(tmp_path)
-    assert [r.status for r in results] == [Status.ERROR, Status.ERROR]
-    assert all(r.pii is None for r in results)
-    assert scan.summary is not None and scan.summary.not_inspected == 2
+    run = subprocess.run([sys.executable, "-c", _MEMORY_ERROR_IN_DETECTION, str(tmp_path)], capture_output=True,
+                         text=True, check=True)
+    *results, not_inspected_count = json.loads(run.stdout)
+    assert results == [["error", None], ["error", None]]
+    assert not_inspected_count == 2

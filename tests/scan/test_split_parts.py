@@ -11,7 +11,7 @@ import pytest
 
 from mamori.evidence.files import FileRef, load_file
 from mamori.evidence.limits import Limits
-from mamori.models import ItemResult
+from mamori.models import Item, ItemResult
 from mamori.people.keys import KeyMaker
 from mamori.scan import runner, split
 from mamori.scan.inspect import Inspector
@@ -268,17 +268,18 @@ def test_one_process_reads_a_file_bigger_than_a_part_in_parts(tmp_path: Path, vo
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path / "a.csv", _twice(voters))
     monkeypatch.setattr(split, "MAX_PART_BYTES", path.stat().st_size // 4)
-    keyed: list[int] = []
+    merged: list[int] = []
 
-    def counted(plan: split.SplitPlan, index: int, secret: bytes, handoff: str | None = None) -> PartResult:
-        keyed.append(index)
-        return key_part(plan, index, secret, handoff)
+    def counted(item: Item, plan: split.SplitPlan, parts: list[PartResult]) -> ItemResult:
+        merged.append(len(parts))
+        return merge(item, plan, parts)
 
-    monkeypatch.setattr(runner, "key_part", counted)
+    # The parts are keyed one after another by the scan's one helper process, and merged here.
+    monkeypatch.setattr(runner, "merge", counted)
     scan = Scan([path], ScanOptions(workers=1, secret=SECRET))
     (result,) = scan.results()
     parts = split.part_count(path.stat().st_size, 1)
-    assert parts >= 4 and keyed == list(range(parts))  # one after another, in this process
+    assert parts >= 4 and merged == [parts]
     _same(result, _whole(path))
     assert scan.summary is not None and scan.summary.unique_persons == len(voters) - 1
 

@@ -258,3 +258,16 @@ def digest(home: HomeOption, lang: LangOption = Lang.ja) -> None:
     if not settings.MAMORI_NOTICES:
         raise ConfigError("no mail server is configured: set MAMORI_SMTP_HOST (and MAMORI_SMTP_PORT) first")
     typer.echo(t("cli.guard.digest_sent", lang.value, count=send_digest(timezone.localdate())))
+
+
+@app.command("mail-checkpoint")
+def mail_checkpoint(home: HomeOption, lang: LangOption = Lang.ja) -> None:
+    """Mail the audit log's newest signed checkpoint to the auditors (run daily from cron or a systemd timer)."""
+    _django(home)
+    from django.conf import settings
+
+    from mamori.guard.notices.checkpoint_mail import mail_checkpoint as send
+
+    if not settings.MAMORI_NOTICES:
+        raise ConfigError("no mail server is configured: set MAMORI_SMTP_HOST (and MAMORI_SMTP_PORT) first")
+    typer.echo(t("cli.guard.checkpoint_mailed", lang.value, count=send()))

@@ -47,6 +47,12 @@ class Limits:
     max_image_files: int = 10_000_000
     """Most files listed from one disk image (deleted ones included); a damaged image can claim more."""
 
+    worker_memory_bytes: int = 8 * GIB
+    """The data-segment limit (``RLIMIT_DATA``) of a process that inspects items: a reader that would need
+    more fails there, and the item ends as ``error``, instead of taking the machine's memory. 0: no limit.
+    It counts memory reserved as well as used: under Polars' allocator about 1.7 times the resident size, so
+    a worker reading a 2,000,000-row sheet (1.9 GiB resident) needs about 3.2 GiB of it."""
+
     def new_budget(self) -> ExpansionBudget:
         """A fresh budget for one top-level item under these limits."""
         return ExpansionBudget(self)

@@ -65,6 +65,9 @@ _REFERENCE = re.compile(rb"([A-Za-z]{0,7})([0-9]{1,10})")
 _NUMBER = re.compile(rb"[0-9]{1,12}")
 #: The shared-strings table, inflated: calamine holds all of it (and a string object per entry).
 MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024
+#: Memory one shared-strings entry costs a reader beyond its text (a string object), and the most a table may need.
+SHARED_STRING_BYTES = 24
+MAX_SHARED_STRINGS_MEMORY = 768 * 1024 * 1024
 #: Entries a shared-strings table may declare (``count``, ``uniqueCount``): a reader may reserve that many.
 MAX_SHARED_STRINGS = 4 * MAX_GRID_CELLS
 _LOCAL_HEADER = 30  # bytes of a zip member's local header before its name and extra field
@@ -297,14 +300,36 @@ def _ods_sheet_boxes(open_content: Callable[[], IO[bytes]]) -> list[_Box]:
             return list(_ods_boxes_careful(stream))
 
 
-def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> tuple[int, bytes]:
-    """(bytes the member really inflates to, up to *limit* + 1; its first KiB), whatever its header declares."""
+class _Tags:
+    """Counts one tag's openings (``<si``, ``<x:si``) in text that arrives in pieces."""
+
+    def __init__(self, tag: bytes) -> None:
+        self.plain, self.prefixed = b"<" + tag, b":" + tag
+        self.count = 0
+        self._tail = b""
+
+    def feed(self, data: bytes) -> None:
+        text = self._tail + data
+        # an opening split between two pieces is counted once: in the piece that completes it
+        self.count += sum(text.count(t) - self._tail.count(t) for t in (self.plain, self.prefixed))
+        self._tail = text[-len(self.prefixed):]
+
+
+def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
+                   tags: _Tags | None = None) -> tuple[int, bytes]:
+    """(bytes the member really inflates to, up to *limit* + 1; its first KiB), whatever its header declares.
+
+    *tags*, if given, counts a tag's openings in what was inflated."""
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         with archive.open(info) as stream:  # another method: zipfile reads it (and stops at the declared size)
             head = stream.read(1024)
             size = len(head)
+            if tags is not None:
+                tags.feed(head)
             while size <= limit and (chunk := stream.read(1 << 20)):
                 size += len(chunk)
+                if tags is not None:
+                    tags.feed(chunk)
             return size, head
     fp = archive.fp
     assert fp is not None
@@ -326,6 +351,8 @@ def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) 
             raw = inflate.unconsumed_tail if inflate else b""
             if len(head) < 1024:
                 head += out[: 1024 - len(head)]
+            if tags is not None:
+                tags.feed(out)
             size += len(out)
             if inflate is not None and inflate.eof:
                 return size, head
@@ -340,9 +367,17 @@ def check_shared_strings(archive: zipfile.ZipFile) -> None:
         too_big = f"its shared-strings table {{}} (limit {MAX_SHARED_STRINGS_BYTES:,} bytes); too big to read safely"
         if info.file_size > MAX_SHARED_STRINGS_BYTES:
             raise TooLarge(too_big.format(f"declares {info.file_size:,} bytes"))
-        size, head = _inflated_size(archive, info, MAX_SHARED_STRINGS_BYTES)
+        entries = _Tags(b"si")
+        size, head = _inflated_size(archive, info, MAX_SHARED_STRINGS_BYTES, entries)
         if size > MAX_SHARED_STRINGS_BYTES:
             raise TooLarge(too_big.format(f"inflates to more than {MAX_SHARED_STRINGS_BYTES:,} bytes"))
+        # A reader keeps every entry as a string object: tens of millions of empty ones cost far more than
+        # their 13 bytes of XML each (40 M of them: 0.5 GB of XML, 1 GB in the reader).
+        needs = size + SHARED_STRING_BYTES * entries.count
+        if needs > MAX_SHARED_STRINGS_MEMORY:
+            raise TooLarge(f"its shared-strings table holds {entries.count:,} entries in {size:,} bytes, about "
+                           f"{needs >> 20:,} MiB to load (limit {MAX_SHARED_STRINGS_MEMORY >> 20:,} MiB); "
+                           "too big to read safely")
         start = head.find(b"sst")
         tag = head[start : head.find(b">", start) + 1] if start >= 0 else b""
         for name, number in _SST_COUNTS.findall(tag):

@@ -54,6 +54,9 @@ def reason_of(error: BaseException) -> str:
         if isinstance(first, Said):  # the engine's structured message: keep its key for the reader's language
             return first
         return str(error) or type(error).__name__
+    if isinstance(error, MemoryError):
+        return ("ran out of memory while reading this item (the inspecting process's memory limit, "
+                "Limits.worker_memory_bytes, or the machine's); it was not inspected")
     return f"internal error ({type(error).__name__}: {error}); please report it with this file's type"
 
 

@@ -19,6 +19,7 @@ from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
+from mamori.errors import ReaderCrashed
 from mamori.evidence.files import FileRef, load_file, walk
 from mamori.evidence.limits import Limits
 from mamori.extract.ocr import OcrOptions
@@ -29,6 +30,7 @@ from mamori.people.keys import KeyMaker
 from mamori.scan import split
 from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
+from mamori.scan.sandbox import Sandbox, limit_memory
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
 
@@ -83,16 +85,23 @@ def _crashed(ref: FileRef) -> ItemResult:
 
 
 def _guarded(inspect: Callable[[], list[ItemResult]], ref: FileRef) -> list[ItemResult]:
-    """*inspect*'s results in this process; a failure outside the inspector (a MemoryError while loading the
-    file) ends as this file's ``error``, not as the end of the scan."""
+    """*inspect*'s results; a failure outside the inspector (a MemoryError while loading the file, the
+    helper process dying under a native reader) ends as this file's ``error``, not as the end of the scan."""
     try:
         return inspect()
+    except ReaderCrashed as crash:
+        try:
+            size = os.stat(ref.fs_path).st_size
+        except OSError:
+            size = 0
+        return [ItemResult(path=ref.display_path, status=Status.ERROR, size=size, sha256="", pii=None,
+                           reason=str(crash))]
     except Exception as error:  # noqa: BLE001 - one file never ends a scan
         return [ItemResult(path=ref.display_path, status=Status.ERROR, size=0, sha256="", pii=None,
                            reason=said("reason.read_failed", error=f"{type(error).__name__}: {error}"))]
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
+def worker_pool(workers: int, memory_bytes: int | None = None) -> ProcessPoolExecutor:
     """Worker processes started from a fork server that has imported the engine once.
 
     Not plain fork: a child forked from a process whose Polars/DuckDB thread pools have run may run
@@ -116,7 +125,8 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     finally:
         if before is None:
             del os.environ[_POLARS_THREADS]
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=limit_memory,
+                               initargs=(memory_bytes,))
 
 
 def _first_files(refs: Iterable[FileRef]) -> tuple[list[FileRef], Iterator[FileRef] | None]:
@@ -177,7 +187,7 @@ class Scan:
             return
         # A bounded window of work in flight keeps memory flat and output in walk order.
         window: deque[_Pending] = deque()
-        pool = worker_pool(opts.workers)
+        pool = worker_pool(opts.workers, opts.limits.worker_memory_bytes)
         try:
             for ref in refs:
                 window.append(self._submit(pool, ref))
@@ -194,16 +204,28 @@ class Scan:
                 self._handoff = None
 
     def _in_process(self, refs: Iterable[FileRef]) -> Iterator[list[ItemResult]]:
+        """Files inspected one after another by one helper process (forked from this one: no start-up to
+        pay), so that a reader's crash is that file's ``error`` and the scan goes on (``sandbox``)."""
         opts = self.options
-        for ref in refs:
-            # A file too big to key in one piece is keyed part after part, here.
-            plan = plan_split(ref, opts.limits, 1)
-            ordinary = partial(inspect_file, ref, opts.limits, opts.secret, opts.ocr)
-            if plan is None:
-                yield _guarded(ordinary, ref)
-            else:
-                parts = [_done(key_part, plan, i, opts.secret) for i in range(len(plan.ranges))]
-                yield self._merged(ref, plan, parts, ordinary)
+        with Sandbox(opts.limits.worker_memory_bytes) as sandbox:
+            sandbox.start()  # forked now: planning a big CSV below runs Polars here, and then forking is unsafe
+            try:
+                for ref in refs:
+                    # A file too big to key in one piece is keyed part after part, by the helper.
+                    plan = plan_split(ref, opts.limits, 1)
+                    ordinary = partial(_guarded, partial(sandbox.call, inspect_file, ref, opts.limits, opts.secret,
+                                                         opts.ocr), ref)
+                    if plan is None:
+                        yield ordinary()
+                    else:
+                        handoff = self._handoff_dir()
+                        parts = [_done(sandbox.call, key_part, plan, i, opts.secret, handoff)
+                                 for i in range(len(plan.ranges))]
+                        yield self._merged(ref, plan, parts, ordinary)
+            finally:
+                if self._handoff is not None:
+                    shutil.rmtree(self._handoff, ignore_errors=True)
+                    self._handoff = None
 
     def _submit(self, pool: ProcessPoolExecutor, ref: FileRef) -> _Pending:
         """*ref* sent to the workers: split over all of them when it is a big delimited file."""
@@ -258,12 +280,12 @@ class Scan:
             return batch, pool
         except BrokenProcessPool:
             pool.shutdown(cancel_futures=True)
-            pool = worker_pool(opts.workers)
+            pool = worker_pool(opts.workers, opts.limits.worker_memory_bytes)
             try:
                 batch = pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr).result()
             except BrokenProcessPool:
                 pool.shutdown(cancel_futures=True)
-                pool = worker_pool(opts.workers)
+                pool = worker_pool(opts.workers, opts.limits.worker_memory_bytes)
                 batch = [_crashed(ref)]
             # Everything else in flight died with the pool: send it again.
             for i, other in enumerate(window):

@@ -164,6 +164,50 @@ def xlsx_numbers_then_people(number_rows: int, n: int = 20) -> bytes:
     return out.getvalue()
 
 
+_XLSX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
+    '/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook'
+    '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+    'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml'
+    '.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+    '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="名簿" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+    'org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+    'Target="sharedStrings.xml"/></Relationships>',
+}
+
+
+def write_xlsx_shared_strings(path: Path, entries: int, n: int = 20) -> None:
+    """A workbook whose shared-strings table holds *entries* empty strings (no ``count`` to warn a reader;
+    13 bytes each, deflated about 1000:1) beside a 名簿 sheet of *n* people in inline strings."""
+    rows = [CSV_HEADER.split(","), *(line.split(",") for line in csv_rows(people(n)))]
+    cells = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
+                                   for c, v in enumerate(row)) + "</row>" for r, row in enumerate(rows, 1))
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        for name, text in _XLSX_PARTS.items():
+            book.writestr(name, text)
+        book.writestr("xl/worksheets/sheet1.xml", sheet)
+        with book.open("xl/sharedStrings.xml", "w", force_zip64=True) as table:
+            table.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                        b'spreadsheetml/2006/main">')
+            block = b"<si><t/></si>" * 65536
+            for _ in range(entries // 65536):
+                table.write(block)
+            table.write(b"<si><t/></si>" * (entries % 65536) + b"</sst>")
+
+
 # --- archives -------------------------------------------------------------------------------------
 
 def write_zip_ratio(path: Path, ratio: int = 110, mb: float = 2.6) -> None:
@@ -220,6 +264,10 @@ def cases(big: bool = False) -> Iterator[HostileCase]:
                       "a readable list and an encrypted member")
     yield HostileCase("cells_spent.xlsx", _writer(lambda: xlsx_numbers_then_people(200_001)),
                       frozenset({"ok"}), full, "2,000,010 numbers on a first sheet, then 名簿: every cell read")
+    entries = 40_000_000 if big else 400_000
+    yield HostileCase("shared_strings.xlsx", lambda p: write_xlsx_shared_strings(p, entries),
+                      frozenset({"too_large", "ok"}), unread,
+                      f"{entries:,} empty shared strings (no count) beside a 名簿 sheet")
     mb = 200 if big else 5
     yield HostileCase(f"one_line_{mb}mb.csv", lambda p: write_csv_one_line(p, mb),
                       frozenset({"too_large", "ok"}), unread, f"one line of {mb} MB, then people")
