@@ -10,6 +10,7 @@ keeps working; ``count_block`` counts its distinct people without making those t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any, overload
@@ -68,6 +69,28 @@ class KeyBlock(Sequence[Record]):
     def load(cls, stem: str) -> KeyBlock:
         """The block ``save`` wrote to *stem* (read straight into arrays: no Python object per key)."""
         return cls(np.fromfile(stem + ".keys", dtype=np.uint64), np.fromfile(stem + ".ends", dtype=np.int64))
+
+    @staticmethod
+    def gather(sources: Sequence[KeyBlock | str]) -> KeyBlock:
+        """The records of *sources* (blocks, or stems ``save`` wrote), one after another, read straight
+        into one array: a saved block is never in memory twice."""
+        sizes = [len(s.words) if isinstance(s, KeyBlock) else os.path.getsize(s + ".keys") // KEY_BYTES
+                 for s in sources]
+        words = np.empty((sum(sizes), 2), dtype=np.uint64)
+        ends: list[npt.NDArray[np.int64]] = []
+        at = 0
+        for source, size in zip(sources, sizes, strict=True):
+            if isinstance(source, KeyBlock):
+                words[at:at + size] = source.words
+                part_ends = source.ends
+            else:
+                with open(source + ".keys", "rb") as stream:
+                    if stream.readinto(memoryview(words[at:at + size]).cast("B")) != size * KEY_BYTES:
+                        raise OSError(f"{source}.keys is shorter than it was")
+                part_ends = np.fromfile(source + ".ends", dtype=np.int64)
+            ends.append(part_ends + at)
+            at += size
+        return KeyBlock(words, np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64))
 
     @staticmethod
     def concat(blocks: Iterable[KeyBlock]) -> KeyBlock:

@@ -51,25 +51,28 @@ class PartResult:
     count: int = 0  # how many records ``block`` holds
     links: pl.DataFrame | None = None  # see ``links.link_frame``
     handed_off: str = ""  # records and links are in files (this path + .keys / .ends / .links), not above
+    keys_at: str = ""  # the records are still in files (this path + .keys / .ends): links loaded, records not
 
     def loaded(self) -> PartResult:
-        """This part with its records and links in memory; hand-off files removed."""
+        """This part with its links in memory (its records stay in their files until ``merge`` reads
+        every part's into one array, once the links are merged and freed)."""
         if not self.handed_off:
             return self
-        from mamori.people.compact import KeyBlock
-
         links = Path(self.handed_off + ".links")
         try:
-            return replace(self, block=KeyBlock.load(self.handed_off), handed_off="",
-                           links=pl.read_ipc(links.read_bytes()) if links.exists() else None)
-        finally:
+            frame = pl.read_ipc(links.read_bytes()) if links.exists() else None
+        except BaseException:
             self.discard()
+            raise
+        links.unlink(missing_ok=True)
+        return replace(self, links=frame, handed_off="", keys_at=self.handed_off)
 
     def discard(self) -> None:
         """Remove the hand-off files, if any."""
-        if self.handed_off:
-            for suffix in _SUFFIXES:
-                Path(self.handed_off + suffix).unlink(missing_ok=True)
+        for stem in (self.handed_off, self.keys_at):
+            if stem:
+                for suffix in _SUFFIXES:
+                    Path(stem + suffix).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -218,12 +221,18 @@ def merge(item: Item, plan: SplitPlan, parts: list[PartResult]) -> ItemResult:
     out = _Collector()
     for column in sorted(first):
         out.add(*first[column])
-    blocks = [part.block or KeyBlock.empty() for part in loaded]
+    sources: list[KeyBlock | str] = [part.keys_at or part.block or KeyBlock.empty() for part in loaded]
     query = joinable_query([part.links for part in loaded], [part.count for part in loaded])
+    stubs = [replace(part, links=None, block=None) for part in loaded]
     del loaded
-    rids = joinable_rids(query.collect()) if query is not None else None
-    del query
-    people, persons = resolve_blocks(blocks, rids)
+    try:
+        rids = joinable_rids(query.collect()) if query is not None else None
+        del query  # the links are freed before the records are read
+        block = KeyBlock.gather(sources)
+    finally:
+        for stub in stubs:
+            stub.discard()
+    people, persons = resolve_blocks([block], rids)
     categories = ordered(set(out.categories)) if persons else []
     return ItemResult(
         path=item.path, status=Status.OK, size=item.size, sha256=item.sha256, pii=persons > 0,
