@@ -85,7 +85,7 @@ class KeyBlock(Sequence[Record]):
                 part_ends = source.ends
             else:
                 with open(source + ".keys", "rb") as stream:
-                    if stream.readinto(memoryview(words[at:at + size]).cast("B")) != size * KEY_BYTES:
+                    if stream.readinto(words[at:at + size].data.cast("B")) != size * KEY_BYTES:
                         raise OSError(f"{source}.keys is shorter than it was")
                 part_ends = np.fromfile(source + ".ends", dtype=np.int64)
             ends.append(part_ends + at)
