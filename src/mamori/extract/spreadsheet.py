@@ -184,11 +184,10 @@ def _transposed(rows: list[list[Any]], width: int) -> list[list[Any]]:
     times faster than ``zip(*rows)``, which builds a tuple per column from every row in turn."""
     import numpy as np  # numpy is imported only for sheets big enough to read column-wise
 
-    grid = np.empty((len(rows), width), dtype=object)
-    try:
-        grid[:] = rows
-    except ValueError:  # a row of another width: zip says which (strict)
+    if set(map(len, rows)) != {width}:  # numpy would broadcast a one-cell row: zip raises (strict)
         return [list(column) for column in zip(*rows, strict=True)]
+    grid = np.empty((len(rows), width), dtype=object)
+    grid[:] = rows
     return [grid[:, index].tolist() for index in range(width)]
 
 
