@@ -9,6 +9,7 @@ its own CPU time (``getrusage(RUSAGE_SELF)``, every thread: Polars' too) and the
 workers are children of the fork server, which reaps them: their CPU is the fork server's
 ``cutime + cstime`` (and its own) from ``/proc`` once the pool has shut down. CPU share = main ÷ (main +
 workers). Floor, same run, same bytes: reading the file and ``bytes.decode("cp932")`` (best of N).
+CPU seconds per million rows show linearity even on a loaded machine, where wall times swing.
 Prints a Markdown table for BENCHMARKS.md.
 """
 
@@ -90,8 +91,9 @@ def main() -> None:
     _compile_package()
     print(f"{os.cpu_count()} CPUs, workers={args.workers}, best of {args.repeat}\n")
     print("| rows | MB | raw decode MB/s | mamori s | mamori rows/s | s per M rows | mamori / raw | "
-          "main peak RSS MiB | CPU s main / workers | main CPU share | persons / truth | load before |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "main peak RSS MiB | CPU s main / workers | CPU s per M rows main / workers | main CPU share | "
+          "persons / truth | load before |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for rows in args.rows:
         path, truth = voter_list(args.data, rows)
         load = os.getloadavg()[0]
@@ -104,7 +106,8 @@ def main() -> None:
         ok = "✓" if all(r["persons"] == truth for r in runs) else "✗"
         print(f"| {rows:,} | {mb:.1f} | {mb / raw:.0f} | {best['elapsed']:.2f} | {rows / best['elapsed']:,.0f} | "
               f"{best['elapsed'] / rows * 1e6:.2f} | {raw / best['elapsed']:.3f} | {rss:.0f} | "
-              f"{best['cpu_main']:.1f} / {best['cpu_workers']:.1f} | {share:.1%} | "
+              f"{best['cpu_main']:.1f} / {best['cpu_workers']:.1f} | "
+              f"{best['cpu_main'] / rows * 1e6:.2f} / {best['cpu_workers'] / rows * 1e6:.1f} | {share:.1%} | "
               f"{best['persons']:,} / {truth:,} {ok} | {load:.1f} |", flush=True)
 
 
