@@ -347,7 +347,8 @@ class ItemResult:
     confidence: tuple[tuple[str, float], ...] = ()
     samples: tuple[Sample, ...] = ()
     problems: tuple[Problem, ...] = ()
-    person_keys: tuple[tuple[bytes, ...], ...] = field(default=(), repr=False, compare=False)
+    #: A tuple of records, or a ``people.compact.KeyBlock`` (a big list's records as two flat arrays).
+    person_keys: Sequence[tuple[bytes, ...]] = field(default=(), repr=False, compare=False)
     partial: bool = False
     origin: Origin | None = None
     """Set for a file read out of a disk image (inode, deleted, MAC times)."""

@@ -93,3 +93,16 @@ def _item(data: bytes) -> Any:
     from mamori.models import Item
 
     return Item(path="big.xlsx", size=len(data), sha256="", data=data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda width: st.lists(st.lists(value, min_size=width, max_size=width),
+                                                         min_size=1, max_size=20).map(lambda rows: (width, rows))))
+def test_rows_transposed_are_zip(case: tuple[int, list[list[Any]]]) -> None:
+    width, rows = case
+    assert spreadsheet._transposed(rows, width) == [list(column) for column in zip(*rows, strict=True)]
+
+
+def test_a_row_of_another_width_is_an_error_as_before() -> None:
+    with pytest.raises(ValueError):
+        spreadsheet._transposed([["a", "b"], ["c"]], 2)  # not ["c", "c"], as numpy would broadcast it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 
 import pytest
@@ -78,6 +79,21 @@ def test_regular_sheets_give_the_careful_walks_box(cells: list[tuple[int, int, s
 def test_anything_irregular_steps_aside(odd: str) -> None:
     with pytest.raises(Irregular):
         regular_box(io.BytesIO(part('<row r="1"><c r="A1"/></row>' + odd)))
+
+
+def _inflating() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "mamori-sheet-inflate"]
+
+
+def test_the_inflating_thread_is_gone_when_the_scan_steps_aside_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An irregular first piece stops the scan while many pieces are still to inflate: the thread ends."""
+    monkeypatch.setattr(sheet_refs, "_READ", 64)
+    rows = "".join(f'<row r="{r}"><c r="A{r}"/></row>' for r in range(2, 2000))
+    with pytest.raises(Irregular):
+        regular_box(io.BytesIO(part('<row r="1"><c/></row>' + rows)))
+    assert not _inflating()
+    assert regular_box(io.BytesIO(part(rows))) == (1999, 1)  # many pieces through the queue, in order
+    assert not _inflating()
 
 
 def test_a_huge_run_of_text_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,9 @@ bigger, never smaller, so a bomb cannot hide behind it.
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from typing import IO
 
@@ -23,6 +25,7 @@ from mamori.errors import TooLarge
 from mamori.i18n import said
 
 _READ = 4 << 20
+_AHEAD = 2  # pieces inflated ahead of the scan (4 MiB each)
 #: Text between two tags longer than this is no cell of a real sheet (Excel keeps 32,767 characters).
 MAX_TEXT_RUN = 32 << 20
 _REF = 19  # at most 7 letters, 10 digits and the closing quote after ``<c r="``
@@ -133,9 +136,46 @@ def _largest(right: np.ndarray, lengths: np.ndarray) -> list[int]:
 
 
 def regular_box(stream: IO[bytes]) -> tuple[int, int]:
-    """(largest row, largest column) of the cells of the sheet part *stream*; raises Irregular."""
+    """(largest row, largest column) of the cells of the sheet part *stream*; raises Irregular.
+
+    A thread inflates the next pieces while this one scans the last (zlib and numpy both let go of the
+    GIL): the pre-pass takes about as long as the longer of the two, not their sum. It is stopped and
+    joined before this returns or raises, so the caller may open the part again at once.
+    """
+    pieces: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=_AHEAD)
+    stop = threading.Event()
+
+    def inflate() -> None:
+        try:
+            for piece in _pieces(stream):
+                while not stop.is_set():
+                    try:
+                        pieces.put(piece, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            outcome: bytes | BaseException | None = None
+        except BaseException as error:  # noqa: BLE001 - handed to the scanning thread, which raises it
+            outcome = error
+        while not stop.is_set():
+            try:
+                pieces.put(outcome, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    reader = threading.Thread(target=inflate, name="mamori-sheet-inflate", daemon=True)
+    reader.start()
     rows = columns = 0
-    for piece in _pieces(stream):
-        row, column = _box(piece)
-        rows, columns = max(rows, row), max(columns, column)
+    try:
+        while (piece := pieces.get()) is not None:
+            if isinstance(piece, BaseException):
+                raise piece
+            row, column = _box(piece)
+            rows, columns = max(rows, row), max(columns, column)
+    finally:
+        stop.set()
+        reader.join()
     return rows, columns

@@ -172,12 +172,24 @@ def _read_sheet(sheet: Any) -> tuple[tuple[str, ...], ...] | ColumnRows:
     return tuple(tuple(map(cell_text, row)) for row in raw)
 
 
-def _texts(values: tuple[Any, ...]) -> pl.Series:
+def _texts(values: list[Any]) -> pl.Series:
     """A column's cells as texts; a column of text only goes to Polars as it is (checked there, in Rust)."""
     try:
         return pl.Series(values, dtype=pl.String, strict=True)
     except (TypeError, pl.exceptions.PolarsError):
         return pl.Series(list(map(cell_text, values)), dtype=pl.String)
+
+
+def _transposed(rows: list[list[Any]], width: int) -> list[list[Any]]:
+    """*rows* (each *width* cells) as columns: through one numpy array of object pointers, about three
+    times faster than ``zip(*rows)``, which builds a tuple per column from every row in turn."""
+    import numpy as np  # numpy is imported only for sheets big enough to read column-wise
+
+    if set(map(len, rows)) != {width}:  # numpy would broadcast a one-cell row: zip raises (strict)
+        return [list(column) for column in zip(*rows, strict=True)]
+    grid = np.empty((len(rows), width), dtype=object)
+    grid[:] = rows
+    return [grid[:, index].tolist() for index in range(width)]
 
 
 def _read_columns(sheet: Any, start: tuple[int, int], end: tuple[int, int], keep_leading: bool) -> ColumnRows:
@@ -192,7 +204,7 @@ def _read_columns(sheet: Any, start: tuple[int, int], end: tuple[int, int], keep
     def flush() -> None:
         if not batch:
             return
-        columns = list(zip(*batch, strict=True))
+        columns = _transposed(batch, width)
         for index in range(pad + width):
             chunks[index].append(pl.Series([""] * len(batch), dtype=pl.String) if index < pad
                                  else _texts(columns[index - pad]))

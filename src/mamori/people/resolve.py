@@ -19,7 +19,7 @@ to record sets that do not fit in memory; both must give the same count.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from itertools import chain
 
 from mamori.people.keys import ATTRIBUTE_KINDS, CONFLICT_KINDS, TRAIT_FIELD, YEAR_KINDS, KeyKind
@@ -67,14 +67,17 @@ class _Forest:
                 self.roots -= 1
 
 
-def _split(rids: list[int], attrs: list[Attrs]) -> list[list[int]]:
-    """*rids* (records sharing one key) as groups that may be joined."""
+def split_by_conflicts(rids: Sequence[int],
+                       attrs: Sequence[Sequence[Hashable | None]] | Mapping[int, Sequence[Hashable | None]]
+                       ) -> list[list[int]]:
+    """*rids* (records sharing one key) as groups that may be joined; *attrs*: per record, its value of
+    each conflict kind (None: none), by record number."""
     ambiguous = [i for i in range(len(_CONFLICT)) if len({attrs[r][i] for r in rids} - {None}) > 1]
     if not ambiguous:
-        return [rids]
+        return [list(rids)]
     full = [r for r in rids if all(attrs[r][i] is not None for i in ambiguous)]
     anchor = min(full) if full else None
-    buckets: dict[tuple[bytes | None, ...], list[int]] = {}
+    buckets: dict[tuple[Hashable | None, ...], list[int]] = {}
     for r in rids:
         signature = tuple(attrs[r][i] for i in ambiguous)
         if None in signature and anchor is not None:
@@ -193,7 +196,7 @@ def _resolve(records: list[tuple[bytes, ...]]) -> int:
                 continue  # namesakes, each known by a birth date, address or My Number
             split = name_groups(rids, keyed, [[k for k in records[r] if k[0] in _ATTRIBUTES] for r in rids])
         else:
-            split = _split(rids, attrs)
+            split = split_by_conflicts(rids, attrs)
         for group in split:
             if len(group) > 1:
                 forest.union_all(group)

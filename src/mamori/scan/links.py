@@ -16,12 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.frame import Hashed
 from mamori.people.keys import ATTRIBUTE_KINDS, CONFLICT_KINDS, KEY_BYTES, KeyKind
+
+if TYPE_CHECKING:  # numpy is imported only where a block is made (a worker keying a part, or a merge)
+    import numpy as np
+    import numpy.typing as npt
+
+    from mamori.people.compact import KeyBlock
 
 Record = tuple[bytes, ...]
 
@@ -94,7 +101,7 @@ def joinable(links: Sequence[pl.DataFrame | None], sizes: Sequence[int]) -> list
     """Record numbers (over all parts, in order) that share a linking key with another record that can
     join them; None when a part has no link frame (resolve everything). *sizes*: records per part."""
     query = joinable_query(links, sizes)
-    return None if query is None else joinable_rids(query.collect())
+    return None if query is None else joinable_rids(query.collect()).tolist()
 
 
 def joinable_query(links: Sequence[pl.DataFrame | None], sizes: Sequence[int]) -> pl.LazyFrame | None:
@@ -117,9 +124,11 @@ def joinable_query(links: Sequence[pl.DataFrame | None], sizes: Sequence[int]) -
     return repeated.filter(~pl.col("soft").all().over("w")).select(pl.col("rid").unique().sort())
 
 
-def joinable_rids(result: pl.DataFrame) -> list[int]:
-    """The record numbers in the result of ``joinable_query``."""
-    return result["rid"].to_list()
+def joinable_rids(result: pl.DataFrame) -> npt.NDArray[np.int64]:
+    """The record numbers in the result of ``joinable_query`` (ascending)."""
+    import numpy as np
+
+    return result["rid"].to_numpy().astype(np.int64)
 
 
 def count_records(parts: Sequence[Sequence[Record]], links: Sequence[pl.DataFrame | None]) -> tuple[list[Record], int]:
@@ -147,3 +156,23 @@ def _resolved(records: list[Record]) -> tuple[list[Record], int]:
     people = DistinctPeople()
     people.add_all(distinct)
     return distinct, people.count
+
+
+def resolve_blocks(blocks: Sequence[KeyBlock], rids: npt.NDArray[np.int64] | None) -> tuple[KeyBlock, int]:
+    """``resolve_parts`` over the parts' key blocks, without a Python object per record: (the records
+    with repeats dropped, distinct people). *rids*: what ``joinable`` found (None: resolve all)."""
+    from mamori.people.compact import KeyBlock
+    from mamori.people.merge import count_block, repeated_records
+
+    block = KeyBlock.concat(blocks)
+    if rids is None:
+        block = block.drop(repeated_records(block))
+        return block, count_block(block)
+    if not len(rids):
+        return block, len(block)
+    linked = block.take(rids)
+    repeats = repeated_records(linked)  # the same record twice: kept once, as the whole-file path keeps it
+    if len(repeats):
+        block = block.drop(rids[repeats])
+        linked = linked.drop(repeats)
+    return block, len(block) - len(linked) + count_block(linked)

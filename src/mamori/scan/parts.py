@@ -2,24 +2,25 @@
 
 Every part reads its rows with the layout the plan classified from the file's head. A part after
 the first gets the head's header rows put in front of its own, so header texts are skipped and
-row positions line up. What comes back is categories, masked samples, the identity records as one
-``marshal`` blob (no pickle memo: ten times faster for a million tuples) and the frame of linking
-keys the main process counts people with (``links``). Given a hand-off directory (the scanner makes
-one, in memory-backed ``/dev/shm`` where there is one), a worker writes the records and links there
-and returns only their path: tens of MB through a file cost a fraction of a pickle through a pipe.
+row positions line up. What comes back is categories, masked samples, the identity records as a
+``KeyBlock`` (two flat arrays: the main process never makes a Python object per key, so its memory
+stays flat however long the list) and the frame of linking keys the main process counts people
+with (``links``). Given a hand-off directory (the scanner makes one, in memory-backed ``/dev/shm``
+where there is one), a worker writes the records and links there and returns only their path:
+tens of MB through a file cost a fraction of a pickle through a pipe.
 """
 
 from __future__ import annotations
 
 import gc
 import io
-import marshal
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -30,11 +31,14 @@ from mamori.detect.masking import mask
 from mamori.models import ColumnRows, Item, ItemResult, Location, Sample, Status, Table
 from mamori.people.keys import KeyMaker
 from mamori.scan.columnar import parse_columns
-from mamori.scan.links import column_link_frame, joinable_query, joinable_rids, link_frame, resolve_parts
+from mamori.scan.links import column_link_frame, joinable_query, joinable_rids, link_frame, resolve_blocks
 from mamori.scan.split import SplitPlan
 
+if TYPE_CHECKING:  # numpy is imported only where a block is made or read
+    from mamori.people.compact import KeyBlock
+
 _COUNT_CHUNK = 8 << 20
-_MARSHAL_VERSION = 2  # no back-references: fastest to write and read; both ends run the same Python
+_SUFFIXES = (".keys", ".ends", ".links")
 
 
 @dataclass(frozen=True)
@@ -43,31 +47,32 @@ class PartResult:
 
     fallback: str | None = None
     hits: tuple[tuple[str, float, Sample], ...] = ()  # per column: its first person row's value (masked)
-    records: bytes = b""  # marshal of the list of key tuples, in row order
-    count: int = 0  # how many records ``records`` holds
+    block: KeyBlock | None = None  # the identity records, in row order
+    count: int = 0  # how many records ``block`` holds
     links: pl.DataFrame | None = None  # see ``links.link_frame``
-    handed_off: str = ""  # records and links are in files (this path + .keys / .links), not above
-    unpacked: list[tuple[bytes, ...]] | None = None  # the records, unpacked in the main process
+    handed_off: str = ""  # records and links are in files (this path + .keys / .ends / .links), not above
+    keys_at: str = ""  # the records are still in files (this path + .keys / .ends): links loaded, records not
 
-    def loaded(self, unpack: bool = True) -> PartResult:
-        """This part with its links (and, if *unpack*, its records) in memory; hand-off files removed."""
-        part = self
-        if self.handed_off:
-            keys, links = Path(self.handed_off + ".keys"), Path(self.handed_off + ".links")
-            try:
-                part = replace(self, records=keys.read_bytes(), handed_off="",
-                               links=pl.read_ipc(links.read_bytes()) if links.exists() else None)
-            finally:
-                self.discard()
-        if unpack and part.unpacked is None and part.fallback is None:
-            part = replace(part, records=b"", unpacked=marshal.loads(part.records))
-        return part
+    def loaded(self) -> PartResult:
+        """This part with its links in memory (its records stay in their files until ``merge`` reads
+        every part's into one array, once the links are merged and freed)."""
+        if not self.handed_off:
+            return self
+        links = Path(self.handed_off + ".links")
+        try:
+            frame = pl.read_ipc(links.read_bytes()) if links.exists() else None
+        except BaseException:
+            self.discard()
+            raise
+        links.unlink(missing_ok=True)
+        return replace(self, links=frame, handed_off="", keys_at=self.handed_off)
 
     def discard(self) -> None:
         """Remove the hand-off files, if any."""
-        if self.handed_off:
-            for suffix in (".keys", ".links"):
-                Path(self.handed_off + suffix).unlink(missing_ok=True)
+        for stem in (self.handed_off, self.keys_at):
+            if stem:
+                for suffix in _SUFFIXES:
+                    Path(stem + suffix).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -171,7 +176,13 @@ def _key_part(plan: SplitPlan, index: int, secret: bytes, handoff: str | None) -
     found = people.records
     links = column_link_frame(people.hashed) if people.hashed else None
     links = link_frame(found) if links is None else links
-    result = PartResult(None, tuple(hits), marshal.dumps(found, _MARSHAL_VERSION), len(found), links)
+    from mamori.people.compact import KeyBlock
+
+    block = KeyBlock.from_records(found)
+    if block is None:
+        return PartResult("a part made identity keys of another length")
+    del found  # the block holds them: not kept twice while the links are written
+    result = PartResult(None, tuple(hits), block, len(block), links)
     return _hand_off(result, handoff) if handoff else result
 
 
@@ -183,41 +194,50 @@ def _hand_off(result: PartResult, directory: str) -> PartResult:
     except OSError:
         return result
     try:
-        with open(stem + ".keys", "wb") as out:
-            out.write(result.records)
+        if result.block is not None:
+            result.block.save(stem)
         if result.links is not None:
             result.links.write_ipc(stem + ".links", compression="uncompressed")
     except OSError:
-        for suffix in ("", ".keys", ".links"):
+        for suffix in ("", *_SUFFIXES):
             Path(stem + suffix).unlink(missing_ok=True)
         return result
     Path(stem).unlink(missing_ok=True)
-    return replace(result, records=b"", links=None, handed_off=stem)
+    return replace(result, block=None, links=None, handed_off=stem)
 
 
 def merge(item: Item, plan: SplitPlan, parts: list[PartResult]) -> ItemResult:
-    """The item's result from all its parts (in the main process)."""
-    parts = [part.loaded(unpack=False) for part in parts]
+    """The item's result from all its parts (in the main process). *parts* is emptied: each part's
+    linking keys are held only until they are merged."""
+    from mamori.people.compact import KeyBlock
+
+    loaded = [part.loaded() for part in parts]
+    parts.clear()
     # Each column's first value in the file is in the first part that has one; columns in order.
     first: dict[int, tuple[str, float, Sample]] = {}
-    for part in parts:
+    for part in loaded:
         for category, confidence, sample in part.hits:
             first.setdefault(sample.location.column or 0, (category, confidence, sample))
     out = _Collector()
     for column in sorted(first):
         out.add(*first[column])
-    # The linking keys are merged by Polars in the background (one query: no GIL needed until it is
-    # done) while this thread unpacks the records (marshal holds the GIL throughout).
-    query = joinable_query([part.links for part in parts], [part.count for part in parts])
-    running = query.collect(background=True) if query is not None else None
-    records = [part.unpacked if part.unpacked is not None else marshal.loads(part.records) for part in parts]
-    rids = joinable_rids(running.fetch_blocking()) if running is not None else None
-    people, persons = resolve_parts(records, rids)
+    sources: list[KeyBlock | str] = [part.keys_at or part.block or KeyBlock.empty() for part in loaded]
+    query = joinable_query([part.links for part in loaded], [part.count for part in loaded])
+    stubs = [replace(part, links=None, block=None) for part in loaded]
+    del loaded
+    try:
+        rids = joinable_rids(query.collect()) if query is not None else None
+        del query  # the links are freed before the records are read
+        block = KeyBlock.gather(sources)
+    finally:
+        for stub in stubs:
+            stub.discard()
+    people, persons = resolve_blocks([block], rids)
     categories = ordered(set(out.categories)) if persons else []
     return ItemResult(
         path=item.path, status=Status.OK, size=item.size, sha256=item.sha256, pii=persons > 0,
         categories=tuple(categories), persons=persons, special_care=is_special_care(tuple(categories)),
         format=plan.format, encoding=plan.encoding, confidence=tuple((c, out.categories[c]) for c in categories),
-        samples=tuple(out.samples) if persons else (), problems=plan.problems, person_keys=tuple(people),
+        samples=tuple(out.samples) if persons else (), problems=plan.problems, person_keys=people,
         mtime=item.mtime, owner=item.owner,
     )

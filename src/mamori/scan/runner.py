@@ -316,15 +316,12 @@ class Scan:
 
     @staticmethod
     def _parts(futures: list[Future[Any]]) -> list[PartResult]:
-        """The parts' results in order; each unpacked as it arrives, while the other workers still run
-        (the last is left to ``merge``, which unpacks it while Polars links the keys)."""
+        """The parts' results in order; each loaded as it arrives, while the other workers still run."""
         index = {future: i for i, future in enumerate(futures)}
         parts: list[PartResult | None] = [None] * len(futures)
-        left = len(futures)
         for future in as_completed(futures):
-            left -= 1
             part: PartResult = future.result()
-            parts[index[future]] = part.loaded(unpack=left > 0)
+            parts[index[future]] = part.loaded()
         return [part for part in parts if part is not None]
 
     def results(self, on_result: ProgressCallback | None = None) -> Iterator[ItemResult]:
