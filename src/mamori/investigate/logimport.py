@@ -169,8 +169,8 @@ def _import_file(store: CaseStore, kind: str, source: LogSource, path: Path, sha
     with store.transaction() as con:
         if replace is not None:
             _delete_source(con, kind, replace)
-        row = con.execute("SELECT coalesce(max(id), 0) + 1 FROM sources").fetchone()
-        source_id = int(row[0]) if row else 1
+        rows = con.execute("SELECT coalesce(max(id), 0) + 1 FROM sources").fetchall()
+        source_id = int(rows[0][0]) if rows else 1
         if columns is not None:
             _AccessWriter(store, source_id).add_columns(columns)
             counts, log_problems = columns.counts, columns.problems
@@ -240,8 +240,9 @@ class _AccessWriter:
             self.flush()
 
     def add_columns(self, columns: AccessColumns) -> None:
-        """All events of a column-wise parse, written in batches of BATCH rows straight from the columns."""
-        table = columns.table()
+        """All events of a column-wise parse, straight from the columns (DuckDB reads them over Arrow)."""
+        names = [name for name in ACCESS_SCHEMA if name != "source_id"]
+        table = columns.table(names).select(pl.lit(self.source_id, pl.Int32).alias("source_id"), *names)
         for start in range(0, table.height, BATCH):
             self.frame = table.slice(start, BATCH)
             self.flush()
@@ -249,9 +250,7 @@ class _AccessWriter:
     def flush(self) -> None:
         if self.frame is not None:
             part, self.frame = self.frame, None
-            data: dict[str, Any] = {"source_id": pl.repeat(self.source_id, part.height, dtype=pl.Int32, eager=True)}
-            data.update({name: part[name] for name in ACCESS_SCHEMA if name != "source_id"})
-            self.store.append("access_events", data, ACCESS_SCHEMA)
+            self.store.append_frame("access_events", part)
         if self.cols[0]:
             self.store.append("access_events", dict(zip(ACCESS_SCHEMA, self.cols, strict=True)), ACCESS_SCHEMA)
             self.cols = tuple([] for _ in ACCESS_SCHEMA)
