@@ -16,16 +16,18 @@ import io
 import math
 import zipfile
 from datetime import date, datetime, time, timedelta
-from typing import Any, BinaryIO, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 import msoffcrypto
-import polars as pl
 import python_calamine
 
 from mamori.errors import CorruptFile, Encrypted, MamoriError
 from mamori.extract.office_crypto import CFB_MAGIC, is_encrypted_ooxml, ole_stream_names
 from mamori.extract.sheet_guard import check_grid_sizes
 from mamori.models import ColumnRows, Document, Item, Location, Problem, Table
+
+if TYPE_CHECKING:  # Polars loads with the first big sheet: a scan of small files never needs it
+    import polars as pl
 
 #: Sheets with at least this many cells are kept column-wise (``ColumnRows``); smaller ones as row tuples.
 BIG_SHEET_CELLS = 200_000
@@ -172,6 +174,8 @@ def _read_sheet(sheet: Any) -> tuple[tuple[str, ...], ...] | ColumnRows:
 
 
 def _texts(values: tuple[Any, ...]) -> pl.Series:
+    import polars as pl
+
     """A column's cells as texts; a column of text only goes to Polars as it is (checked there, in Rust)."""
     try:
         return pl.Series(values, dtype=pl.String, strict=True)
@@ -182,6 +186,8 @@ def _texts(values: tuple[Any, ...]) -> pl.Series:
 def _read_columns(sheet: Any, start: tuple[int, int], end: tuple[int, int], keep_leading: bool) -> ColumnRows:
     """A big sheet as string columns, a slice of rows at a time (``iter_rows`` yields the rows from the
     sheet's first row, or from its first used row, and the columns from its first used column)."""
+    import polars as pl
+
     width = end[1] - start[1] + 1
     pad = start[1] if keep_leading else 0
     chunks: list[list[pl.Series]] = [[] for _ in range(pad + width)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from multiprocessing import forkserver
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mamori.evidence.files import FileRef, load_file, walk
 from mamori.evidence.limits import Limits
@@ -27,9 +27,11 @@ from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan import split
 from mamori.scan.inspect import Inspector
-from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
+
+if TYPE_CHECKING:  # the parts (Polars) load only when a big file is split
+    from mamori.scan.parts import PartResult
 
 ProgressCallback = Callable[[ItemResult], None]
 _POLARS_THREADS = "POLARS_MAX_THREADS"
@@ -201,6 +203,8 @@ class Scan:
             if plan is None:
                 yield _guarded(ordinary, ref)
             else:
+                from mamori.scan.parts import key_part
+
                 parts = [_done(key_part, plan, i, opts.secret) for i in range(len(plan.ranges))]
                 yield self._merged(ref, plan, parts, ordinary)
 
@@ -225,6 +229,8 @@ class Scan:
                 sheet = None
         if plan is None:
             return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr)])
+        from mamori.scan.parts import key_part
+
         handoff = self._handoff_dir()
         return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret, handoff) for i in range(len(plan.ranges))],
                         plan, sheet)
@@ -289,6 +295,8 @@ class Scan:
             return ordinary()
         if before_merge is not None:
             before_merge()
+        from mamori.scan.parts import merge
+
         return [merge(item, plan, parts)]
 
     @staticmethod
