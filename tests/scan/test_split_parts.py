@@ -13,6 +13,7 @@ from mamori.evidence.files import FileRef, load_file
 from mamori.evidence.limits import Limits
 from mamori.models import ItemResult
 from mamori.people.keys import KeyMaker
+from mamori.scan import parts as parts_module
 from mamori.scan import runner, split
 from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
@@ -274,7 +275,7 @@ def test_one_process_reads_a_file_bigger_than_a_part_in_parts(tmp_path: Path, vo
         keyed.append(index)
         return key_part(plan, index, secret, handoff)
 
-    monkeypatch.setattr(runner, "key_part", counted)
+    monkeypatch.setattr(parts_module, "key_part", counted)  # the runner imports it when a file is split
     scan = Scan([path], ScanOptions(workers=1, secret=SECRET))
     (result,) = scan.results()
     parts = split.part_count(path.stat().st_size, 1)
