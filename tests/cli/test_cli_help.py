@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,3 +57,35 @@ def test_help_and_find_import_neither_the_engine_of_cases_nor_the_server() -> No
     assert helped.returncode == 0
     imported = {line.split("|")[-1].strip() for line in helped.stderr.splitlines() if "|" in line}
     assert not {m for m in imported if m.startswith(("mamori.scan", "polars", *heavy))}
+
+
+#: What a scan of one small CSV must not load: column-wise keying (Polars, numpy), the report writers it was not
+#: asked for (XlsxWriter, Jinja2), PDF reading, and everything the cases and the server need.
+SMALL_SCAN_NEVER = ("polars", "numpy", "xlsxwriter", "jinja2", "pypdfium2", "duckdb", "django", "weasyprint",
+                    "mamori.scan.parts", "mamori.scan.links", "mamori.people.frame", "mamori.investigate",
+                    "mamori.guard")
+
+
+def test_find_on_a_small_file_loads_none_of_the_heavy_modules(tmp_path: Path) -> None:
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("氏名,電話\n山田 太郎,090-1234-5678\n", encoding="utf-8")
+    report = tmp_path / "out.jsonl"
+    probe = (
+        "import sys; from mamori.cli import main; "
+        f"sys.argv = ['mamori', 'find', {str(tiny)!r}, '--format', 'jsonl', '--output', {str(report)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    loaded = out.stderr.split()
+    assert not [m for m in loaded if m.startswith(SMALL_SCAN_NEVER)], out.stderr[-2000:]
+    lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert lines[0]["pii"] is True and lines[0]["persons"] == 1 and set(lines[0]["categories"]) == {"name", "phone"}
+    assert lines[-1]["unique_persons"] == 1
+
+
+def test_the_trait_role_prefix_is_one() -> None:
+    from mamori.detect.column_people import TRAIT_ROLE
+    from mamori.people.frame import TRAIT_ROLE as FRAME_TRAIT_ROLE
+
+    assert TRAIT_ROLE == FRAME_TRAIT_ROLE

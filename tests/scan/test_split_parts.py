@@ -13,6 +13,7 @@ from mamori.evidence.files import FileRef, load_file
 from mamori.evidence.limits import Limits
 from mamori.models import Item, ItemResult
 from mamori.people.keys import KeyMaker
+from mamori.scan import parts as parts_module
 from mamori.scan import runner, split
 from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
@@ -274,8 +275,9 @@ def test_one_process_reads_a_file_bigger_than_a_part_in_parts(tmp_path: Path, vo
         merged.append(len(parts))
         return merge(item, plan, parts)
 
-    # The parts are keyed one after another by the scan's one helper process, and merged here.
-    monkeypatch.setattr(runner, "merge", counted)
+    # The parts are keyed one after another by the scan's one helper process, and merged here (the runner
+    # imports merge when a file is split).
+    monkeypatch.setattr(parts_module, "merge", counted)
     scan = Scan([path], ScanOptions(workers=1, secret=SECRET))
     (result,) = scan.results()
     parts = split.part_count(path.stat().st_size, 1)

@@ -28,8 +28,6 @@ from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
 from mamori.report.find.base import FindReport, ScanContext
 from mamori.report.find.lines import CsvReport, JsonlReport
-from mamori.report.find.page import HtmlReport
-from mamori.report.find.workbook import XlsxReport
 from mamori.scan.runner import Scan, ScanOptions, default_workers
 
 
@@ -82,6 +80,8 @@ def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack,
     if fmt is Format.xlsx:
         if output is None:
             raise ConfigError("--format xlsx writes a file: add --output FILE.xlsx")
+        from mamori.report.find.workbook import XlsxReport  # XlsxWriter only when asked for
+
         return XlsxReport(output, lang)
     stream: TextIO = sys.stdout
     if output is not None:
@@ -92,6 +92,8 @@ def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack,
         return JsonlReport(stream, lang)
     if fmt is Format.csv:
         return CsvReport(stream, lang)
+    from mamori.report.find.page import HtmlReport  # Jinja2 only when asked for
+
     return HtmlReport(stream, lang, context)
 
 

@@ -86,6 +86,8 @@ class Address(PatternDetector):
     name = "address"
     category = "address"
     patterns = (_LABELLED,)
+    # the end of a municipality's name, or an address label (_LABELLED's)
+    prefilter = (_END_CHARS, re.compile("住所|居所|所在地|送付先"))
     base_confidence = 0.85
     context_confidence = 0.95
 

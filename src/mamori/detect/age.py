@@ -22,6 +22,8 @@ class Age(PatternDetector):
 
     name = "age"
     category = "age"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (
         re.compile(r"年齢[\s::は]*(?:満)?(?P<v>\d{1,3})(?:\s*[歳才])?(?!\d)" + _GROUP_WORDS),
         re.compile(r"(?<![\d.,])(?P<v>\d{1,3})\s*[歳才]" + _GROUP_WORDS),

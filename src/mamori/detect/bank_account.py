@@ -39,6 +39,8 @@ class BankAccount(PatternDetector):
 
     name = "bank_account"
     category = "bank_account"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (
         re.compile(r"(?:口座番号|口座No\.?|口座|普通預金|当座預金|普通|当座|貯蓄|[(](?:普|当)[)])"
                    r"[\s::]*(?:No\.?\s*)?(?P<v>\d{7})(?![\d-])"),

@@ -52,6 +52,10 @@ class PatternDetector:
     requires_context: ClassVar[bool] = False
     base_confidence: ClassVar[float] = 0.6
     context_confidence: ClassVar[float] = 0.95
+    #: Lookaround-free patterns one of which every line with a finding matches (a digit, a label word): the
+    #: engine skips the detector for text none of them matches, one C-level search instead of ``find``.
+    #: Empty: no such test (the detector always runs). ``tests/detect/test_prefilters.py`` checks each one.
+    prefilter: ClassVar[tuple[re.Pattern[str], ...]] = ()
 
     def validate(self, candidate: str) -> bool:
         """Checksum or allocation rule; True by default."""
@@ -75,6 +79,10 @@ class PatternDetector:
         if self.requires_context and not with_context:
             return None
         return self.context_confidence if with_context else self.base_confidence
+
+    def may_find(self, text: str) -> bool:
+        """False only when ``find`` cannot find anything in *text* or in any part of it (a line)."""
+        return not self.prefilter or any(p.search(text) for p in self.prefilter)
 
     def find(self, text: str, location: Location) -> Iterator[Finding]:
         """Every validated match of every pattern in *text*."""

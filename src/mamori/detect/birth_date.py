@@ -43,6 +43,8 @@ class BirthDate(PatternDetector):
     context = ("生年月日", "誕生日", "生まれ", "出生", "生年", "年齢", "birth", "d.o.b", "dob")
     context_window = 12
     requires_context = True
+    # a finding needs its context: a context word before it, or 生/生まれ/出生 or an age (歳/才) right after
+    prefilter = (re.compile(r"生|年齢|歳|才|birth|d\.o\.b|dob", re.IGNORECASE),)
 
     def validate(self, candidate: str) -> bool:
         return birth_date_value(candidate) is not None

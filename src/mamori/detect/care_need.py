@@ -21,6 +21,7 @@ class CareNeed(PatternDetector):
 
     name = "care_need"
     category = "care_need"
+    prefilter = (re.compile("要介護|要支援|介護度|認定結果"),)
     patterns = (
         re.compile(r"(?P<v>要介護\s*[1-5]|要支援\s*[12])" + _GROUP),
         re.compile(r"(?:要介護度|介護度|認定結果)[\s::は]*(?P<v>[1-5])(?!\d)" + _GROUP),

@@ -11,8 +11,12 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # Polars (and people.frame) only for big tables: a scan of small files never loads them
+    import polars as pl
+
+    from mamori.people.frame import Hashed
 
 from mamori.detect.columns import FAMILY_KANA, FAMILY_NAME, GIVEN_KANA, GIVEN_NAME, TableLayout
 from mamori.detect.email_address import EmailAddress, is_email
@@ -25,10 +29,12 @@ from mamori.models import ColumnRows, Location, Table
 from mamori.normalize.age import years_for
 from mamori.normalize.text import nfkc
 from mamori.normalize.wareki import parse_cell_date
-from mamori.people.frame import TRAIT_ROLE, Hashed, hash_records, hash_table, key_strings
 from mamori.people.keys import TRAITS, KeyMaker, PersonFields
 from mamori.people.traits import row_traits
 
+#: The role prefix of trait columns: ``people.frame.TRAIT_ROLE`` (a test keeps them equal), named here so that
+#: small tables need not import the column-wise keying.
+TRAIT_ROLE = "trait:"
 #: Tables with at least this many body rows are keyed column by column.
 VECTOR_ROWS = 2000
 #: Rows keyed at a time in a big table: slices keep memory flat, and one is normalised while the one
@@ -233,6 +239,8 @@ def _cells_besides(table: Table, layout: TableLayout, people: list[int], col: Ca
 
 
 def _series(table: Table, first: int, index: int) -> pl.Series:
+    import polars as pl
+
     rows = table.rows
     if isinstance(rows, ColumnRows):
         column = rows.columns[index]
@@ -244,6 +252,10 @@ def _series(table: Table, first: int, index: int) -> pl.Series:
 def _big_table(table: Table, layout: TableLayout, keymaker: KeyMaker, scope: str,
                on_category: CategoryCallback, whole: bool) -> TablePeople:
     """The same as the row-by-row path, column by column in Polars."""
+    import polars as pl
+
+    from mamori.people.frame import hash_records, hash_table, key_strings
+
     first = layout.first_row
     by_role = _roles(table, layout)
     used = {c.index for c in layout.columns if c.kind} | {i for cols in by_role.values() for i in cols}

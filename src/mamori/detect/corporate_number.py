@@ -34,6 +34,8 @@ class CorporateNumber(PatternDetector):
 
     name = "corporate_number"
     category = CATEGORY
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (re.compile(r"(?<![\dA-Za-z-])(?P<v>T?\d{13}|T?\d-?\d{4}-?\d{4}-?\d{4})(?![\d-])"),)
     context = ("法人番号", "登録番号", "事業者番号", "インボイス", "会社法人等番号")
     context_window = 20

@@ -53,6 +53,8 @@ class CreditCard(PatternDetector):
 
     name = "credit_card"
     category = "credit_card"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (re.compile(r"(?<![\d-])(?P<v>\d{13,16}|\d{4}(?:[ -]\d{4}){3}|\d{4}[ -]\d{6}[ -]\d{4,5})(?![\d-])"),)
     context = ("カード", "クレジット", "card", "visa", "master", "jcb", "amex")
     context_window = 24

@@ -53,6 +53,8 @@ class CriminalRecord(PatternDetector):
     category = "criminal_record"
     patterns = (_SENTENCE_RE,)
     base_confidence = 0.85
+    # a sentence, or an event word (_EVENT without its lookahead: a line's end is not the text's end)
+    prefilter = (_SENTENCE_RE, re.compile(rf"{_OFFENCE}|逮捕|起訴|書類送検|有罪判決|実刑判決|前科|前歴|犯罪歴|犯歴"))
 
     def find(self, text: str, location: Location) -> Iterator[Finding]:
         """Sentences, then offences and events within a window of a person word or a record label."""

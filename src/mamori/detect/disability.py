@@ -31,6 +31,7 @@ class Disability(PatternDetector):
 
     name = "disability"
     category = "disability"
+    prefilter = (re.compile("手帳|等級|程度|区分"),)
     patterns = (
         re.compile(rf"(?:身体{_SHO}者手帳|{_SHO}者手帳|{_SHO}(?:等級|程度))[^。\n]{{0,12}}?(?P<v>[1-7一二三四五六七]級)"),
         re.compile(rf"精神{_SHO}者保健福祉手帳[^。\n]{{0,12}}?(?P<v>[1-3一二三]級)"),

@@ -41,6 +41,8 @@ class DriversLicense(PatternDetector):
 
     name = "drivers_license"
     category = "drivers_license"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (re.compile(r"(?<![\d-])(?P<v>\d{12}|\d{4}[- ]\d{4}[- ]\d{4})(?![\d-])"),)
     context = ("免許証", "運転免許", "免許番号", "license", "licence")
     context_window = 20

@@ -21,6 +21,7 @@ class EmailAddress(PatternDetector):
 
     name = "email"
     category = "email"
+    prefilter = (re.compile("@"),)
     patterns = (re.compile(rf"(?<![\w.+-]){_EMAIL}"),)
     context = ("メール", "mail", "e-mail", "連絡先")
     base_confidence = 0.9

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from mamori.detect.base import Finding
+from mamori.detect.base import Detector, Finding
 from mamori.detect.birth_date import BirthDate, birth_date_value
 from mamori.detect.categories import BY_ID
 from mamori.detect.column_people import table_people
@@ -71,15 +72,43 @@ class _Collector:
 
 
 def _line_findings(text: str, location: Location) -> list[list[Finding]]:
-    """Detector findings of each line of *text* (NFKC), pseudo-categories left out."""
+    """Detector findings of each line of *text* (NFKC), pseudo-categories left out.
+
+    A detector whose prefilters (``PatternDetector.prefilter``) match nowhere in the text is not run on
+    any of its lines, and on a text of many lines only on those they match: most detectors need a digit
+    or a label word, which many lines of a letter do not have. Each distinct prefilter is searched once.
+    """
+    norm = nfkc(text)
+    lines = norm.split("\n")
+    plan, patterns = _prefilter_plan()
+    hits = [p.search(norm) is not None for p in patterns]
+    active = [(d, need) for d, need in plan if need is None or any(hits[i] for i in need)]
     out: list[list[Finding]] = []
-    for line in nfkc(text).split("\n"):
+    for line in lines:
         found: list[Finding] = []
         if line.strip():
-            for detector in detectors():
+            here: dict[int, bool] = {}
+            for detector, need in active:
+                if need is not None and len(lines) > 1 and not any(
+                        here.setdefault(i, patterns[i].search(line) is not None) for i in need):
+                    continue
                 found.extend(f for f in detector.find(line, location) if f.category in BY_ID)
         out.append(found)
     return out
+
+
+@lru_cache(maxsize=1)
+def _prefilter_plan() -> tuple[tuple[tuple[Detector, tuple[int, ...] | None], ...], tuple[re.Pattern[str], ...]]:
+    """Each detector in order with the indexes of its prefilters among the distinct ones (None: always runs)."""
+    patterns: dict[tuple[str, int], re.Pattern[str]] = {}
+    plan: list[tuple[Detector, tuple[int, ...] | None]] = []
+    for detector in detectors():
+        own: tuple[re.Pattern[str], ...] = getattr(detector, "prefilter", ())  # a plug-in may have none
+        for p in own:
+            patterns.setdefault((p.pattern, p.flags), p)
+        keys = list(patterns)
+        plan.append((detector, tuple(keys.index((p.pattern, p.flags)) for p in own) if own else None))
+    return tuple(plan), tuple(patterns.values())
 
 
 def _fields(name: str, findings: list[Finding]) -> PersonFields:

@@ -19,6 +19,7 @@ class Gender(PatternDetector):
 
     name = "gender"
     category = "gender"
+    prefilter = (re.compile(r"性別|\d"),)  # the label, or the age beside 男/女
     patterns = (
         re.compile(r"性別[\s::は]*(?P<v>男性|女性|男|女)"),
         re.compile(r"[(（](?P<v>男|女)(?:性)?[・、,\s]\s*\d{1,3}\s*[歳才]"),

@@ -55,6 +55,8 @@ class Health(PatternDetector):
     category = "health"
     patterns = (_MEASURE,)
     base_confidence = 0.8
+    # a measurement, or a label or person word (_ANCHORS without its lookarounds) for the terms' windows
+    prefilter = (_MEASURE, re.compile("|".join(map(re.escape, sorted(set(_LABELS + _PERSON), key=len, reverse=True)))))
 
     def find(self, text: str, location: Location) -> Iterator[Finding]:
         """Measurements, then terms inside the windows around labels and person words."""

@@ -50,6 +50,8 @@ class InsuranceNumber(PatternDetector):
 
     name = "insurance_number"
     category = "insurance_number"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (
         re.compile(r"(?:被保険者番号|被保番号|被保険者証番号|保険証番号|介護保険番号|記号番号)[\s::]*"
                    r"(?P<v>\d{8}|\d{10})(?![\d-])"),

@@ -30,6 +30,8 @@ class MyNumber(PatternDetector):
 
     name = "my_number"
     category = "my_number"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (re.compile(r"(?<![\d-])\d{4}[- ]?\d{4}[- ]?\d{4}(?![\d-])"),)
     context = ("マイナンバー", "個人番号", "my number", "mynumber", "番号確認")
     context_window = 32

@@ -19,6 +19,8 @@ class Passport(PatternDetector):
 
     name = "passport"
     category = "passport"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (re.compile(r"(?<![A-Za-z0-9])(?P<v>[A-Z]{2}\d{7})(?![A-Za-z0-9])"),)
     context = ("旅券", "パスポート", "passport")
     context_window = 24

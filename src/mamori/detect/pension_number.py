@@ -19,5 +19,7 @@ class PensionNumber(PatternDetector):
 
     name = "pension_number"
     category = "pension_number"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (re.compile(r"(?:基礎年金番号|年金番号|年金手帳番号)[\s::]*(?P<v>\d{4}[- ]?\d{6})(?![\d-])"),)
     base_confidence = 0.95

@@ -113,6 +113,8 @@ class PhoneJp(PatternDetector):
 
     name = "phone_jp"
     category = "phone"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (_PHONE,)
     context = ("電話", "tel", "携帯", "連絡先", "fax", "ファクス", "ファックス", "問合せ", "問い合わせ",
                "フリーダイヤル")

@@ -88,6 +88,8 @@ class PostalCode(PatternDetector):
 
     name = "postal_code"
     category = "postal_code"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (
         re.compile(r"(?<![\d\-.,/])(?P<v>\d{3}-\d{4})(?![\d\-]|\.\d)"),
         re.compile(r"(?:〒|郵便番号|郵便)[\s::]*(?P<v>\d{7})(?!\d)"),

@@ -38,6 +38,8 @@ class ResidentCode(PatternDetector):
 
     name = "resident_code"
     category = "resident_code"
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (re.compile(rf"{_LABEL}[\s::は]*(?P<v>\d{{11}}|\d{{4}}[- ]\d{{4}}[- ]\d{{3}})(?![\d-])"),)
     requires_context = False
     base_confidence = 0.85

@@ -44,6 +44,8 @@ class Salary(PatternDetector):
     name = "salary"
     category = "salary"
     # A budget line (給与費, 給与総額) is an organisation's money, not a person's.
+    # every pattern holds a digit
+    prefilter = (re.compile(r"\d"),)
     patterns = (re.compile(rf"{_LABEL}(?!費|総額|表|規程|条例|体系)(?:額)?[\s::は]*(?:月額|年額)?[\s::]*"
                            rf"(?P<v>{_AMOUNT})(?!\d|\s?千円|\s?百万円|\s?億)"),)
     base_confidence = 0.85

@@ -29,6 +29,7 @@ class School(PatternDetector):
     name = "school"
     category = "school"
     base_confidence = 0.85
+    prefilter = (_KIND_RE,)
 
     def find(self, text: str, location: Location) -> Iterator[Finding]:
         """School-kind words with a name before and a grade or 卒業 after."""

@@ -11,9 +11,6 @@ import threading
 import unicodedata
 from typing import Any, BinaryIO, ClassVar
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
-
 from mamori.errors import CorruptFile, Encrypted, MamoriError, NeedsOCR
 from mamori.i18n import said
 from mamori.models import Document, Gap, Item, Location, Problem, TextBlock
@@ -32,6 +29,9 @@ _LOCK = threading.Lock()
 
 
 def _open(data: bytes) -> Any:
+    import pypdfium2 as pdfium  # pdfium loads with the first PDF, not with every scan
+    import pypdfium2.raw as pdfium_c
+
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -47,6 +47,8 @@ def _open(data: bytes) -> Any:
 
 
 def _has_images(page: Any) -> bool:
+    import pypdfium2.raw as pdfium_c
+
     objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
     return next(objects, None) is not None
 
@@ -66,6 +68,8 @@ def _page_text(page: Any) -> tuple[str, int]:
 
 
 def _mark_cells(textpage: Any, text: str) -> str:
+    import pypdfium2.raw as pdfium_c
+
     """*text* laid out like the page: cells far apart on a line start at their column (spaces).
 
     A table's cells are separate pieces of text with a wide gap between them; words of running text

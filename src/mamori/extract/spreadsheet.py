@@ -16,10 +16,9 @@ import io
 import math
 import zipfile
 from datetime import date, datetime, time, timedelta
-from typing import Any, BinaryIO, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 import msoffcrypto
-import polars as pl
 import python_calamine
 
 from mamori.errors import CorruptFile, Encrypted, MamoriError
@@ -27,6 +26,9 @@ from mamori.extract.office_crypto import CFB_MAGIC, is_encrypted_ooxml, ole_stre
 from mamori.extract.sheet_guard import check_grid_sizes
 from mamori.i18n import said
 from mamori.models import ColumnRows, Document, Gap, Item, Location, Problem, Table
+
+if TYPE_CHECKING:  # Polars loads with the first big sheet: a scan of small files never needs it
+    import polars as pl
 
 #: Sheets with at least this many cells are kept column-wise (``ColumnRows``); smaller ones as row tuples.
 BIG_SHEET_CELLS = 200_000
@@ -173,6 +175,8 @@ def _read_sheet(sheet: Any) -> tuple[tuple[str, ...], ...] | ColumnRows:
 
 
 def _texts(values: list[Any]) -> pl.Series:
+    import polars as pl
+
     """A column's cells as texts; a column of text only goes to Polars as it is (checked there, in Rust)."""
     try:
         return pl.Series(values, dtype=pl.String, strict=True)
@@ -195,6 +199,8 @@ def _transposed(rows: list[list[Any]], width: int) -> list[list[Any]]:
 def _read_columns(sheet: Any, start: tuple[int, int], end: tuple[int, int], keep_leading: bool) -> ColumnRows:
     """A big sheet as string columns, a slice of rows at a time (``iter_rows`` yields the rows from the
     sheet's first row, or from its first used row, and the columns from its first used column)."""
+    import polars as pl
+
     width = end[1] - start[1] + 1
     pad = start[1] if keep_leading else 0
     chunks: list[list[pl.Series]] = [[] for _ in range(pad + width)]

@@ -13,6 +13,7 @@ import io
 import json
 import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from mamori.investigate.case import MAPPED_FORMATS, LogSource
 from mamori.investigate.overlap import mark_overlaps
 from mamori.investigate.store import CaseStore
 from mamori.logs.accesscols import AccessColumns
-from mamori.logs.driver import stream_file
+from mamori.logs.driver import LogStream, stream_file
 from mamori.logs.events import AccessEvent, FileEvent
 from mamori.logs.fastaccess import parse_access_columns
 from mamori.logs.paths import expand_log_paths
@@ -104,8 +105,21 @@ def import_logs(store: CaseStore, kind: str, sources: Sequence[LogSource],
                 seen_ids.add(row[1])
                 unchanged.append(name)
                 continue
+            # The first import of a log set cannot meet content it already holds: the file is parsed while
+            # another thread hashes it (hashlib and Polars both work without the GIL). Else hash first.
+            speculate = kind == "access" and not any(known_spec == spec for _, known_spec in by_content)
+            parsed: _Parsed | BaseException | None = None
             try:
-                sha, content = content_hashes(path)
+                if speculate:
+                    with ThreadPoolExecutor(max_workers=1) as pool:
+                        hashing = pool.submit(content_hashes, path)
+                        try:
+                            parsed = _parse(kind, source, path)
+                        except (OSError, EOFError, ValueError, zlib.error, LogFormatError) as exc:
+                            parsed = exc
+                        sha, content = hashing.result()
+                else:
+                    sha, content = content_hashes(path)
             except LogFormatError as exc:  # one bad file (a truncated .gz) is its own problem; the rest go on
                 failed.append(f"{name}: {exc}")
                 if row is not None:
@@ -123,7 +137,10 @@ def import_logs(store: CaseStore, kind: str, sources: Sequence[LogSource],
                 on_file(name)
             replace = row[1] if row is not None and row[1] not in seen_ids else None
             try:
-                new_id, count, file_problems = _import_file(store, kind, source, path, sha, content, stat, replace)
+                if isinstance(parsed, BaseException):
+                    raise parsed
+                new_id, count, file_problems = _import_file(store, kind, source, path, sha, content, stat, replace,
+                                                            parsed)
             except (OSError, EOFError, ValueError, zlib.error, LogFormatError) as exc:
                 failed.append(f"{name}: {exc}")
                 if row is not None:
@@ -156,21 +173,36 @@ def _delete_source(con: Any, kind: str, source_id: int) -> None:
     con.execute("DELETE FROM sources WHERE id = ?", [source_id])
 
 
-def _import_file(store: CaseStore, kind: str, source: LogSource, path: Path, sha: str, content: str,
-                 stat: Any, replace: int | None) -> tuple[int, int, list[str]]:
+@dataclass(frozen=True)
+class _Parsed:
+    """A log file read for import: its format, and its events as columns or as a lazy stream."""
+
+    format: str
+    columns: AccessColumns | None
+    stream: LogStream | None
+
+
+def _parse(kind: str, source: LogSource, path: Path) -> _Parsed:
     fmt_name = detect_format(path) if source.format == "auto" else source.format
     fmt = make_format(fmt_name, mapping=source.mapping) if fmt_name in MAPPED_FORMATS else make_format(fmt_name)
     if fmt.kind != kind:
         raise LogFormatError(f"{path.name} is a {fmt.kind} log ({fmt_name}), listed as a {kind} log in the case")
     # combined/common access logs are split column-wise (no Python object per line), parsed before the
     # transaction; other formats stream through their line parser inside it
-    columns = parse_access_columns([path], timezone=source.timezone) if fmt_name == "combined" else None
-    stream = None if columns else stream_file([path], fmt, timezone=source.timezone, year=source.year)
+    if fmt_name == "combined":
+        return _Parsed(fmt_name, parse_access_columns([path], timezone=source.timezone), None)
+    return _Parsed(fmt_name, None, stream_file([path], fmt, timezone=source.timezone, year=source.year))
+
+
+def _import_file(store: CaseStore, kind: str, source: LogSource, path: Path, sha: str, content: str,
+                 stat: Any, replace: int | None, parsed: _Parsed | None = None) -> tuple[int, int, list[str]]:
+    parsed = parsed or _parse(kind, source, path)
+    fmt_name, columns, stream = parsed.format, parsed.columns, parsed.stream
     with store.transaction() as con:
         if replace is not None:
             _delete_source(con, kind, replace)
-        row = con.execute("SELECT coalesce(max(id), 0) + 1 FROM sources").fetchone()
-        source_id = int(row[0]) if row else 1
+        rows = con.execute("SELECT coalesce(max(id), 0) + 1 FROM sources").fetchall()
+        source_id = int(rows[0][0]) if rows else 1
         if columns is not None:
             _AccessWriter(store, source_id).add_columns(columns)
             counts, log_problems = columns.counts, columns.problems
@@ -240,8 +272,9 @@ class _AccessWriter:
             self.flush()
 
     def add_columns(self, columns: AccessColumns) -> None:
-        """All events of a column-wise parse, written in batches of BATCH rows straight from the columns."""
-        table = columns.table()
+        """All events of a column-wise parse, straight from the columns (DuckDB reads them over Arrow)."""
+        names = [name for name in ACCESS_SCHEMA if name != "source_id"]
+        table = columns.table(names).select(pl.lit(self.source_id, pl.Int32).alias("source_id"), *names)
         for start in range(0, table.height, BATCH):
             self.frame = table.slice(start, BATCH)
             self.flush()
@@ -249,9 +282,7 @@ class _AccessWriter:
     def flush(self) -> None:
         if self.frame is not None:
             part, self.frame = self.frame, None
-            data: dict[str, Any] = {"source_id": pl.repeat(self.source_id, part.height, dtype=pl.Int32, eager=True)}
-            data.update({name: part[name] for name in ACCESS_SCHEMA if name != "source_id"})
-            self.store.append("access_events", data, ACCESS_SCHEMA)
+            self.store.append_frame("access_events", part)
         if self.cols[0]:
             self.store.append("access_events", dict(zip(ACCESS_SCHEMA, self.cols, strict=True)), ACCESS_SCHEMA)
             self.cols = tuple([] for _ in ACCESS_SCHEMA)

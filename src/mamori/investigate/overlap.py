@@ -9,6 +9,10 @@ three times (each file's k-th copy of a line is the same request as another file
 The duplicates are listed in ``access_dupes`` (source, line), recomputed from the stored events after
 every import, and the view ``access_unique`` is the events without them; nothing is deleted, so a file
 leaving the case brings back the other files' lines.
+
+Only events inside the time range of another file of the same log set can repeat one of its lines, so
+the window query runs on those alone: rotated files touch at most at their edges, and a single file
+has none (the whole-table window took 0.6 s per 300,000 lines).
 """
 
 from __future__ import annotations
@@ -25,12 +29,21 @@ def mark_overlaps(con: Any) -> int:
     con.execute("DELETE FROM access_dupes")
     con.execute(f"""
         INSERT INTO access_dupes
+        WITH ranges AS (
+            SELECT a.source_id, s.spec, min(a.t_us) AS lo, max(a.t_us) AS hi
+            FROM access_events a JOIN sources s ON s.id = a.source_id GROUP BY a.source_id, s.spec),
+        spans AS (
+            SELECT r.source_id, o.lo, o.hi FROM ranges r JOIN ranges o
+            ON r.spec = o.spec AND r.source_id <> o.source_id AND r.lo <= o.hi AND o.lo <= r.hi),
+        candidates AS (
+            SELECT e.* FROM access_events e SEMI JOIN spans p
+            ON e.source_id = p.source_id AND e.t_us BETWEEN p.lo AND p.hi)
         SELECT source_id, line FROM (
             SELECT a.source_id, a.line,
                    row_number() OVER (PARTITION BY {_SAME}, k ORDER BY a.source_id) AS copy
             FROM (SELECT *, row_number() OVER (PARTITION BY source_id, t_us, ip, method, path, status, bytes,
                                                            user_agent, referer ORDER BY line) AS k
-                  FROM access_events) a
+                  FROM candidates) a
             JOIN sources s ON s.id = a.source_id
         ) WHERE copy > 1""")
     con.execute("""

@@ -169,6 +169,13 @@ class CaseStore:
             self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM read_parquet(?)", [path])
         return count
 
+    def append_frame(self, table: str, frame: pl.DataFrame) -> int:
+        """Bulk-insert a Polars frame whose columns are *table*'s, in its order, over Arrow (no copy to a file)."""
+        if frame.height == 0:
+            return 0
+        self.con.from_arrow(frame.__arrow_c_stream__()).insert_into(table)
+        return frame.height
+
     def stage(self, name: str) -> tuple[str, Any] | None:
         """(fingerprint, payload) of a derived stage's last result, or None."""
         row = self.con.execute("SELECT fingerprint, payload FROM stages WHERE name = ?", [name]).fetchone()

@@ -62,32 +62,43 @@ class AccessColumns:
     problems: tuple[LogProblem, ...]
     counts: ParseCounts
 
-    def table(self) -> pl.DataFrame:
-        """One row per event in file and line order (columns ``TABLE_SCHEMA``), built column-wise."""
+    def table(self, names: Sequence[str] = tuple(TABLE_SCHEMA)) -> pl.DataFrame:
+        """One row per event in file and line order, built column-wise: the columns *names* of ``TABLE_SCHEMA``."""
         raw = self.raw
-        req = _distinct(raw["request"], _request)
-        cols: dict[str, pl.Series] = {
-            "file": raw["file"], "line": raw["line"], "t_us": raw["t_us"],
-            "ip": _mapped(raw["ip"], lambda v: storable(_plain(v))),
-            "method": req(lambda r: storable(r.method)), "target": req(lambda r: storable(r.target)),
-            "path": req(lambda r: storable(r.path)), "query": req(lambda r: storable(r.query)),
-            "status": raw["status"], "bytes": raw["bytes"],
-            "referer": _mapped(raw["referer"], lambda v: storable(_quoted(v))),
-            "user_agent": _mapped(raw["agent"], lambda v: storable(_quoted(v))),
-            "vhost": _mapped(raw["vhost"], lambda v: storable(_plain(v))),
-            "user": _mapped(raw["user"], lambda v: storable(_user(v))),
-            "protocol": req(lambda r: storable(r.protocol)), "encoding": req(lambda r: r.encoding),
+        keys = [*dict.fromkeys(("file", "line", *names))]  # the order keys, whatever is asked
+        schema = {name: TABLE_SCHEMA[name] for name in keys}
+        split: list[Callable[[Callable[[Request], str]], pl.Series]] = []
+
+        def req(pick: Callable[[Request], str]) -> pl.Series:
+            if not split:  # requests are split once, and only when a column of them is asked for
+                split.append(_distinct(raw["request"], _request))
+            return split[0](pick)
+
+        makers: dict[str, Callable[[], pl.Series]] = {
+            "file": lambda: raw["file"], "line": lambda: raw["line"], "t_us": lambda: raw["t_us"],
+            "ip": lambda: _mapped(raw["ip"], lambda v: storable(_plain(v))),
+            "method": lambda: req(lambda r: storable(r.method)),
+            "target": lambda: req(lambda r: storable(r.target)),
+            "path": lambda: req(lambda r: storable(r.path)),
+            "query": lambda: req(lambda r: storable(r.query)),
+            "status": lambda: raw["status"], "bytes": lambda: raw["bytes"],
+            "referer": lambda: _mapped(raw["referer"], lambda v: storable(_quoted(v))),
+            "user_agent": lambda: _mapped(raw["agent"], lambda v: storable(_quoted(v))),
+            "vhost": lambda: _mapped(raw["vhost"], lambda v: storable(_plain(v))),
+            "user": lambda: _mapped(raw["user"], lambda v: storable(_user(v))),
+            "protocol": lambda: req(lambda r: storable(r.protocol)),
+            "encoding": lambda: req(lambda r: r.encoding),
         }
-        fast = pl.DataFrame({name: cols[name].rename(name) for name in TABLE_SCHEMA}, schema=TABLE_SCHEMA)
+        fast = pl.DataFrame([makers[name]().rename(name) for name in keys], schema=schema)
         if not self.parsed:
-            return fast
+            return fast.select(names)
         index = {name: i for i, name in enumerate(self.files)}
         rows = [(index[e.source], e.line, (e.time - _EPOCH) // timedelta(microseconds=1), storable(e.ip), e.method,
                  storable(e.target), storable(e.path), storable(e.query), e.status, e.bytes, storable(e.referer),
                  storable(e.user_agent), storable(e.vhost), storable(e.user), e.protocol, e.path_encoding)
                 for e in self.parsed]
-        slow = pl.DataFrame(rows, schema=TABLE_SCHEMA, orient="row")
-        return pl.concat([fast, slow]).sort("file", "line")
+        slow = pl.DataFrame(rows, schema=TABLE_SCHEMA, orient="row").select(keys)
+        return pl.concat([fast, slow]).sort("file", "line").select(names)
 
     def events(self) -> list[AccessEvent]:
         """The events as values, in file and line order, identical to the line parser's."""

@@ -116,8 +116,10 @@ class _Run:
                  read_error: LogFormatError | None) -> None:
         source = str(path)
         frame = _split(series)
-        fast = frame.filter(pl.col("t_us").is_not_null())
-        slow = frame.filter(pl.col("t_us").is_null() & ~pl.col("blank")).select("line", "rank", "text")
+        odd = pl.col("t_us").is_null() & ~pl.col("blank")
+        slow = frame.filter(odd).select("line", "rank", "text")
+        # a clean log (every line split, none blank) is kept as it is: no copy of its columns
+        fast = frame if slow.is_empty() and not frame["blank"].any() else frame.filter(pl.col("t_us").is_not_null())
         try:
             mtime = datetime.fromtimestamp(path.stat().st_mtime, self.tz)
         except (OSError, ValueError, OverflowError):

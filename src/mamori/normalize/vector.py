@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # Polars only for column work: a scan of small files never loads it
+    import polars as pl
 
 from mamori.normalize.rules import Step
 
@@ -42,6 +44,8 @@ def _runs(steps: Sequence[Step]) -> list[tuple[str, list[Step]]]:
 
 def apply_series(steps: Sequence[Step], values: pl.Series) -> pl.Series:
     """A string Series through *steps*; guarded steps run only on the values their guard matches."""
+    import polars as pl
+
     name = values.name
     for guard, group in _runs(steps):
         if not guard:
@@ -56,6 +60,8 @@ def apply_series(steps: Sequence[Step], values: pl.Series) -> pl.Series:
 
 def apply_distinct(steps: Sequence[Step], values: pl.Series) -> pl.Series:
     """Like :func:`apply_series`, computed once per distinct value (names and dates repeat a lot)."""
+    import polars as pl
+
     distinct = values.unique()
     if len(distinct) * 2 > len(values):
         return apply_series(steps, values)

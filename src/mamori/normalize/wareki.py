@@ -6,8 +6,10 @@ import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # Polars only for column work: a scan of small files never loads it
+    import polars as pl
 
 # (era names and abbreviations, first day). Meiji is counted from 1868-01-25, the common table.
 ERAS: tuple[tuple[tuple[str, ...], date], ...] = (
@@ -126,6 +128,8 @@ def _plain_era_iso(values: pl.Series) -> pl.Series:
     The same arithmetic as :func:`era_to_date`: year 1 is 元年, the date must exist, and it must fall
     on or after its era's first day and before the next era's.
     """
+    import polars as pl
+
     eras = [(names[0], start) for names, start in ERAS]  # newest first
     nexts = {name: eras[i - 1][1] if i else None for i, (name, _) in enumerate(eras)}
     starts = {name: start for name, start in eras}
@@ -149,6 +153,8 @@ def iso_dates(values: pl.Series) -> pl.Series:
 
     The plain era form is read column-wise; any other form goes through :func:`parse_cell_date`.
     """
+    import polars as pl
+
     distinct = values.unique().drop_nulls()
     iso = _plain_era_iso(distinct)
     others = iso.is_null()

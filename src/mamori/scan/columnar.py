@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # Polars only for column work: a scan of small files never loads it
+    import polars as pl
 
 from mamori.extract.delimited import FORMATS, SNIFF_LINES, SUFFIX_DELIMITERS, sniff_delimiter
 from mamori.extract.encoding import TextStream
@@ -86,6 +87,8 @@ def parse_columns(source: str | IO[bytes] | bytes, delimiter: str, width: int,
 
 
 def _read(source: str | IO[bytes] | bytes, delimiter: str, columns: int, encoding: str) -> pl.DataFrame | None:
+    import polars as pl
+
     try:
         return pl.read_csv(
             source, has_header=False, separator=delimiter, quote_char='"',

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from multiprocessing import forkserver
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mamori.errors import ReaderCrashed
 from mamori.evidence.files import FileRef, load_file, walk
@@ -29,10 +29,12 @@ from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan import split
 from mamori.scan.inspect import Inspector
-from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.sandbox import Sandbox, limit_memory
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
+
+if TYPE_CHECKING:  # the parts (Polars) load only when a big file is split
+    from mamori.scan.parts import PartResult
 
 ProgressCallback = Callable[[ItemResult], None]
 _POLARS_THREADS = "POLARS_MAX_THREADS"
@@ -218,6 +220,8 @@ class Scan:
                     if plan is None:
                         yield ordinary()
                     else:
+                        from mamori.scan.parts import key_part
+
                         handoff = self._handoff_dir()
                         parts = [_done(sandbox.call, key_part, plan, i, opts.secret, handoff)
                                  for i in range(len(plan.ranges))]
@@ -248,6 +252,8 @@ class Scan:
                 sheet = None
         if plan is None:
             return _Pending(ref, [pool.submit(inspect_file, ref, opts.limits, opts.secret, opts.ocr)])
+        from mamori.scan.parts import key_part
+
         handoff = self._handoff_dir()
         return _Pending(ref, [pool.submit(key_part, plan, i, opts.secret, handoff) for i in range(len(plan.ranges))],
                         plan, sheet)
@@ -312,6 +318,8 @@ class Scan:
             return ordinary()
         if before_merge is not None:
             before_merge()
+        from mamori.scan.parts import merge
+
         return [merge(item, plan, parts)]
 
     @staticmethod

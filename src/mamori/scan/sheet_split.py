@@ -15,8 +15,10 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # Polars only for column work: a scan of small files never loads it
+    pass
 
 from mamori.detect.columns import classify
 from mamori.evidence.files import FileRef, load_file
@@ -44,6 +46,8 @@ def wants_sheet_split(ref: FileRef, workers: int) -> bool:
 def sheet_to_csv(ref: FileRef, limits: Limits, secret: bytes, directory: str) -> tuple[str, str] | list[ItemResult]:
     """(path of a UTF-8 CSV of the workbook's one sheet, the workbook's format), or the workbook's results
     when it is not to be split (runs in a worker)."""
+    import polars as pl
+
     inspector = Inspector(limits, KeyMaker(secret))
     try:
         item = load_file(ref, limits)
