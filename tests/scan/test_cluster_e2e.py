@@ -184,14 +184,19 @@ def test_driver_killed_then_resumed(corpus: Path, procs: DaskProcs, local: Lines
 
 
 def test_investigate_inspects_on_the_cluster(procs: DaskProcs, tmp_path: Path) -> None:
+    import shutil
+
     from mamori.investigate import investigate
     from mamori.synth.case import write_case
 
     truth = write_case(tmp_path / "case", scale=400, seed=3, noise_files=20, access_lines=400)
-    case_file = tmp_path / "case" / "CASE.toml"
+    shutil.copytree(tmp_path / "case", tmp_path / "on_cluster")
+    case_file = tmp_path / "on_cluster" / "CASE.toml"
     case_file.write_text(case_file.read_text(encoding="utf-8") + f'\n[cluster]\naddress = "{procs.address}"\n',
                          encoding="utf-8")
-    out = investigate(case_file, tmp_path / "out").contract()
-    got = {f"{f['server_path']}@{f['uploaded_at']}": f["persons"] for f in out["leaked"]}
+    here = investigate(tmp_path / "case" / "CASE.toml", tmp_path / "out_here").contract()
+    there = investigate(case_file, tmp_path / "out_there").contract()
+    got = {f"{f['server_path']}@{f['uploaded_at']}": f["persons"] for f in there["leaked"]}
     assert got == {k: v["persons"] for k, v in truth.leaked.items()}
-    assert out["unique_persons_leaked"] == truth.unique_persons_leaked
+    assert there["leaked"] == here["leaked"] and there["server_files"] == here["server_files"]
+    assert there["unique_persons_leaked"] == here["unique_persons_leaked"] > 400
