@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mamori.errors import ConfigError
 from mamori.evidence.files import FileRef
@@ -16,7 +18,7 @@ from mamori.evidence.remote import fetched, is_url, url_of, walk_url
 from mamori.investigate.case import parse_case
 from mamori.models import ItemResult, Status
 from mamori.scan import cluster_tasks
-from mamori.scan.cluster import check_versions
+from mamori.scan.cluster import _Seen, check_versions
 from mamori.scan.cluster_address import check_address
 from mamori.scan.cluster_tasks import RunKeyPlugin, held_key, inspect_batch, key_check, key_for
 from mamori.scan.resume import ResumeState, RunHeader
@@ -101,8 +103,12 @@ def test_resume_state_round_trip_and_a_cut_frame(tmp_path: Path) -> None:
     again = ResumeState.open(path)
     assert again.header == RunHeader("tok", "chk", ("/data",))
     assert sorted(again.done) == [0, 2]
-    assert again.get(2, "/data/c") is not None and again.get(2, "/data/other") is None
-    assert again.get(2, "/data/c")[0].person_keys == ((b"\x01" * 16,),)  # type: ignore[index]
+    assert again.holds(2, "/data/c") and not again.holds(1, "/data/b")
+    with pytest.raises(ConfigError, match="folders changed"):
+        again.holds(2, "/data/other")
+    replayed = list(again.replay())
+    assert [(i, r[0].path) for i, r in replayed] == [(0, "/data/a"), (2, "/data/c")]
+    assert replayed[1][1][0].person_keys == ((b"\x01" * 16,),)
 
 
 def test_resume_state_refuses_what_it_did_not_write(tmp_path: Path) -> None:
@@ -159,3 +165,12 @@ def test_case_file_cluster_address(tmp_path: Path) -> None:
     assert parse_case({**base, "cluster": {"address": "tcp://h:8786"}}, tmp_path / "CASE.toml").cluster == "tcp://h:8786"
     with pytest.raises(ConfigError, match="local:N"):
         parse_case({**base, "cluster": {"address": "h:8786"}}, tmp_path / "CASE.toml")
+
+
+@given(st.lists(st.integers(min_value=0, max_value=5000), max_size=200), st.integers(min_value=0, max_value=6000))
+def test_seen_indices_behave_as_a_set(added: list[int], probe: int) -> None:
+    seen = _Seen()
+    for index in added:
+        seen.add(index)
+    assert all(index in seen for index in added)
+    assert (probe in seen) == (probe in set(added))

@@ -148,7 +148,7 @@ class ClusterScan:
         self.paths = [os.fspath(p) for p in paths]
         self.refs = refs
         self.options = options  # runner.ScanOptions (not imported: the runner imports this module)
-        self._seen: set[int] = set()
+        self._seen = _Seen()
         self._running: dict[str, _Running] = {}
         self._state: ResumeState | None = None
         self._token = ""
@@ -169,12 +169,12 @@ class ClusterScan:
                 self._state = state
                 state.start(RunHeader(self._token, key_check(secret), tuple(self.paths)))
             self._queue = as_completed()  # type: ignore[no-untyped-call]
+            if state is not None:
+                for index, results in state.replay():  # what the stopped run finished comes first
+                    self._seen.add(index)
+                    yield index, results
             refs = cluster_walk(self.paths) if self.refs is None else self.refs
             for work in self._plan(refs, threads):
-                if isinstance(work, tuple):  # finished in an earlier run
-                    self._seen.add(work[0])
-                    yield work
-                    continue
                 self._submit(client, work)
                 while self._queue.count() >= threads * IN_FLIGHT_PER_THREAD:
                     yield from self._finish(client, next(self._queue))
@@ -209,14 +209,13 @@ class ClusterScan:
         client.register_plugin(RunKeyPlugin(self._token, secret), name=plugin_name(self._token))
         return secret
 
-    def _plan(self, refs: Iterable[FileRef], threads: int) -> Iterator[_Batch | _Split | tuple[int, list[ItemResult]]]:
-        """Tasks in walk order: batches of small files, split files, and files a resumed run has already."""
+    def _plan(self, refs: Iterable[FileRef], threads: int) -> Iterator[_Batch | _Split]:
+        """Tasks in walk order: batches of small files and split files (not those a resumed run has already)."""
         limits = self.options.limits
         group: list[tuple[int, FileRef]] = []
         size = 0
         for index, ref in enumerate(refs):
-            if self._state is not None and (done := self._state.get(index, ref.display_path)) is not None:
-                yield index, done
+            if self._state is not None and self._state.holds(index, ref.display_path):
                 continue
             plan = plan_split(ref, limits, threads) if url_of(ref) is None else None
             if plan is not None:
@@ -319,3 +318,20 @@ def _size(ref: FileRef) -> int:
         return os.stat(ref.fs_path).st_size
     except OSError:
         return 0
+
+
+class _Seen:
+    """Walk indices already taken, one bit each (1.89 M files: 240 kB, not a set's 100 MB)."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+
+    def add(self, index: int) -> None:
+        byte = index >> 3
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(max(byte + 1 - len(self._bits), len(self._bits))))
+        self._bits[byte] |= 1 << (index & 7)
+
+    def __contains__(self, index: int) -> bool:
+        byte = index >> 3
+        return byte < len(self._bits) and bool(self._bits[byte] & (1 << (index & 7)))

@@ -4,18 +4,22 @@ The state is an append-only file (owner-only, ``0600``) of pickled frames: first
 a check value of its key, the paths scanned), then one frame per finished top-level file (its walk
 index, its shown path and its results: keyed hashes and masked samples, as the workers returned them).
 Frames are flushed as they are written; a frame cut short by a killed driver is ignored on reading.
+Only the finished files' indices (and a digest of their paths) are held in memory; their results are read
+back from the file, one frame at a time, when the run goes on (``replay``).
 The run's key itself is never in the state: a resumed driver gets it back from the cluster's workers,
 which hold it in memory until the run completes (``cluster_tasks.RunKeyPlugin``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from mamori.errors import ConfigError
 from mamori.models import ItemResult
@@ -39,7 +43,7 @@ class ResumeState:
 
     path: Path
     header: RunHeader | None = None
-    done: dict[int, tuple[str, list[ItemResult]]] = field(default_factory=dict)
+    done: dict[int, int] = field(default_factory=dict)  # walk index → digest of the file's shown path
     _out: IO[bytes] | None = None
 
     @classmethod
@@ -49,28 +53,37 @@ class ResumeState:
         if not path.exists():
             return state
         _check_private(path)
-        with path.open("rb") as stream:
-            while True:
-                try:
-                    frame = pickle.load(stream)
-                except EOFError:
-                    break
-                except (pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-                    break  # cut short when the driver was killed: what came before stands
-                state._take(frame)
+        for index, shown, _ in state._frames():
+            state.done[index] = _digest(shown)
         if state.header is None and path.stat().st_size:
             raise ConfigError(f"--resume {path}: not a state mamori wrote; give a new file name")
         return state
 
-    def _take(self, frame: Any) -> None:
-        if isinstance(frame, RunHeader):
-            if frame.format != FORMAT:
-                raise ConfigError(f"--resume {self.path}: written by another mamori ({frame.format}); "
-                                  "start again with a new file")
-            self.header = frame
-        elif isinstance(frame, tuple) and len(frame) == 3 and self.header is not None:
-            index, shown, results = frame
-            self.done[int(index)] = (str(shown), list(results))
+    def replay(self) -> Iterator[tuple[int, list[ItemResult]]]:
+        """(walk index, results) of each file the state holds, read back from the file one at a time."""
+        for index, _, results in self._frames():
+            yield index, results
+
+    def _frames(self) -> Iterator[tuple[int, str, list[ItemResult]]]:
+        seen: set[int] = set()
+        with self.path.open("rb") as stream:
+            while True:
+                try:  # unpickled: only the user's own owner-only file is read (_check_private)
+                    frame = pickle.load(stream)
+                except EOFError:
+                    return
+                except (pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError, IndexError):
+                    return  # cut short when the driver was killed: what came before stands
+                if isinstance(frame, RunHeader):
+                    if frame.format != FORMAT:
+                        raise ConfigError(f"--resume {self.path}: written by another mamori ({frame.format}); "
+                                          "start again with a new file")
+                    self.header = frame
+                elif isinstance(frame, tuple) and len(frame) == 3 and self.header is not None:
+                    index, shown, results = frame
+                    if index not in seen:
+                        seen.add(index)
+                        yield int(index), str(shown), list(results)
 
     def start(self, header: RunHeader) -> None:
         """Begin writing (a new state gets *header*; an existing one is appended to)."""
@@ -83,13 +96,18 @@ class ResumeState:
 
     def finished(self, index: int, shown: str, results: list[ItemResult]) -> None:
         """Record one file's results (flushed: a driver killed after this does not lose them)."""
-        self.done[index] = (shown, results)
+        self.done[index] = _digest(shown)
         self._write((index, shown, results))
 
-    def get(self, index: int, shown: str) -> list[ItemResult] | None:
-        """The recorded results of file *index* if it is the same file (by its shown path)."""
-        entry = self.done.get(index)
-        return entry[1] if entry is not None and entry[0] == shown else None
+    def holds(self, index: int, shown: str) -> bool:
+        """True if file *index* is finished; ConfigError if the state's file *index* is another file."""
+        digest = self.done.get(index)
+        if digest is None:
+            return False
+        if digest != _digest(shown):
+            raise ConfigError(f"--resume {self.path}: the folders changed since the stopped run ({shown} is not the "
+                              "file it had at that place); delete the state file and start the scan again")
+        return True
 
     def _write(self, frame: object) -> None:
         assert self._out is not None
@@ -100,6 +118,10 @@ class ResumeState:
         if self._out is not None:
             self._out.close()
             self._out = None
+
+
+def _digest(shown: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def _check_private(path: Path) -> None:
