@@ -78,7 +78,7 @@ def connect(address: str) -> _Connection:
         if address.startswith(LOCAL_PREFIX):
             local = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=int(address[len(LOCAL_PREFIX):]), threads_per_worker=1, processes=True,
-                host="127.0.0.1", scheduler_port=0, dashboard_address=None, silence_logs=logging.ERROR)
+                host="127.0.0.1", scheduler_port=0, dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
             client = Client(local)  # type: ignore[no-untyped-call]
         else:
             client = Client(address, timeout=_CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
