@@ -200,3 +200,27 @@ def test_investigate_inspects_on_the_cluster(procs: DaskProcs, tmp_path: Path) -
     assert got == {k: v["persons"] for k, v in truth.leaked.items()}
     assert there["leaked"] == here["leaked"] and there["server_files"] == here["server_files"]
     assert there["unique_persons_leaked"] == here["unique_persons_leaked"] > 400
+
+
+def test_local_cluster_gives_the_local_answer(tmp_path: Path) -> None:
+    small = write_mixed_corpus(tmp_path / "small", n_files=12, voters=0)
+    here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
+    assert _find(small, "-f", "jsonl", "-o", here, "--workers", "1").returncode == 0
+    done = _find(small, "-f", "jsonl", "-o", there, "--cluster", "local:2")
+    assert done.returncode == 0, done.stderr
+    assert _lines(there) == _lines(here)
+    assert "Traceback" not in done.stderr
+
+
+def test_unreachable_scheduler_is_one_clear_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mamori", "find", str(tmp_path), "--no-progress",
+                           "--cluster", f"tcp://127.0.0.1:{port}"], capture_output=True, text=True, check=False,
+                          env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s"})
+    assert done.returncode == 2
+    assert "dask scheduler" in done.stderr and "Traceback" not in done.stderr
