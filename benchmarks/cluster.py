@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 SEED_FILES = 1_890_000
+#: Identity keys the projection merges: the seed's 683,933 people hold ~3·10⁶; 10⁸ is a bound with room for copies.
+PROJECT_KEYS = 100_000_000
 KEYS_PER_RECORD = 3
 
 
@@ -104,7 +106,12 @@ def person(i):
     return (B + r[:15], A + r[15:30], N + r[30:])
 people = records * 4 // 5  # a fifth of the records are someone seen before (another file)
 made = fed = 0.0
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm():  # this process's own peak (ru_maxrss keeps the parent's across exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = hwm()
 distinct = DistinctPeople(spill_dir=spill)
 done = 0
 while done < records:
@@ -120,7 +127,7 @@ t0 = time.perf_counter()
 count = distinct.count
 counted = time.perf_counter() - t0
 disk = sum(p.stat().st_size for p in spill.rglob("*") if p.is_file())
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = hwm()
 shutil.rmtree(spill, ignore_errors=True)
 print(records, count, made, fed, counted, base * 1024, peak * 1024, disk)
 """
@@ -148,12 +155,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="scans per setting (the best is kept)")
     parser.add_argument("--keys", type=int, nargs="*", default=[1_000_000, 10_000_000],
                         help="records per merge run (three keys each)")
+    parser.add_argument("--only", choices=("all", "merge"), default="all", help="merge: only the merge cost per key")
     args = parser.parse_args()
+    if args.only == "merge":
+        for n in args.keys:
+            got = merge_cost(n)
+            print(json.dumps(got))
+            _merge_line(got)
+        return
     args.data.mkdir(parents=True, exist_ok=True)
     folder = corpus(args.data, args.copies, args.voters)
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, load {os.getloadavg()}", file=sys.stderr)
     report: dict[str, Any] = {"load_before": os.getloadavg()}
-    runs = {
+    runs: dict[str, dict[str, Any]] = {
         "local, 1 process (floor)": {"workers": 1},
         "local, 2 processes": {"workers": 2},
         "cluster local:1": {"cluster": "local:1"},
@@ -197,24 +211,27 @@ def _markdown(report: dict[str, Any], folder: Path) -> None:
     o = report["task_overhead"]
     print(f"task overhead: {o['ms_per_task']:.2f} ms per empty task ({o['tasks_per_s']:.0f} tasks/s, 2 workers)")
     for m in report["merge"]:
-        print(f"merge: {m['records']:,} records = {m['keys']:,} keys, {m['distinct']:,} people: "
-              f"{m['keys_per_s']:,.0f} keys/s ({m['ns_per_key']:.0f} ns/key; add {m['add_s']:.1f} s, "
-              f"count {m['count_s']:.1f} s), peak RSS {m['peak_rss_mb']:.0f} MB "
-              f"({m['rss_over_base_bytes_per_key']:.1f} B/key over the start), "
-              f"spilled {m['disk_bytes_per_key']:.1f} B/key")
+        _merge_line(m)
     _projection(report, one, folder)
+
+
+def _merge_line(m: dict[str, float]) -> None:
+    print(f"merge: {m['records']:,} records = {m['keys']:,} keys, {m['distinct']:,} people: "
+          f"{m['keys_per_s']:,.0f} keys/s ({m['ns_per_key']:.0f} ns/key; add {m['add_s']:.1f} s, "
+          f"count {m['count_s']:.1f} s), peak RSS {m['peak_rss_mb']:.0f} MB "
+          f"({m['rss_over_base_bytes_per_key']:.1f} B/key over the start), "
+          f"spilled {m['disk_bytes_per_key']:.1f} B/key")
 
 
 def _projection(report: dict[str, Any], one_worker_s: float, folder: Path) -> None:
     r1 = report["results"]["cluster local:1"]
     per_file = one_worker_s / r1["files"]
-    keys_per_file = r1["keys"] / r1["files"]
     o = report["task_overhead"]
     merge = report["merge"][-1]
     two = report["results"]["cluster local:2"]["seconds"] - report["cluster_start_s"][2]
     efficiency = one_worker_s / (2 * two)
     print(f"\nprojection for {SEED_FILES:,} files (per file {per_file * 1000:.1f} ms of one worker, "
-          f"{keys_per_file:.0f} keys/file, as this corpus; 16 files per task; machines of 8 worker threads; "
+          f"as this corpus; {PROJECT_KEYS:.0e} keys in all; 16 files per task; machines of 8 worker threads; "
           f"efficiency {efficiency:.2f} as measured at 2 workers; scheduler at {o['tasks_per_s']:.0f} tasks/s; "
           f"merge at {merge['keys_per_s']:,.0f} keys/s on the driver, overlapping the scan):")
     tasks = SEED_FILES / 16
@@ -222,7 +239,7 @@ def _projection(report: dict[str, Any], one_worker_s: float, folder: Path) -> No
         threads = machines * 8
         work = SEED_FILES * per_file / (threads * efficiency)
         sched = tasks / o["tasks_per_s"]
-        merge_s = SEED_FILES * keys_per_file / merge["keys_per_s"]
+        merge_s = PROJECT_KEYS / merge["keys_per_s"]
         total = max(work, sched, merge_s)
         print(f"| {machines} | {threads} | {work / 3600:.2f} h | {sched / 60:.1f} min | {merge_s / 60:.1f} min | "
               f"{total / 3600:.2f} h |")
