@@ -23,11 +23,13 @@ from mamori import __version__
 from mamori.cli.common import EXIT_NOT_INSPECTED, EXIT_PII_FOUND, Lang
 from mamori.cli.present import ItemRateColumn, explain, terminal_table
 from mamori.errors import ConfigError
+from mamori.evidence.remote import is_url
 from mamori.extract.ocr import OcrOptions
 from mamori.i18n import t
 from mamori.models import ItemResult, ScanSummary
 from mamori.report.find.base import FindReport, ScanContext
 from mamori.report.find.lines import CsvReport, JsonlReport
+from mamori.scan.cluster_address import check_address
 from mamori.scan.runner import Scan, ScanOptions, default_workers
 
 
@@ -98,7 +100,8 @@ def _open_report(fmt: Format, output: Path | None, lang: str, stack: ExitStack,
 
 
 def find(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan (archives are opened).")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files or folders to scan (archives are opened); with --cluster also fsspec URLs (file://, s3://).")],
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", help="Output format (default: from --output's ending, else a table).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
@@ -113,23 +116,29 @@ def find(
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
     ocr: Annotated[bool, typer.Option("--ocr", help="Read scanned PDFs and images with Tesseract OCR "
                                       "(jpn, jpn_vert); their findings are marked ocr and less certain.")] = False,
+    cluster: Annotated[str | None, typer.Option(
+        help="Inspect on a Dask cluster: the scheduler's address (tcp://host:8786) or local:N for N processes "
+             "here. Results come as files finish.")] = None,
+    resume: Annotated[Path | None, typer.Option(
+        help="With --cluster: keep finished files in this state file; run again with it to go on after a stop.",
+    )] = None,
 ) -> None:
     """Scan PATHS for personal data; one line per file, archive member and attachment."""
-    for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise ConfigError(f"{path}: no such file or folder; check the path")
+    check_sources(paths, cluster, resume)
     fmt = output_format(fmt, output)
     if output is not None:
         check_writable(output)
     # Explaining is a way of printing the table; the other formats carry samples and confidence already.
     explain_items = explain_items and fmt is Format.table
-    scan = Scan(paths, ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None))
+    scan = Scan(list(paths), ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None,
+                                         cluster=cluster, resume=resume))
     console = Console(stderr=True)
     found_pii = False
     table_rows: list[ItemResult] = []
     with ExitStack() as stack:
         context = ScanContext(roots=tuple(str(p) for p in paths), version=__version__,
-                              options=((t("report.workers", lang.value), str(workers or default_workers())),))
+                              options=((t("report.workers", lang.value),
+                                        cluster or str(workers or default_workers())),))
         report = _open_report(fmt, output, lang.value, stack, context)
         bar = _progress(console, lang.value) if progress and console.is_terminal else None
         task = bar.add_task(t("progress.scanning", lang.value), total=None, items=0) if bar else None
@@ -161,6 +170,23 @@ def find(
     if fail_on_pii and summary.not_inspected and not accept_not_inspected:
         # A pre-export check must not pass what it could not read.
         raise typer.Exit(EXIT_NOT_INSPECTED)
+
+
+def check_sources(paths: list[str], cluster: str | None, resume: Path | None) -> None:
+    """ConfigError for a path that is not there, a URL without --cluster, or --resume without it."""
+    if resume is not None and cluster is None:
+        raise ConfigError("--resume works with --cluster; a local scan is started again instead")
+    if cluster is not None:
+        check_address(cluster)
+    for given in paths:
+        if is_url(given):
+            if cluster is None:
+                raise ConfigError(f"{given}: a URL is read by cluster workers; add --cluster local:N or "
+                                  "--cluster tcp://scheduler:8786")
+            continue
+        path = Path(given)
+        if not path.exists() and not path.is_symlink():
+            raise ConfigError(f"{path}: no such file or folder; check the path")
 
 
 def console_out() -> Console:

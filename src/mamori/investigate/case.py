@@ -24,6 +24,8 @@
     reverse_dns = "server/rdns.csv"  # "ip,hostname" lines checked by the case team (forward-confirmed)
     asn_database = "GeoLite2-ASN.mmdb"
     crawler_ranges = "ranges.json"   # replaces the shipped crawler address ranges
+    [cluster]                        # optional: inspect the evidence on a Dask cluster (docs: deployment)
+    address = "tcp://scheduler:8786" # or "local:4"; the evidence paths must be the same on every worker
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from typing import Any
 from mamori.errors import ConfigError
 from mamori.i18n import said
 from mamori.logs.driver import DEFAULT_TIMEZONE, resolve_timezone
+from mamori.scan.cluster_address import check_address
 
 SERVER_FORMATS = ("vsftpd", "xferlog", "proftpd", "pureftpd", "csv", "auto")
 ACCESS_FORMATS = ("combined", "common", "apache", "nginx", "auto")
@@ -85,6 +88,8 @@ class Case:
     asn_database: Path | None = None
     crawler_ranges: Path | None = None
     ocr: bool = True
+    cluster: str | None = None
+    """``[cluster] address``: where the evidence is inspected (``scan.cluster``); None: on this machine."""
 
 
 def load_case(path: str | Path, log_timezone: str | None = None) -> Case:
@@ -131,8 +136,15 @@ def parse_case(data: Mapping[str, Any], case_path: Path, log_timezone: str | Non
         web_root=web_root.rstrip("/") or "/", url_prefix=_text(server, "url_prefix", "[server]", default="/"),
         owner_ips=owner_ips, log_timezone=tz,
         reverse_dns=_file(attribution, "reverse_dns", base), asn_database=_file(attribution, "asn_database", base),
-        crawler_ranges=_file(attribution, "crawler_ranges", base), ocr=ocr,
+        crawler_ranges=_file(attribution, "crawler_ranges", base), ocr=ocr, cluster=_cluster(data),
     )
+
+
+def _cluster(data: Mapping[str, Any]) -> str | None:
+    table = _table(data, "cluster")
+    if not table:
+        return None
+    return check_address(_text(table, "address", "[cluster]"))
 
 
 def _evidence(entry: Any, index: int, base: Path) -> EvidenceSource:

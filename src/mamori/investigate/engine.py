@@ -87,7 +87,7 @@ def investigate(case_path: str | Path, out_dir: str | Path, *, previous: str | P
         clock = time.perf_counter()
         matched = [_evidence_ref(label, m.sha256) for m in matches.values() if m.sha256 for label in m.evidence[:1]]
         inspected = inspect_contents(store, matched, roots, workers=workers, on_item=lambda p: note(f"inspecting {p}"),
-                                     ocr=OcrOptions() if case.ocr else None)
+                                     ocr=OcrOptions() if case.ocr else None, cluster=case.cluster)
         timings["inspect"] = time.perf_counter() - clock
 
         clock = time.perf_counter()

@@ -205,8 +205,12 @@ class Hasher:
 
 def inspect_contents(store: CaseStore, wanted: Iterable[EvidenceFile], roots: dict[str, Path], *,
                      workers: int = 1, limits: Limits | None = None,
-                     on_item: Callable[[str], None] | None = None, ocr: OcrOptions | None = None) -> int:
-    """Inspect each distinct content among *wanted* not inspected yet; returns how many were."""
+                     on_item: Callable[[str], None] | None = None, ocr: OcrOptions | None = None,
+                     cluster: str | None = None) -> int:
+    """Inspect each distinct content among *wanted* not inspected yet; returns how many were.
+
+    *cluster*: a Dask scheduler's address (or ``local:N``) to inspect on, as ``find --cluster`` does; the
+    case's own key is handed to the workers in memory and each content is saved as its file finishes."""
     done = {r[0] for r in store.con.execute("SELECT sha256 FROM contents").fetchall()}
     todo: dict[str, EvidenceFile] = {}
     for f in wanted:
@@ -219,9 +223,10 @@ def inspect_contents(store: CaseStore, wanted: Iterable[EvidenceFile], roots: di
     refs = [(sha, evidence_ref(roots[f.evidence], _with_inode(store, f))) for sha, f in sorted(todo.items())]
     # find's own runner: a big list is split over the workers (its forkserver pool is safe beside the
     # open DuckDB connection and its threads); results come back file by file, in order.
-    options = ScanOptions(workers=max(1, workers), limits=limits, secret=secret, ocr=ocr)
+    options = ScanOptions(workers=max(1, workers), limits=limits, secret=secret, ocr=ocr, cluster=cluster)
     scan = Scan([], options, refs=[r for _, r in refs])
-    for (sha, ref), results in zip(refs, scan.batches(), strict=True):
+    for index, results in scan.indexed_batches():
+        sha, ref = refs[index]
         _save(store, sha, results)
         if on_item:
             on_item(ref.path)

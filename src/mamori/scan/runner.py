@@ -53,6 +53,10 @@ class ScanOptions:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     ocr: OcrOptions | None = None
     """Read scans and images with Tesseract (``--ocr``); None leaves them ``needs_ocr``."""
+    cluster: str | None = None
+    """A Dask scheduler (``tcp://host:8786``) or ``local:N``: the files are inspected there (``scan.cluster``)."""
+    resume: Path | None = None
+    """With ``cluster``: the state file that lets a killed run go on (``scan.resume``)."""
 
 
 def inspect_file(ref: FileRef, limits: Limits, secret: bytes, ocr: OcrOptions | None = None) -> list[ItemResult]:
@@ -174,9 +178,22 @@ class Scan:
                 return None  # the parts come back through the pipe instead
         return self._handoff
 
+    def indexed_batches(self) -> Iterator[tuple[int, list[ItemResult]]]:
+        """(walk index, that file's results): in walk order, or as files finish on a cluster."""
+        if self.options.cluster is None:
+            yield from enumerate(self.batches())
+            return
+        from mamori.scan.cluster import ClusterScan  # Dask is imported only for a cluster scan
+
+        yield from ClusterScan(self.paths, self.refs, self.options).batches()
+
     def batches(self) -> Iterator[list[ItemResult]]:
-        """Each file's results (the file, then what is inside it), file by file in order."""
+        """Each file's results (the file, then what is inside it), file by file in order (on a cluster: as they
+        finish, ``scan.cluster``)."""
         opts = self.options
+        if opts.cluster is not None:
+            yield from (batch for _, batch in self.indexed_batches())
+            return
         refs: Iterable[FileRef] = walk(self.paths) if self.refs is None else self.refs
         if opts.workers > 1:
             head, rest = _first_files(refs)
