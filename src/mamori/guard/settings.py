@@ -173,3 +173,13 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("MAMORI_MAIL_FROM", "mamori@localhost")
 MAMORI_NOTICES = bool(EMAIL_HOST)
 MAMORI_BASE_URL = os.environ.get("MAMORI_BASE_URL", "")
+
+# Directory log-in (accounts/directory.py): on when MAMORI_LDAP_URI or HOME/guard/directory.toml names a server.
+# Local accounts (a usable password here) still log in first: the break-glass administrator needs no directory.
+from mamori.guard.accounts.directory import load as _load_directory  # noqa: E402
+
+MAMORI_DIRECTORY = _load_directory(os.environ, GUARD_DIR)
+if MAMORI_DIRECTORY is not None:
+    from mamori.guard.accounts.ldap_settings import auth_ldap_settings
+
+    globals().update(auth_ldap_settings(MAMORI_DIRECTORY))

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mamori.errors import MamoriError, WorkflowError
 from mamori.guard.accounts import services, totp
+from mamori.guard.accounts.directory import DirectoryUnavailable
 from mamori.guard.accounts.forms import DepartmentForm, HeadForm, LoginForm, PasswordForm, RoleForm, TotpForm, UserForm
 from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.auditlog.services import record
 from mamori.guard.ui.http import client_ip, guarded
 from mamori.guard.ui.middleware import mark_authenticated
+from mamori.guard.ui.words import word
 
 PENDING_USER = "_mamori_pending_user"
 PENDING_AT = "_mamori_pending_at"
@@ -39,11 +41,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
         try:
             user = services.check_password(form.cleaned_data["username"], form.cleaned_data["password"],
                                            client_ip(request))
+        except DirectoryUnavailable as failure:
+            key = "directory_unreachable" if failure.unreachable else "directory_misconfigured"
+            error, status = word(key, getattr(request, "LANGUAGE_CODE", "ja")), 503
         except MamoriError as failure:
             error, status = str(failure), 429 if isinstance(failure, services.LoginThrottled) else 401
         else:
             if not user.needs_totp:
                 return _complete(request, user)
+            if not user.totp_secret:
+                # A directory user whose role needs TOTP and who has none yet: enrolment is the only page
+                # they can open (SessionTimeoutMiddleware) until it is done.
+                _complete(request, user)
+                return HttpResponseRedirect("/totp/enrol/")
             request.session.cycle_key()
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_AT] = int(time.time())

@@ -9,6 +9,17 @@ from mamori.guard.ui.print_words import WORDS as PRINT_WORDS
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("mamori 持出し管理", "mamori export control"),
     "login": ("ログイン", "Log in"),
+    "directory_unreachable": (
+        "ディレクトリサーバー（LDAP / Active Directory）に接続できないため、ログインできません。しばらくしてから"
+        "もう一度お試しください。続く場合は情報セキュリティ管理者に連絡してください（ローカルの管理者アカウントは"
+        "この間もログインできます）。",
+        "The directory server (LDAP / Active Directory) cannot be reached, so you cannot log in. Try again in a "
+        "while; if it persists, tell a security administrator (local administrator accounts still log in)."),
+    "directory_misconfigured": (
+        "ディレクトリサーバー（LDAP / Active Directory）が mamori の問合せを拒否したため、ログインできません。"
+        "情報セキュリティ管理者に、ディレクトリ接続の設定（サービスアカウント・検索ベース）の確認を依頼してください。",
+        "The directory server (LDAP / Active Directory) refused mamori's query, so you cannot log in. Ask a "
+        "security administrator to check the directory settings (service account, search base)."),
     "logout": ("ログアウト", "Log out"),
     "username": ("ユーザー名", "User name"),
     "password": ("パスワード", "Password"),
