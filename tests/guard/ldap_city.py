@@ -59,6 +59,11 @@ class Slapd:
     city: City
     ca_file: Path | None
 
+    def modify(self, ldif_text: str) -> None:
+        """Change the directory as its administrator would (ldapmodify)."""
+        subprocess.run(["ldapmodify", "-x", "-H", self.uri, "-D", ADMIN_DN, "-w", self.city.service_password + "-admin"],
+                       input=ldif_text.encode(), check=True, capture_output=True, timeout=60)
+
 
 def group_dn(cn: str) -> str:
     return f"cn={cn},{GROUPS}"
@@ -117,7 +122,7 @@ def ldif(town: City) -> str:
     return "\n".join(entries)
 
 
-def _conf(folder: Path, tls: bool) -> str:
+def _conf(folder: Path, tls: bool, admin_password: str) -> str:
     schema = Path("/etc/ldap/schema")
     tls_lines = (f"TLSCertificateFile {folder}/cert.pem\nTLSCertificateKeyFile {folder}/key.pem\n" if tls else "")
     return f"""include {schema}/core.schema
@@ -133,6 +138,7 @@ database mdb
 maxsize 16777216
 suffix "{SUFFIX}"
 rootdn "{ADMIN_DN}"
+rootpw {ssha(admin_password)}
 directory {folder}/db
 access to attrs=userPassword by anonymous auth by self read by * none
 access to * by users read by * none
@@ -165,7 +171,7 @@ def running(folder: Path, town: City, *, tls: bool = False) -> Iterator[Slapd]:
     (folder / "db").mkdir(mode=0o700)
     ca = _certificate(folder) if tls else None
     conf = folder / "slapd.conf"
-    conf.write_text(_conf(folder, tls), encoding="utf-8")
+    conf.write_text(_conf(folder, tls, town.service_password + "-admin"), encoding="utf-8")
     data = folder / "city.ldif"
     data.write_text(ldif(town), encoding="utf-8")
     subprocess.run(["/usr/sbin/slapadd", "-f", str(conf), "-l", str(data)], check=True, capture_output=True,

@@ -23,7 +23,6 @@ Nothing here imports python-ldap: the settings stay importable where the ``ldap`
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -117,7 +116,7 @@ def load(environ: Mapping[str, str], home_guard_dir: Path) -> DirectoryConfig | 
     """The directory settings, or None when no directory is configured (local accounts only)."""
     path = Path(environ.get("MAMORI_LDAP_CONFIG") or home_guard_dir / "directory.toml")
     raw: dict[str, Any] = _from_file(path) if path.is_file() else {}
-    for key in (*_KEYS, "start_tls", "timeout", "role_groups", "department_groups"):
+    for key in (*_KEYS, "group_type", "start_tls", "timeout", "role_groups", "department_groups"):
         value = environ.get(f"MAMORI_LDAP_{key.upper()}")
         if value is not None and value.strip():
             raw[key] = value.strip()
@@ -131,7 +130,7 @@ def load(environ: Mapping[str, str], home_guard_dir: Path) -> DirectoryConfig | 
     group_type = str(raw.get("group_type", "groupOfNames"))
     if group_type not in GROUP_TYPES:
         raise ConfigError(f"MAMORI_LDAP_GROUP_TYPE is one of {', '.join(GROUP_TYPES)}, not {group_type!r}")
-    roles = _pairs(raw.get("role_groups", ()), "MAMORI_LDAP_ROLE_GROUPS")
+    roles = _pairs(raw.get("role_groups", ""), "MAMORI_LDAP_ROLE_GROUPS")
     unknown = [role for role, _ in roles if role not in ROLE_ORDER]
     if unknown:
         raise ConfigError(f"MAMORI_LDAP_ROLE_GROUPS: unknown role {unknown[0]!r}; use {', '.join(ROLE_ORDER)}")
@@ -142,5 +141,5 @@ def load(environ: Mapping[str, str], home_guard_dir: Path) -> DirectoryConfig | 
         start_tls=str(raw.get("start_tls", "")).lower() in ("1", "true", "yes", "on"),
         timeout=int(timeout) if timeout.isdigit() and int(timeout) > 0 else 5,
         role_groups=roles,
-        department_groups=_pairs(raw.get("department_groups", ()), "MAMORI_LDAP_DEPARTMENT_GROUPS"),
+        department_groups=_pairs(raw.get("department_groups", ""), "MAMORI_LDAP_DEPARTMENT_GROUPS"),
     )

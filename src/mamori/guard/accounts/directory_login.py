@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 _UNREACHABLE = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR)
 
 
-class DirectoryBackend(LDAPBackend):
+class DirectoryBackend(LDAPBackend):  # type: ignore[misc]  # django-auth-ldap ships no types
     """django-auth-ldap's backend with mamori's settings (AUTH_LDAP_* built by ldap_settings.py)."""
 
 
@@ -78,9 +78,9 @@ def _fix_heads(user: User) -> None:
         Department.objects.filter(pk=department.pk).update(head=None)
         record("system", "department.head_cleared", "department", department.pk, head=user.username,
                source="directory")
-    if user.role == Role.SECTION_HEAD and user.department_id:
-        if Department.objects.filter(pk=user.department_id, head__isnull=True).update(head=user):
-            record("system", "department.head_set", "department", user.department_id, head=user.username,
+    heads_own = user.role == Role.SECTION_HEAD and user.department_id
+    if heads_own and Department.objects.filter(pk=user.department_id, head__isnull=True).update(head=user):
+        record("system", "department.head_set", "department", user.department_id, head=user.username,
                    source="directory")
 
 
