@@ -53,11 +53,30 @@ class City:
         return next(p for p in self.people if p.uid == uid)
 
 
-@dataclass(frozen=True)
 class Slapd:
-    uri: str
-    city: City
-    ca_file: Path | None
+    """A slapd serving a city; `stop()` and `start()` again (same port, same data) to test a directory that is down."""
+
+    def __init__(self, uri: str, town: City, ca_file: Path | None, conf: Path, log: Path) -> None:
+        self.uri, self.city, self.ca_file, self._conf, self._log = uri, town, ca_file, conf, log
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self._log.open("ab") as out:
+            # -d keeps slapd in the foreground (ours to stop); level 0 logs nothing but start-up failures.
+            self._process = subprocess.Popen([str(SLAPD), "-f", str(self._conf), "-h", f"{self.uri}/", "-d", "0"],
+                                             stdout=out, stderr=subprocess.STDOUT)
+        _wait(self.uri, self.city, self._process, self._log)
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
     def modify(self, ldif_text: str) -> None:
         """Change the directory as its administrator would (ldapmodify)."""
@@ -74,7 +93,7 @@ def city(seed: int = 7) -> City:
     residents = generate_residents(9, seed=seed)
     plan = [("bucho", ("dept-1000", "mamori-heads")), ("kacho1", ("dept-1100", "mamori-heads")),
             ("kacho2", ("dept-1200", "mamori-heads")), ("staff1", ("dept-1100",)), ("staff2", ("dept-1100",)),
-            ("staff3", ("dept-1200",)), ("secadmin", ("mamori-admins",)), ("kansa", ("mamori-auditors",)),
+            ("staff3", ("dept-1200",)), ("johokanri", ("mamori-admins",)), ("kansa", ("mamori-auditors",)),
             ("outsider", ())]
     people = tuple(
         Person(uid=f"{role}", display_name=f"{r.family_name}　{r.given_name}", family=r.family_name,
@@ -176,20 +195,10 @@ def running(folder: Path, town: City, *, tls: bool = False) -> Iterator[Slapd]:
     data.write_text(ldif(town), encoding="utf-8")
     subprocess.run(["/usr/sbin/slapadd", "-f", str(conf), "-l", str(data)], check=True, capture_output=True,
                    timeout=120)
-    uri = f"ldap://127.0.0.1:{free_port()}"
-    log = folder / "slapd.log"
-    with log.open("wb") as out:
-        # -d keeps slapd in the foreground (ours to stop); level 0 logs nothing but start-up failures.
-        process = subprocess.Popen([str(SLAPD), "-f", str(conf), "-h", f"{uri}/", "-d", "0"], stdout=out,
-                                   stderr=subprocess.STDOUT)
+    server = Slapd(f"ldap://127.0.0.1:{free_port()}", town, ca, conf, folder / "slapd.log")
     try:
-        _wait(uri, town, process, log)
-        yield Slapd(uri, town, ca)
+        server.start()
+        yield server
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        server.stop()
         shutil.rmtree(folder / "db", ignore_errors=True)

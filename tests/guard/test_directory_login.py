@@ -86,7 +86,7 @@ def test_people_are_created_from_the_directory_with_role_and_department(slapd: A
     assert Department.objects.get(code="1100").head == user  # an unheaded 課 gets its 課長
     staff = services.check_password("staff1", slapd.city.person("staff1").password)
     assert (staff.role, staff.department) == (Role.EMPLOYEE, departments["1100"])
-    assert services.check_password("secadmin", slapd.city.person("secadmin").password).role == Role.SECURITY_ADMIN
+    assert services.check_password("johokanri", slapd.city.person("johokanri").password).role == Role.SECURITY_ADMIN
     assert services.check_password("kansa", slapd.city.person("kansa").password).role == Role.AUDITOR
     bucho = services.check_password("bucho", slapd.city.person("bucho").password)
     assert Department.objects.get(code="1000").head == bucho  # the 部長 heads the 部 above both 課

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.db.models.signals import post_save
 
 from mamori.guard.accounts.models import Role, User
 from mamori.guard.exports.access import eligible_steps
 from mamori.guard.exports.models import ExportRequest, RequestState
 from mamori.guard.notices.mail import link, notify
+from mamori.guard.organisation.models import Deputy
 
 DECIDED = (RequestState.APPROVED, RequestState.REJECTED, RequestState.BLOCKED, RequestState.VOIDED)
 BLOCKED_DEVICE_KINDS = ("blocked", "write_refused")
@@ -18,8 +20,10 @@ BLOCKED_DEVICE_KINDS = ("blocked", "write_refused")
 def _request_saved(sender: Any, instance: ExportRequest, **_: Any) -> None:
     url = link(f"/requests/{instance.pk}/")
     if instance.state == RequestState.PENDING:
-        approvers = [u for u in User.objects.filter(is_active=True, role__in=(Role.SECTION_HEAD, Role.SECURITY_ADMIN))
-                     if eligible_steps(u, instance)]
+        deputies = Deputy.objects.filter(department_id=instance.department_id, revoked=False).values("deputy_id")
+        candidates = User.objects.filter(Q(role__in=(Role.SECTION_HEAD, Role.SECURITY_ADMIN)) | Q(pk__in=deputies),
+                                         is_active=True)
+        approvers = [u for u in candidates if eligible_steps(u, instance)]
         body = (f"持出し申請 #{instance.pk}（{instance.department}）が承認を待っています。\n{url}\n\n"
                 f"Export request #{instance.pk} ({instance.department}) awaits your approval.\n")
         notify("new_request", str(instance.pk), approvers, body, id=instance.pk)
