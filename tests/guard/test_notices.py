@@ -77,6 +77,22 @@ def test_request_and_decision_notices(world: World, home: Path, inbox: Inbox) ->
     assert len(inbox.messages) == 2 and Notice.objects.filter(status="sent").count() == 2
 
 
+def test_a_deputy_is_told_of_new_requests(world: World, home: Path, inbox: Inbox) -> None:
+    from datetime import timedelta
+
+    from mamori.guard.organisation.services import appoint_deputy
+
+    _mail(world)
+    User.objects.filter(pk=world.aaron.pk).update(email="aaron@city.example.lg.jp", totp_secret="JBSWY3DPEHPK3PXP")
+    world.aaron.refresh_from_db()
+    today = timezone.localdate()
+    appoint_deputy(world.head_a, world.dept_a, world.aaron, today, today + timedelta(days=3), "休暇")
+    request = submit(world.alice, world)
+    assert inbox.to("aaron@") == [f"【mamori】持出し申請 #{request.pk} の承認をお願いします"]
+    submit(world.bob, world)
+    assert len(inbox.to("aaron@")) == 1  # only the department they deputise for
+
+
 def test_a_heads_own_request_escalates(world: World, home: Path, inbox: Inbox) -> None:
     _mail(world)
     request = submit(world.head_a, world)

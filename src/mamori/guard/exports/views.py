@@ -17,6 +17,7 @@ from mamori.guard.exports.forms import DecisionForm, MonthForm, RequestForm
 from mamori.guard.exports.models import Approval, ExportRequest, Grant, RequestState, ScanJob
 from mamori.guard.exports.report import monthly_report
 from mamori.guard.media.services import exportable_media
+from mamori.guard.organisation.services import deputised_departments
 from mamori.guard.ui.http import guarded
 
 REQUESTERS = (Role.EMPLOYEE, Role.SECTION_HEAD, Role.SECURITY_ADMIN)
@@ -123,10 +124,13 @@ def grant_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@guarded()  # heads and administrators, and anyone deputising for a head today (approval_queue decides)
+@guarded()
 def queue(request: HttpRequest) -> HttpResponse:
-    """Requests waiting for this approver."""
-    return render(request, "guard/requests.html", {"requests": approval_queue(_me(request)), "title": "queue"})
+    """Requests waiting for this approver: heads, administrators, and anyone deputising for a head today."""
+    me = _me(request)
+    if me.role not in (Role.SECTION_HEAD, Role.SECURITY_ADMIN) and not deputised_departments(me):
+        raise PermissionDenied("this page is for approvers (heads, their deputies and security administrators)")
+    return render(request, "guard/requests.html", {"requests": approval_queue(me), "title": "queue"})
 
 
 @require_GET
