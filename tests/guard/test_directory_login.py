@@ -235,3 +235,38 @@ def test_roles_from_groups(groups: set[str], role: str) -> None:
     config = DirectoryConfig(uri="ldap://x", user_base="dc=x", role_groups=(
         ("section_head", "cn=heads,dc=x"), ("security_admin", "cn=admins,dc=x"), ("auditor", "cn=auditors,dc=x")))
     assert config.role_for(groups) == role
+
+
+def test_directory_check_command(slapd: Any, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    (home / "guard").mkdir(parents=True)
+    config = config_for(slapd)
+    # The settings file (the service password from the environment): what a city would write.
+    roles = "\n".join(f'{role} = "{dn}"' for role, dn in config.role_groups)
+    departments = "\n".join(f'"{code}" = "{dn}"' for code, dn in config.department_groups)
+    (home / "guard" / "directory.toml").write_text(
+        f'[ldap]\nuri = "{slapd.uri}"\nbind_dn = "{ldap_city.SERVICE_DN}"\nuser_base = "{ldap_city.PEOPLE}"\n'
+        f'group_base = "{ldap_city.GROUPS}"\n[ldap.role_groups]\n{roles}\n[ldap.department_groups]\n{departments}\n',
+        encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("MAMORI_TESTING", "DATABASE_URL", "MAMORI_HOME")}
+    env["MAMORI_LDAP_BIND_PASSWORD"] = slapd.city.service_password
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "mamori", "guard", *args], capture_output=True, text=True,
+                              env=env, timeout=120, check=False)
+
+    assert run("init", "--home", str(home), "--admin", "root").returncode == 0
+    found = run("directory-check", "--home", str(home), "kacho2")
+    assert found.returncode == 0, found.stderr
+    assert f"dn:         uid=kacho2,{ldap_city.PEOPLE}" in found.stdout
+    assert "role:       section_head" in found.stdout and "department: 1200 (not created in mamori yet)" in found.stdout
+    assert slapd.city.person("kacho2").display_name in found.stdout
+    missing = run("directory-check", "--home", str(home), "no-such-person")
+    assert missing.returncode == 2 and "is not found under" in missing.stderr
+    env["MAMORI_LDAP_BIND_PASSWORD"] = "wrong"
+    refused = run("directory-check", "--home", str(home), "kacho2")
+    assert refused.returncode == 2 and "Invalid credentials" in refused.stderr

@@ -9,12 +9,13 @@ password. Imported only when a directory is configured, so python-ldap is needed
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import ldap
 from django.conf import settings
 from django.db import transaction
-from django_auth_ldap.backend import LDAPBackend, ldap_error, populate_user
+from django_auth_ldap.backend import LDAPBackend, _LDAPUser, ldap_error, populate_user
 
 from mamori.guard.accounts.directory import DirectoryConfig, DirectoryUnavailable
 from mamori.guard.accounts.models import Department, Role, User
@@ -103,3 +104,36 @@ def authenticate(username: str, password: str) -> User | None:
                    **{k: f"{old} → {new}" for k, (old, new) in changes.items()})
         _fix_heads(user)
     return user
+
+
+@dataclass(frozen=True)
+class DirectoryView:
+    """What the directory says of one person, and what mamori would make of it (nothing is changed)."""
+
+    dn: str
+    name: str
+    mail: str
+    groups: tuple[str, ...]
+    role: str
+    department: str | None
+
+
+def describe(username: str) -> DirectoryView | None:
+    """Look `username` up with the service account (for `mamori guard directory-check`); None when not found."""
+    config = _config()
+    # _LDAPUser is django-auth-ldap's own lookup (search, then groups) without creating a Django user.
+    found = _LDAPUser(DirectoryBackend(), username=username)
+    try:
+        dn = found.dn
+        if dn is None:
+            return None
+        attrs = found.attrs or {}
+        groups = set(found.group_dns) if config.group_base else set()
+    except ldap.LDAPError as exc:
+        _on_error(DirectoryBackend, "lookup", exc)
+        raise  # not reached: _on_error raises DirectoryUnavailable
+    first = {key: (values[0] if values else "") for key, values in attrs.items()}
+    return DirectoryView(dn=str(dn), name=str(first.get(config.name_attr, "")),
+                         mail=str(first.get(config.mail_attr, "")), groups=tuple(sorted(groups)),
+                         role=config.role_for(groups),
+                         department=config.department_for(groups))
