@@ -6,6 +6,7 @@
 - ``MAMORI_ALLOWED_HOSTS`` (comma-separated), ``MAMORI_SECURE_COOKIES=1`` behind HTTPS,
   ``MAMORI_DEBUG=1`` only for development, ``MAMORI_IDLE_MINUTES`` / ``MAMORI_ABSOLUTE_HOURS``,
   ``MAMORI_THROTTLE_FREE`` / ``MAMORI_THROTTLE_MAX_SECONDS``, ``MAMORI_AUDIT_FSYNC=0`` (tests only).
+- ``MAMORI_LDAP_*`` or HOME/guard/directory.toml: directory log-in (accounts/directory.py).
 """
 
 from __future__ import annotations
