@@ -130,6 +130,21 @@ def test_the_directory_decides_again_at_each_log_in(slapd: Any, use_directory: A
                      f"dn: {ldap_city.group_dn('dept-1200')}\nchangetype: modify\nadd: member\nmember: {kacho2_dn}\n")
 
 
+def test_a_local_account_is_never_taken_over_by_the_directory(slapd: Any, use_directory: Any) -> None:
+    from guard_helpers import make_user
+
+    use_directory(config_for(slapd))
+    passwords: dict[str, str] = {}
+    local = make_user("staff3", Role.SECURITY_ADMIN, None, passwords)  # same name as a directory employee
+    directory_password = slapd.city.person("staff3").password
+    for typed in ("staff3", "STAFF3", "Staff3"):
+        with pytest.raises(services.AuthenticationFailed):
+            services.check_password(typed, directory_password)
+    local.refresh_from_db()
+    assert local.role == Role.SECURITY_ADMIN and local.has_usable_password()
+    assert services.check_password("staff3", passwords["staff3"]).pk == local.pk
+
+
 def test_only_members_of_the_required_group_log_in(slapd: Any, use_directory: Any) -> None:
     use_directory(config_for(slapd, require_group=ldap_city.group_dn("dept-1100")))
     assert services.check_password("staff1", slapd.city.person("staff1").password).username == "staff1"

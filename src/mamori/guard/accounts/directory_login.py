@@ -28,6 +28,14 @@ _UNREACHABLE = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR)
 class DirectoryBackend(LDAPBackend):  # type: ignore[misc]  # django-auth-ldap ships no types
     """django-auth-ldap's backend with mamori's settings (AUTH_LDAP_* built by ldap_settings.py)."""
 
+    def get_or_build_user(self, username: str, ldap_user: Any) -> tuple[User, bool]:
+        user, built = super().get_or_build_user(username, ldap_user)
+        if not built and user.has_usable_password():
+            # A local account (the break-glass administrator…) is never taken over by a directory entry whose
+            # name differs only in case: that would hand its role to whoever holds the directory password.
+            raise _LDAPUser.AuthenticationFailed(f"{user.username} is a local account")
+        return user, built
+
 
 def _config() -> DirectoryConfig:
     config: DirectoryConfig | None = getattr(settings, "MAMORI_DIRECTORY", None)
