@@ -194,6 +194,10 @@ def test_a_head_from_the_directory_enrols_totp_before_anything_else(slapd: Any, 
     employee = Client()
     answer = employee.post("/login/", {"username": "staff2", "password": slapd.city.person("staff2").password})
     assert answer.status_code == 302 and answer["Location"] == "/"
+    # The directory keeps the password: no local one can be set (it would cut the user off from the directory).
+    assert "ディレクトリ側で行ってください" in employee.get("/password/").content.decode()
+    assert employee.post("/password/", {"new_password": "a long enough new password 42"}).status_code == 400
+    assert not User.objects.get(username="staff2").has_usable_password()
 
 
 @pytest.mark.parametrize(("environ", "expected"), [

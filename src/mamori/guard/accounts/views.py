@@ -104,6 +104,10 @@ def password_view(request: HttpRequest) -> HttpResponse:
     """Change one's password (required after the one-time password)."""
     form = PasswordForm(request.POST or None)
     user = User.objects.get(pk=request.user.pk)
+    if not user.has_usable_password():
+        # The directory keeps this user's password: a local one would cut them off from the directory's groups.
+        return render(request, "guard/password.html", {"directory": True},
+                      status=400 if request.method == "POST" else 200)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "guard/password.html", {"form": form, "error": "enter a password"}, status=400)

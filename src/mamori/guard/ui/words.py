@@ -15,6 +15,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "この間もログインできます）。",
         "The directory server (LDAP / Active Directory) cannot be reached, so you cannot log in. Try again in a "
         "while; if it persists, tell a security administrator (local administrator accounts still log in)."),
+    "directory_password": (
+        "このアカウントのパスワードは庁内のディレクトリ（LDAP / Active Directory）で管理しています。"
+        "パスワードの変更はディレクトリ側で行ってください。",
+        "This account's password is kept by the city's directory (LDAP / Active Directory): change it there."),
     "directory_misconfigured": (
         "ディレクトリサーバー（LDAP / Active Directory）が mamori の問合せを拒否したため、ログインできません。"
         "情報セキュリティ管理者に、ディレクトリ接続の設定（サービスアカウント・検索ベース）の確認を依頼してください。",
