@@ -321,6 +321,7 @@ def test_a_head_on_leave_and_the_deputy_approving(city: Live, slapd: Any, inbox:
 
     deputy = new_page()
     directory_log_in(deputy, city, slapd, "staff2")
+    assert deputy.locator("header a[href='/queue/']").count() == 1  # the queue is in the deputy's menu
     approve(deputy, city, request_url, code_of("staff2", _secrets["staff2"]), "所属長不在のため代理で承認")
     assert "承認済" in deputy.inner_text("h1")
     assert slapd.city.person("staff2").display_name in deputy.inner_text("main")
@@ -389,9 +390,13 @@ def test_a_heads_own_request_escalates_to_the_bucho(city: Live, slapd: Any, inbo
     assert f"申請#{number} を承認（D02 の所属長本人の申請のため上位の所属長として）" in auditor.inner_text("main")
 
     mail_page(new_page(), inbox, "city-17-mails-received")
+    admin.goto(f"{city.url}/notices/")  # the notice settings and what was sent, as the administrator sees them
+    assert f"127.0.0.1:{inbox.port}" in admin.inner_text("#notice-settings")
+    assert "bucho@city.example" in admin.inner_text("#notices-sent")
+    shot(admin, "city-18-notice-settings-and-sent")
     ledger = admin.request.get(f"{city.url}/media/ledger.pdf")
     assert ledger.ok
-    pdf_shot(ledger.body(), "city-18-printed-media-ledger")
+    pdf_shot(ledger.body(), "city-19-printed-media-ledger")
 
 
 def test_artifacts_are_images(tmp_path: Path) -> None:

@@ -127,3 +127,22 @@ def test_no_mail_server_no_notices(world: World, home: Path) -> None:
     submit(world.alice, world)
     assert not Notice.objects.exists()
     assert Role.SECTION_HEAD in Role.values
+
+
+def test_the_notices_page_shows_the_settings_and_what_was_sent(world: World, home: Path, inbox: Inbox,
+                                                                as_user: Any) -> None:
+    _mail(world)
+    submit(world.alice, world)
+    Notice.objects.create(kind="decision", subject_id="99:approved", recipient="gone@city.example.lg.jp",
+                          status="failed", error="Connection refused")
+    page = as_user(world.admin).get("/notices/").content.decode()
+    assert "127.0.0.1:" in page and "https://guard.example.lg.jp" in page and "mamori guard digest" in page
+    assert "head_a@city.example.lg.jp" in page and "承認の依頼" in page and "送信済み" in page
+    assert "送信できず" in page and "Connection refused" in page
+    assert as_user(world.head_a).get("/notices/").status_code == 403
+
+
+def test_the_notices_page_says_when_no_mail_is_sent(world: World, as_user: Any) -> None:
+    with override_settings(MAMORI_NOTICES=False):
+        page = as_user(world.admin).get("/notices/").content.decode()
+    assert 'id="notices-off"' in page and "MAMORI_SMTP_HOST" in page

@@ -94,7 +94,8 @@ def test_an_employee_deputy_uses_the_queue_and_the_decision_form(world: World, a
     assert page.get("/queue/").status_code == 403  # not an approver (yet)
     today = timezone.localdate()
     services.appoint_deputy(world.head_a, world.dept_a, aaron, today, today + timedelta(days=2), "出張")
-    assert f'href="/requests/{request.pk}/"' in page.get("/queue/").content.decode()
+    queue = page.get("/queue/").content.decode()
+    assert f'href="/requests/{request.pk}/"' in queue and '<a href="/queue/">' in queue  # and in the menu
     answer = page.post(f"/requests/{request.pk}/decide/", {"decision": "approve", "code": fresh_code(aaron),
                                                            "reason": "代理で確認", "step": "head"})
     assert answer.status_code == 302

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mamori.detect.categories import BY_ID
 from mamori.guard.incidents.words import WORDS as INCIDENT_WORDS
+from mamori.guard.notices.words import WORDS as NOTICE_WORDS
 from mamori.guard.ui.print_words import WORDS as PRINT_WORDS
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -143,7 +144,7 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-for _table in (INCIDENT_WORDS, PRINT_WORDS):
+for _table in (INCIDENT_WORDS, PRINT_WORDS, NOTICE_WORDS):
     if set(_table) & set(WORDS):  # a page's word must never silently change another page's
         raise RuntimeError(f"UI word keys defined twice: {sorted(set(_table) & set(WORDS))}")
     WORDS.update(_table)
