@@ -145,6 +145,20 @@ def test_a_local_account_is_never_taken_over_by_the_directory(slapd: Any, use_di
     assert services.check_password("staff3", passwords["staff3"]).pk == local.pk
 
 
+def test_nested_groups_count_only_when_asked_for(slapd: Any, use_directory: Any) -> None:
+    outer = ldap_city.group_dn("all-managers")  # its member is the heads' group, not people
+    slapd.modify(f"dn: {outer}\nchangetype: add\nobjectClass: groupOfNames\ncn: all-managers\n"
+                 f"member: {ldap_city.group_dn('mamori-heads')}\n")
+    try:
+        flat = config_for(slapd, role_groups=(("section_head", outer),))
+        use_directory(flat)
+        assert services.check_password("kacho1", slapd.city.person("kacho1").password).role == Role.EMPLOYEE
+        use_directory(config_for(slapd, role_groups=(("section_head", outer),), group_type="nested"))
+        assert services.check_password("kacho1", slapd.city.person("kacho1").password).role == Role.SECTION_HEAD
+    finally:
+        slapd.modify(f"dn: {outer}\nchangetype: delete\n")
+
+
 def test_only_members_of_the_required_group_log_in(slapd: Any, use_directory: Any) -> None:
     use_directory(config_for(slapd, require_group=ldap_city.group_dn("dept-1100")))
     assert services.check_password("staff1", slapd.city.person("staff1").password).username == "staff1"
