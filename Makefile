@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := postgresql chromium fonts-ipaexfont-gothic libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 usbguard \
-	dosfstools mtools e2fsprogs ntfs-3g ewf-tools tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert
+	dosfstools mtools e2fsprogs ntfs-3g ewf-tools tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert \
+	slapd ldap-utils libldap-dev libsasl2-dev
 DEMO_DIR ?= demo-out
 
 .PHONY: setup system-deps demo test lint typecheck unit bench clean docs

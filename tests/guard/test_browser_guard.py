@@ -44,7 +44,7 @@ def totp_code(live: Live, name: str) -> str:
     """A code of `name` the server has not seen yet (replays are refused, so never the same step twice)."""
     totp = pyotp.TOTP(live.user(name)["totp_secret"])
     current = int(time.time() // totp.interval)
-    step = max(current - 1, _used_steps.get(name, -1) + 1)
+    step = max(current, _used_steps.get(name, -1) + 1)  # current - 1 may be too old by the time it is checked
     if step > current + 1:
         time.sleep(totp.interval - time.time() % totp.interval + 0.5)
         return totp_code(live, name)

@@ -77,6 +77,22 @@ def test_request_and_decision_notices(world: World, home: Path, inbox: Inbox) ->
     assert len(inbox.messages) == 2 and Notice.objects.filter(status="sent").count() == 2
 
 
+def test_a_deputy_is_told_of_new_requests(world: World, home: Path, inbox: Inbox) -> None:
+    from datetime import timedelta
+
+    from mamori.guard.organisation.services import appoint_deputy
+
+    _mail(world)
+    User.objects.filter(pk=world.aaron.pk).update(email="aaron@city.example.lg.jp", totp_secret="JBSWY3DPEHPK3PXP")
+    world.aaron.refresh_from_db()
+    today = timezone.localdate()
+    appoint_deputy(world.head_a, world.dept_a, world.aaron, today, today + timedelta(days=3), "休暇")
+    request = submit(world.alice, world)
+    assert inbox.to("aaron@") == [f"【mamori】持出し申請 #{request.pk} の承認をお願いします"]
+    submit(world.bob, world)
+    assert len(inbox.to("aaron@")) == 1  # only the department they deputise for
+
+
 def test_a_heads_own_request_escalates(world: World, home: Path, inbox: Inbox) -> None:
     _mail(world)
     request = submit(world.head_a, world)
@@ -111,3 +127,22 @@ def test_no_mail_server_no_notices(world: World, home: Path) -> None:
     submit(world.alice, world)
     assert not Notice.objects.exists()
     assert Role.SECTION_HEAD in Role.values
+
+
+def test_the_notices_page_shows_the_settings_and_what_was_sent(world: World, home: Path, inbox: Inbox,
+                                                                as_user: Any) -> None:
+    _mail(world)
+    submit(world.alice, world)
+    Notice.objects.create(kind="decision", subject_id="99:approved", recipient="gone@city.example.lg.jp",
+                          status="failed", error="Connection refused")
+    page = as_user(world.admin).get("/notices/").content.decode()
+    assert "127.0.0.1:" in page and "https://guard.example.lg.jp" in page and "mamori guard digest" in page
+    assert "head_a@city.example.lg.jp" in page and "承認の依頼" in page and "送信済み" in page
+    assert "送信できず" in page and "Connection refused" in page
+    assert as_user(world.head_a).get("/notices/").status_code == 403
+
+
+def test_the_notices_page_says_when_no_mail_is_sent(world: World, as_user: Any) -> None:
+    with override_settings(MAMORI_NOTICES=False):
+        page = as_user(world.admin).get("/notices/").content.decode()
+    assert 'id="notices-off"' in page and "MAMORI_SMTP_HOST" in page

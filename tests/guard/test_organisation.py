@@ -83,3 +83,25 @@ def test_organisation_page(world: World, as_user: Any) -> None:
     refused = as_user(world.head_a).post("/organisation/deputies/", {
         "department": str(world.dept_a.pk), "deputy": "aaron", "starts_on": "2026-01-01", "ends_on": "bad"})
     assert refused.status_code == 400
+
+
+def test_an_employee_deputy_uses_the_queue_and_the_decision_form(world: World, as_user: Any) -> None:
+    aaron = world.aaron
+    aaron.totp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    aaron.save(update_fields=["totp_secret"])
+    request = submit(world.alice, world)
+    page = as_user(aaron)
+    assert page.get("/queue/").status_code == 403  # not an approver (yet)
+    today = timezone.localdate()
+    services.appoint_deputy(world.head_a, world.dept_a, aaron, today, today + timedelta(days=2), "出張")
+    queue = page.get("/queue/").content.decode()
+    assert f'href="/requests/{request.pk}/"' in queue and '<a href="/queue/">' in queue  # and in the menu
+    answer = page.post(f"/requests/{request.pk}/decide/", {"decision": "approve", "code": fresh_code(aaron),
+                                                           "reason": "代理で確認", "step": "head"})
+    assert answer.status_code == 302
+    request.refresh_from_db()
+    assert request.state == RequestState.APPROVED
+    other = submit(world.bob, world)  # 選挙管理委員会事務局: not the department aaron deputises for
+    refused = page.post(f"/requests/{other.pk}/decide/", {"decision": "approve", "code": fresh_code(aaron),
+                                                          "reason": "", "step": "head"})
+    assert refused.status_code in (403, 404)

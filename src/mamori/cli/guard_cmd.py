@@ -199,6 +199,36 @@ def rotate_grant_key(home: HomeOption, lang: LangOption = Lang.ja) -> None:
     typer.echo(t("cli.guard.retired_key", lang.value, name=f"{key.name}.retired-{stamp}"))
 
 
+@app.command("directory-check")
+def directory_check(
+    home: HomeOption,
+    username: Annotated[str, typer.Argument(help="A user name as typed at log-in (uid / sAMAccountName).")],
+) -> None:
+    """Ask the configured directory about one person: their DN, groups, and the role and department they would get."""
+    _django(home)
+    from django.conf import settings
+
+    if settings.MAMORI_DIRECTORY is None:
+        raise ConfigError("no directory is configured: set MAMORI_LDAP_URI or write HOME/guard/directory.toml "
+                          "(see the operations page)")
+    from mamori.guard.accounts.directory_login import describe
+    from mamori.guard.accounts.models import Department
+
+    view = describe(username)
+    if view is None:
+        raise ConfigError(f"{username} is not found under {settings.MAMORI_DIRECTORY.user_base} with "
+                          f"{settings.MAMORI_DIRECTORY.user_filter}")
+    typer.echo(f"dn:         {view.dn}\nname:       {view.name}\nmail:       {view.mail}")
+    for group in view.groups:
+        typer.echo(f"group:      {group}")
+    typer.echo(f"role:       {view.role}")
+    if view.department is None:
+        typer.echo("department: none (no mapped department group)")
+    else:
+        known = Department.objects.filter(code=view.department).first()
+        typer.echo(f"department: {known if known else view.department + ' (not created in mamori yet)'}")
+
+
 @app.command("import-staff")
 def import_staff(
     home: HomeOption,

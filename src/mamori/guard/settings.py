@@ -6,6 +6,7 @@
 - ``MAMORI_ALLOWED_HOSTS`` (comma-separated), ``MAMORI_SECURE_COOKIES=1`` behind HTTPS,
   ``MAMORI_DEBUG=1`` only for development, ``MAMORI_IDLE_MINUTES`` / ``MAMORI_ABSOLUTE_HOURS``,
   ``MAMORI_THROTTLE_FREE`` / ``MAMORI_THROTTLE_MAX_SECONDS``, ``MAMORI_AUDIT_FSYNC=0`` (tests only).
+- ``MAMORI_LDAP_*`` or HOME/guard/directory.toml: directory log-in (accounts/directory.py).
 """
 
 from __future__ import annotations
@@ -177,3 +178,13 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("MAMORI_MAIL_FROM", "mamori@localhost")
 MAMORI_NOTICES = bool(EMAIL_HOST)
 MAMORI_BASE_URL = os.environ.get("MAMORI_BASE_URL", "")
+
+# Directory log-in (accounts/directory.py): on when MAMORI_LDAP_URI or HOME/guard/directory.toml names a server.
+# Local accounts (a usable password here) still log in first: the break-glass administrator needs no directory.
+from mamori.guard.accounts.directory import load as _load_directory  # noqa: E402
+
+MAMORI_DIRECTORY = _load_directory(os.environ, GUARD_DIR)
+if MAMORI_DIRECTORY is not None:
+    from mamori.guard.accounts.ldap_settings import auth_ldap_settings
+
+    globals().update(auth_ldap_settings(MAMORI_DIRECTORY))

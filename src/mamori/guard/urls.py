@@ -11,6 +11,7 @@ from mamori.guard.auditlog import views as audit
 from mamori.guard.exports import views as exports
 from mamori.guard.incidents import views as incidents
 from mamori.guard.media import views as media
+from mamori.guard.notices import views as notices
 from mamori.guard.organisation import views as organisation
 from mamori.guard.ui import views as ui
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("users/import/", accounts.import_view),
     path("users/<int:user_id>/role/", accounts.role_view),
     path("departments/", accounts.department_view),
+    path("notices/", notices.notices),
     path("organisation/", organisation.organisation),
     path("organisation/<int:pk>/place/", organisation.place),
     path("organisation/deputies/", organisation.appoint),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from mamori.errors import PermissionDenied, WorkflowError
 from mamori.guard.accounts import throttle, totp
+from mamori.guard.accounts.directory import DirectoryUnavailable
 from mamori.guard.accounts.models import TOTP_ROLES, Department, Role, User
 from mamori.guard.auditlog.services import record
 from mamori.i18n import said
@@ -125,6 +127,8 @@ def check_password(username: str, password: str, ip: str = "") -> User:
     """
     _refuse_if_throttled(username, ip, "password")
     user = User.objects.filter(username=username).first()
+    if (user is None or not user.has_usable_password()) and settings.MAMORI_DIRECTORY is not None:
+        return _check_directory(username, password, ip)
     if user is None:
         make_password(password)  # same work as a real check, so timing does not reveal user names
         register_failure(username, "password", ip, reason="unknown user")
@@ -132,6 +136,22 @@ def check_password(username: str, password: str, ip: str = "") -> User:
     if not user.check_password(password) or not user.is_active:
         register_failure(username, "password", ip)
         raise AuthenticationFailed(said("error.accounts.wrong_password"))
+    return user
+
+
+def _check_directory(username: str, password: str, ip: str) -> User:
+    """A directory user's password is checked by the directory (local accounts never reach here)."""
+    from mamori.guard.accounts import directory_login
+
+    try:
+        user = directory_login.authenticate(username, password)
+    except DirectoryUnavailable as failure:
+        # Not the user's mistake: audited for the administrators, not counted against the name or the source.
+        record(username[:150], "login.directory_unavailable", "user", "", ip=ip, reason=str(failure)[:300])
+        raise
+    if user is None or not user.is_active:
+        register_failure(username, "password", ip, source="directory")
+        raise AuthenticationFailed("wrong user name or password")
     return user
 
 

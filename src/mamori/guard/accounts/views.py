@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mamori.errors import MamoriError, WorkflowError
 from mamori.guard.accounts import services, totp
+from mamori.guard.accounts.directory import DirectoryUnavailable
 from mamori.guard.accounts.forms import DepartmentForm, HeadForm, LoginForm, PasswordForm, RoleForm, TotpForm, UserForm
 from mamori.guard.accounts.models import Department, Role, User
 from mamori.guard.auditlog.services import record
@@ -41,11 +42,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
         try:
             user = services.check_password(form.cleaned_data["username"], form.cleaned_data["password"],
                                            client_ip(request))
+        except DirectoryUnavailable as failure:
+            key = "ui.directory_unreachable" if failure.unreachable else "ui.directory_misconfigured"
+            error, status = gettext(key), 503
         except MamoriError as failure:
             error, status = message_of(failure, _lang()), 429 if isinstance(failure, services.LoginThrottled) else 401
         else:
             if not user.needs_totp:
                 return _complete(request, user)
+            if not user.totp_secret:
+                # A directory user whose role needs TOTP and who has none yet: enrolment is the only page
+                # they can open (SessionTimeoutMiddleware) until it is done.
+                _complete(request, user)
+                return HttpResponseRedirect("/totp/enrol/")
             request.session.cycle_key()
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_AT] = int(time.time())
@@ -96,6 +105,10 @@ def password_view(request: HttpRequest) -> HttpResponse:
     """Change one's password (required after the one-time password)."""
     form = PasswordForm(request.POST or None)
     user = User.objects.get(pk=request.user.pk)
+    if not user.has_usable_password():
+        # The directory keeps this user's password: a local one would cut them off from the directory's groups.
+        return render(request, "guard/password.html", {"directory": True},
+                      status=400 if request.method == "POST" else 200)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "guard/password.html", {"form": form, "error": gettext("ui.error.enter_password")},

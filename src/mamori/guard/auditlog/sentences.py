@@ -22,6 +22,7 @@ ACTIONS: tuple[str, ...] = (
     "grant.refused", "grant.reuse_refused", "grant.expired_refused", "login.succeeded", "login.failed",
     "login.locked_out", "login.refused_locked", "logout", "user.created", "user.changed", "user.role_changed",
     "user.password_changed", "account.totp_enrolled", "department.created", "department.head_set",
+    "department.head_cleared", "login.directory_unavailable",
     "department.placed", "deputy.appointed", "deputy.revoked", "staff.imported", "medium.registered",
     "medium.changed", "endpoint.created", "device.blocked", "device.allowed", "device.inserted", "device.removed",
     "device.write_refused", "device.written", "incident.recorded", "incident.updated",

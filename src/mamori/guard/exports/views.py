@@ -18,6 +18,7 @@ from mamori.guard.exports.forms import DecisionForm, MonthForm, RequestForm
 from mamori.guard.exports.models import Approval, ExportRequest, Grant, RequestState, ScanJob
 from mamori.guard.exports.report import monthly_report
 from mamori.guard.media.services import exportable_media
+from mamori.guard.organisation.services import deputised_departments
 from mamori.guard.ui.http import guarded
 from mamori.i18n import said
 
@@ -81,7 +82,7 @@ def _detail_context(me: User, export: ExportRequest, **extra: object) -> dict[st
 
 
 @require_POST
-@guarded(Role.SECTION_HEAD, Role.SECURITY_ADMIN)
+@guarded()  # heads, administrators and a head's deputy of any role: approvals.decide checks who may decide
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject with a fresh TOTP code."""
     me = _me(request)
@@ -125,10 +126,13 @@ def grant_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@guarded(Role.SECTION_HEAD, Role.SECURITY_ADMIN)
+@guarded()
 def queue(request: HttpRequest) -> HttpResponse:
-    """Requests waiting for this approver."""
-    return render(request, "guard/requests.html", {"requests": approval_queue(_me(request)), "title": "queue"})
+    """Requests waiting for this approver: heads, administrators, and anyone deputising for a head today."""
+    me = _me(request)
+    if me.role not in (Role.SECTION_HEAD, Role.SECURITY_ADMIN) and not deputised_departments(me):
+        raise PermissionDenied("this page is for approvers (heads, their deputies and security administrators)")
+    return render(request, "guard/requests.html", {"requests": approval_queue(me), "title": "queue"})
 
 
 @require_GET

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import smtplib
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
@@ -20,28 +19,12 @@ from mamori.audit.checkpoint import verify_checkpoint
 from mamori.audit.witness import file_name
 from mamori.guard.accounts.models import Role, User
 from mamori.guard.auditlog.services import audit_log, current_home
-from mamori.guard.notices.mail import enabled
+from mamori.guard.notices.mail import enabled, mail_language
 from mamori.guard.notices.models import Notice
+from mamori.i18n import t
 
 log = logging.getLogger(__name__)
 KIND = "audit_checkpoint"
-
-_SUBJECT = ("【mamori】監査ログのチェックポイント（{size} 件まで）", "[mamori] Audit log checkpoint ({size} entries)")
-_BODY = (
-    "mamori の監査ログ（{origin}）の、{time} 時点の署名付きチェックポイントを添付します。\n"
-    "記録件数 {size} 件、ルートハッシュ {root}。\n\n"
-    "添付ファイルは、サーバーの外（あなたのメールボックスや手元のフォルダ）に保存してください。監査のときに\n"
-    "  mamori audit verify --home <ホーム> --trusted {attachment}\n"
-    "と指定すると、ログがこのチェックポイントの署名した {size} 件をそのまま保持していることを確かめます。\n"
-    "このメールに個人情報は含まれません。\n",
-    "Attached is the signed checkpoint of mamori's audit log ({origin}) as of {time}:\n"
-    "{size} entries, root hash {root}.\n\n"
-    "Keep the attachment outside the server (your mailbox, a folder of your own). In an audit,\n"
-    "  mamori audit verify --home <home> --trusted {attachment}\n"
-    "checks that the log still holds, unchanged, the {size} entries this checkpoint signed.\n"
-    "This mail holds no personal data.\n",
-)
-
 
 def mail_checkpoint() -> int:
     """Mail the newest checkpoint to every active auditor with an address; how many mails went out now."""
@@ -51,7 +34,7 @@ def mail_checkpoint() -> int:
     note = audit.checkpoint()  # signs the current tree, or returns the newest if nothing was added since
     point = verify_checkpoint(note, audit.verifier)
     attachment = file_name(point.origin)
-    english = settings.LANGUAGE_CODE == "en"
+    lang = mail_language()
     fields = {"origin": point.origin, "size": point.size, "root": point.root.hex(), "time": point.time,
               "attachment": attachment}
     sent = 0
@@ -62,8 +45,8 @@ def mail_checkpoint() -> int:
                                                recipient=user.email, status="sent")
         except IntegrityError:
             continue  # this auditor already holds this checkpoint
-        message = EmailMessage(_SUBJECT[english].format(**fields), _BODY[english].format(**fields), None,
-                               [user.email])
+        message = EmailMessage(t("mail.checkpoint.subject", lang, **fields), t("mail.checkpoint.body", lang, **fields),
+                               None, [user.email])
         # bytes, base64 on the wire: a text part would reach the auditor with CRLF line ends, and the signature
         # covers the exact bytes
         message.attach(attachment, note.encode("utf-8"), "application/octet-stream")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from mamori.guard.accounts.models import Role, User
 from mamori.guard.exports.access import eligible_steps
 from mamori.guard.exports.models import ExportRequest, RequestState
 from mamori.guard.notices.mail import link, mail_language, notify
+from mamori.guard.organisation.models import Deputy
 from mamori.i18n import t
 
 DECIDED = (RequestState.APPROVED, RequestState.REJECTED, RequestState.BLOCKED, RequestState.VOIDED)
@@ -21,8 +23,10 @@ def _request_saved(sender: Any, instance: ExportRequest, **_: Any) -> None:
     url = link(f"/requests/{instance.pk}/")
     lang = mail_language()
     if instance.state == RequestState.PENDING:
-        approvers = [u for u in User.objects.filter(is_active=True, role__in=(Role.SECTION_HEAD, Role.SECURITY_ADMIN))
-                     if eligible_steps(u, instance)]
+        deputies = Deputy.objects.filter(department_id=instance.department_id, revoked=False).values("deputy_id")
+        candidates = User.objects.filter(Q(role__in=(Role.SECTION_HEAD, Role.SECURITY_ADMIN)) | Q(pk__in=deputies),
+                                         is_active=True)
+        approvers = [u for u in candidates if eligible_steps(u, instance)]
         body = t("mail.new_request.body", lang, id=instance.pk, department=instance.department, url=url)
         notify("new_request", str(instance.pk), approvers, body, id=instance.pk)
         if instance.department.head_id in (None, instance.requester_id):

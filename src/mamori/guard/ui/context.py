@@ -15,7 +15,17 @@ def guard(request: HttpRequest) -> dict[str, Any]:
         "lang": getattr(request, "LANGUAGE_CODE", "ja"),
         "role": getattr(user, "role", "") if signed_in else "",
         "headless_departments": _headless(user) if signed_in else [],
+        "deputising": signed_in and _deputising(user),
     }
+
+
+def _deputising(user: Any) -> bool:
+    """Whether an employee or auditor approves for a head today (heads and administrators see the queue anyway)."""
+    if user.role in ("section_head", "security_admin"):
+        return False
+    from mamori.guard.organisation.services import deputised_departments
+
+    return bool(deputised_departments(user))
 
 
 def _headless(user: Any) -> list[str]:

@@ -16,6 +16,8 @@ LANG_COOKIE = "mamori_lang"
 AUTH_AT = "_mamori_auth_at"
 SEEN_AT = "_mamori_seen_at"
 _EXEMPT_PASSWORD = ("/password/", "/logout/", "/static/", "/healthz", "/lang/")
+_EXEMPT_ENROL = ("/totp/enrol/", "/logout/", "/static/", "/healthz", "/lang/")
+_TOTP_ROLES = frozenset({"section_head", "security_admin", "auditor"})  # accounts.models.TOTP_ROLES
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -78,4 +80,7 @@ class SessionTimeoutMiddleware:
             if getattr(request.user, "must_change_password", False) and not request.path.startswith(
                     _EXEMPT_PASSWORD):
                 return HttpResponseRedirect("/password/")
+            if (getattr(request.user, "role", "") in _TOTP_ROLES and not getattr(request.user, "totp_secret", "x")
+                    and not request.path.startswith(_EXEMPT_ENROL)):
+                return HttpResponseRedirect("/totp/enrol/")  # a directory user's first log-in in a TOTP role
         return self.get_response(request)
