@@ -85,3 +85,12 @@ def test_a_list_of_paragraphs_in_pdf_or_word_keeps_every_row(fmt: str) -> None:
             data = DocxRenderer().render(doc)
             document = WordExtractor().extract(io.BytesIO(data), _item("a.docx", data))
         assert analyze(document, KM, "a").persons == size
+
+
+def test_a_two_column_list_whose_phones_are_often_empty_keeps_every_name() -> None:
+    # A PDF of 氏名 + 電話番号: rows without a phone leave a name alone on its line, and 宮田　君子 must not be
+    # read as 宮田君 (君 is also an honorific).
+    group = generate_residents(70, seed=77)
+    lines = ["氏名            電話番号"] + [f"{p.full_name}      {p.phone}".rstrip() for p in group]
+    assert _persons(lines) == len(group)
+    assert _persons(["名簿", "宮田　君子", "佐々木　琉生", "北村　芽生"]) == 3

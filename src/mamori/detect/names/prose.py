@@ -85,8 +85,10 @@ _LATIN_LABELLED = re.compile(
 #: A list line: its number, a surname and a given name split by one space, then an address or a phone.
 _LIST_LINE = re.compile(
     r"^[ 　]*(?:\d{1,4}[.)．]?[ 　]+)?(?P<family>[\u4e00-\u9fff々]{1,3})[ 　]"
-    r"(?P<given>[\u3041-\u30ff\u4e00-\u9fff々]{1,4})[ 　]+"
-    r"(?=(?:\S{0,6}[都道府県市区町村郡]\S*[\d一二三四五六七八九十]|〒?\d{3}-\d{4}|0\d{1,4}-\d{1,4}-\d{3,4}))",
+    r"(?P<given>[\u3041-\u30ff\u4e00-\u9fff々]{1,4})"
+    r"(?=[ 　]+(?:\S{0,6}[都道府県市区町村郡]\S*[\d一二三四五六七八九十]|〒?\d{3}-\d{4}|0\d{1,4}-\d{1,4}-\d{3,4})"
+    # or nothing else on the line: a list of names, one a line (a column of a PDF table whose phone is empty)
+    r"|[ 　]*$)",
     re.MULTILINE)
 #: The same with the name written without a space (関栄子 京都府…): split where the lexicon says.
 _GLUED_LINE = re.compile(
@@ -255,7 +257,9 @@ def find_person_names(text: str) -> list[NameMatch]:
             if (match.start, match.end) not in seen:
                 seen.add((match.start, match.end))
                 out.append(match)
-    out.extend(_list_names(folded, norm, out))
+    listed = _list_names(folded, norm, out)
+    # A list line's whole name replaces a shorter one found inside it (宮田 of 宮田 君子, read as 宮田君).
+    out = [m for m in out if not any(n.start <= m.start and m.end <= n.end for n in listed)] + listed
     out.extend(NameMatch(m.start("name"), m.end("name"), m.group("name"), 0.85) for m in _LATIN_LABELLED.finditer(norm))
     out.extend(_model_matches(folded, norm, out))
     # A name that is a whole 『title』 names a work (a book, a programme), not a person in the text. In 「」,
@@ -272,7 +276,8 @@ def _list_names(folded: str, norm: str, found: list[NameMatch]) -> list[NameMatc
     out = []
     for m in _LIST_LINE.finditer(folded):
         start, end = m.start("family"), m.end("given")
-        if any(a < end and start < b for a, b in taken) or not words.get(fold(m.group("family")), 0) & SURNAME:
+        if any(a < end and start < b and not (start <= a and b <= end) for a, b in taken) or not words.get(
+                fold(m.group("family")), 0) & SURNAME:
             continue
         given = m.group("given")
         flags = words.get(fold(given), 0)
