@@ -64,7 +64,7 @@ def test_a_row_without_a_phone_stays_in_the_table() -> None:
 
 
 def test_label_lines_after_a_table_are_not_rows() -> None:
-    lines = _lines([p for p in PEOPLE if p.phone][:3], "  ", "", header=True) + ["作成者  総務課", "作成日  令和6年4月1日"]
+    lines = [*_lines([p for p in PEOPLE if p.phone][:3], "  ", "", header=True), "作成者  総務課", "作成日  令和6年4月1日"]
     (table,) = find_text_tables("\n".join(lines))
     assert table.last <= 4
 

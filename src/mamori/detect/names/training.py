@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mamori.detect.names.features import features
 from mamori.detect.names.morph import Token, tokens
-from mamori.detect.names.tagger import features
 
 #: Entity types of the set → model labels; people are PER, the other kinds teach what is not a person.
 KINDS = {"人名": "PER", "法人名": "ORG", "政治的組織名": "ORG", "その他の組織名": "ORG", "地名": "LOC",
