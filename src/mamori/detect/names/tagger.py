@@ -10,8 +10,8 @@ organisations, places, facilities, products and events (learning the other kinds
 from __future__ import annotations
 
 import re
-from functools import cache
 from importlib.resources import as_file, files
+from pathlib import Path
 
 from mamori.detect.names.features import features
 from mamori.detect.names.lexicon import COMMON, GIVEN, PERSON, SURNAME, lexicon
@@ -22,13 +22,14 @@ MODEL = "names_crf.model"
 PERSON_LABEL = "PER"
 
 class _Tagger:
-    def __init__(self) -> None:
+    def __init__(self, model: Path | None = None) -> None:
         try:
             import pycrfsuite
         except ImportError as exc:  # pragma: no cover - python-crfsuite is a dependency
             raise MamoriError("python-crfsuite is needed to find names in text; reinstall mamori") from exc
         self._tagger = pycrfsuite.Tagger()
-        with as_file(files("mamori.detect.names") / "data" / MODEL) as path:
+        with as_file(files("mamori.detect.names") / "data" / MODEL) as shipped:
+            path = model or shipped
             if not path.exists():
                 raise MamoriError(f"the name model {path} is missing; run scripts/train_names_crf.py")
             self._tagger.open(str(path))
@@ -43,9 +44,18 @@ class _Tagger:
                         for i, label in enumerate(labels)]
 
 
-@cache
+_chosen: list[_Tagger] = []
+
+
 def _tagger() -> _Tagger:
-    return _Tagger()
+    if not _chosen:
+        _chosen.append(_Tagger())
+    return _chosen[0]
+
+
+def use_model(model: Path) -> None:
+    """Tag with the model at *model* from now on in this process (benchmarks of a model being chosen)."""
+    _chosen[:] = [_Tagger(model)]
 
 
 def person_spans(text: str) -> list[tuple[int, int, float]]:

@@ -45,10 +45,18 @@ def is_held_out(curid: str) -> bool:
     return hashlib.sha1(curid.encode()).digest()[0] % 10 < 3
 
 
+def is_dev(curid: str) -> bool:
+    """The development part, inside the training part: two articles in ten (features, hyper-parameters and
+    post-rules are chosen on it with a model trained on the rest, ``fit``; the held-out part stays unseen)."""
+    return hashlib.sha1(curid.encode()).digest()[0] % 10 in (3, 4)
+
+
 def split(sentences: Iterable[Sentence], which: str) -> list[Sentence]:
-    """The sentences of *which*: ``test`` (held out), ``train`` or ``all``."""
+    """The sentences of *which*: ``test`` (held out), ``train`` (= ``fit`` + ``dev``), ``fit``, ``dev`` or ``all``."""
     if which == "all":
         return list(sentences)
+    if which in ("fit", "dev"):
+        return [s for s in sentences if not is_held_out(s.curid) and is_dev(s.curid) == (which == "dev")]
     return [s for s in sentences if is_held_out(s.curid) == (which == "test")]
 
 
