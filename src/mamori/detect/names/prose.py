@@ -36,7 +36,7 @@ from mamori.detect.names.morph import GIVEN as MEI
 from mamori.detect.names.morph import NOUN, PERSON, PLACE, Token, tokens
 from mamori.detect.names.morph import SURNAME as SEI
 from mamori.detect.names.tagger import model_names
-from mamori.detect.names.things import is_thing
+from mamori.detect.names.things import is_thing, whole_word
 from mamori.detect.places import gazetteer
 
 # Words right after a name that make it a person: honorifics, roles, posts.
@@ -230,6 +230,8 @@ def _names_in(toks: list[Token], window: str, offset: int, text: str) -> list[Na
             continue
         name = text[offset + start : offset + end]
         context = after.startswith(_AFTER) or _label_before(toks, i)
+        if _HIRAGANA.fullmatch(tok.surface) and not context:
+            continue  # ひろ|せき of a reading (ひろせきねん…): a name all in hiragana needs an honorific or a label
         if tok.kind != SEI and not (given >= 1.0 or after.startswith(_HONORIFICS) or _label_before(toks, i)
                                     or (not given and _titled_surname(tok.surface, after))):
             continue  # a place-like word (堺市長) is a surname only with a given name, an honorific or a title
@@ -315,7 +317,7 @@ def _list_names(folded: str, norm: str, found: list[NameMatch]) -> list[NameMatc
 
 def _splits_as_name(run: str) -> bool:
     """Whether a kanji run is a surname the lexicon knows followed by a plausible given name (関|栄子, 東|翔)."""
-    if run.endswith(("都", "道", "府", "県", "市", "区", "町", "村", "郡")) or run in _NOT_NAMES:
+    if run.endswith(("都", "道", "府", "県", "市", "区", "町", "村", "郡", *_THING)) or run in _NOT_NAMES:
         return False  # a place written first (大阪府 堺市…), not a name
     words = lexicon().words
     kanji = _KANJI_ONLY.match(run)
@@ -325,8 +327,8 @@ def _splits_as_name(run: str) -> bool:
         family, given = run[:n], run[n:]
         if not given or len(given) > 4 or not words.get(fold(family), 0) & SURNAME:
             continue
-        flags = words.get(fold(given), 0)
-        if flags & (GIVEN | FREQUENT_GIVEN) or (n > 1 and not flags & COMMON):
+        # The given name must be one the lexicon knows: 南花田|公民館 is no name, though each part is no word.
+        if words.get(fold(given), 0) & (GIVEN | FREQUENT_GIVEN | PERSON_FLAG):
             return True
     return False
 
@@ -344,6 +346,8 @@ def _model_matches(folded: str, norm: str, found: list[NameMatch]) -> list[NameM
             continue  # a name that is a whole title (『中原中也』, a programme 「大石恵三」) names a work
         if is_thing(name, norm, end):
             continue  # マーベル・コミック, クレメント社: an organisation or a product by its own words
+        if not whole_word(name, norm, start, end):
+            continue  # 祉法 of 社会福祉法人, a kana reading (ひろせき…, チヨダク マルノウチ): not a name of its own
         if _PLACE_AFTER.match(norm, end):
             continue  # 西野にお住まいの…, 深阪から…方面: a place that is also a surname
         if lexicon().words.get(fold(name), 0) & SURNAME and not _SURNAME_USED.match(norm, end):

@@ -46,3 +46,22 @@ def is_thing(name: str, text: str, end: int) -> bool:
     if glued and (glued.group("word") in _THING_PARTS or glued.group("word") in ("FC", "SC", "CF")):
         return True
     return _THING_AFTER.match(text, end) is not None
+
+
+_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
+_HIRAGANA_ONLY = re.compile(r"[\u3041-\u309f]+")
+_KANA_WORDS = re.compile(r"[\u30a1-\u30fa\u30fc]+[ 　][\u30a1-\u30fa\u30fc 　]+")
+
+
+def whole_word(name: str, text: str, start: int, end: int) -> bool:
+    """Whether a span the model proposes stands as a word: not cut from a longer kanji word (祉法 of 福祉法人),
+    not glued inside a katakana word, not a reading in hiragana or katakana words split by spaces (a
+    フリガナ column read as text: foreign names are joined by ・ or ＝, not spaces)."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if _KANJI.match(name[:1]) and before and after and _KANJI.match(before) and _KANJI.match(after):
+        return False
+    if _KATAKANA.match(name[:1]) and before and _KATAKANA.match(before):
+        return False
+    return not (_HIRAGANA_ONLY.fullmatch(name) or _KANA_WORDS.fullmatch(name))
