@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from mamori.detect.names.lexicon import GIVEN, SURNAME, fold, lexicon
+
 #: Katakana words that end or make up organisations, products, teams and places, not people.
 _THING_PARTS = frozenset((
     "コミック", "コミックス", "プロダクション", "プロダクションズ", "メディア", "モータースポーツ", "モーターズ",
@@ -28,6 +30,9 @@ _FACILITY_ENDS = ("跡", "館", "学園", "灯台", "堰", "神社", "城", "宮
 #: Katakana words or Latin letters glued after a name that make the whole a thing (梶原プロダクション, 松本山雅FC).
 _GLUED_AFTER = re.compile(r"[ 　]?(?P<word>[ァ-ヺー]{2,}|FC|SC|CF)")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+#: Words of apartment and building names, found inside a span (サンハイツ堺, コーポ壱番館).
+_BUILDINGS = ("ハイツ", "コーポ", "マンション", "レジデンス", "メゾン", "パレス", "ヴィラ", "ビラ", "アパート",
+              "シャトー")
 #: Words right after a name that make it a thing: 社 (a company), 製 (made by), 機 (an aircraft) ...
 _THING_AFTER = re.compile(
     r"[ 　]?(?:社(?!長|員|主)|製|機|号(?!室)|級|型|式|朝|王朝|軍|党|語|賞|杯|工房|財団|大学|高校|病院|"
@@ -37,6 +42,8 @@ _PARTS = re.compile(r"[・=＝ 　]")
 
 def is_thing(name: str, text: str, end: int) -> bool:
     """Whether the span *name* ending at *end* of *text* is an organisation, product or place."""
+    if any(word in name for word in _BUILDINGS):
+        return True  # サンハイツ堺: a building in an address
     parts = [p for p in _PARTS.split(name) if p]
     if any(p in _THING_PARTS for p in parts) or name.startswith("ザ・") or _ACRONYM.fullmatch(name):
         return True  # マーベル・コミック, ザ・ビートルズ, HSE
@@ -64,4 +71,11 @@ def whole_word(name: str, text: str, start: int, end: int) -> bool:
         return False
     if _KATAKANA.match(name[:1]) and before and _KATAKANA.match(before):
         return False
-    return not (_HIRAGANA_ONLY.fullmatch(name) or _KANA_WORDS.fullmatch(name))
+    if _KANA_WORDS.fullmatch(name):
+        # A reading: a person's (ナカニシ シュウイチ beside 中西 修一) when it reads as a surname and a given
+        # name, else a place's or a company's (チヨダク マルノウチ…, a postal-code row).
+        parts = name.split()
+        words = lexicon().words
+        return len(parts) == 2 and bool(words.get(fold(parts[0]), 0) & SURNAME) and bool(
+            words.get(fold(parts[1]), 0) & GIVEN)
+    return not _HIRAGANA_ONLY.fullmatch(name)
