@@ -3,9 +3,11 @@
 The corpus is ``../shared/corpora/ner-wikipedia/ner.json`` (stockmark's Japanese Wikipedia NER set, CC BY-SA;
 read in place, never copied into the repository's tests). Sentences are split by article (curid) into the
 part mamori's name model is trained on (``scripts/train_names_crf.py``) and the held-out part; figures are for
-the held-out part unless ``--part all`` or ``--part train`` says otherwise.
+the held-out part unless ``--part`` says otherwise (``dev`` and ``fit`` are the training part's two pieces,
+for choosing features and settings with a model trained on ``fit`` and passed as ``--model``).
 
-    .venv/bin/python benchmarks/names_real.py [--corpus PATH] [--part test|train|all] [--no-peers]
+    .venv/bin/python benchmarks/names_real.py [--corpus PATH] [--part test|train|fit|dev|all] [--model PATH]
+        [--no-peers]
 
 Scoring, per gold entity and per prediction:
 - a gold person is found when a predicted span overlaps it; recall is given by script: kanji/kana names,
@@ -169,9 +171,14 @@ def main(argv: Sequence[str] | None = None, finder: Callable[[Sequence[str]], tu
         list[list[tuple[int, int]]], float]] = mamori_spans) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--part", choices=("test", "train", "all"), default="test")
+    parser.add_argument("--part", choices=("test", "train", "fit", "dev", "all"), default="test")
     parser.add_argument("--no-peers", action="store_true", help="mamori only (no GiNZA / Presidio venv)")
+    parser.add_argument("--model", type=Path, help="a name model other than the shipped one (train_names_crf.py --out)")
     args = parser.parse_args(argv)
+    if args.model:
+        from mamori.detect.names.tagger import use_model
+
+        use_model(args.model)
     sentences = split(load(args.corpus), args.part)
     texts = [s.text for s in sentences]
     size_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6

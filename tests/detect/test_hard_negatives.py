@@ -28,7 +28,7 @@ def _analyse(doc: SynthDoc, fmt: str, encoding: str | None = None) -> tuple[int,
 
 
 @pytest.mark.parametrize("kind", sorted(hard_negatives.NO_PEOPLE))
-@pytest.mark.parametrize("fmt,encoding", [("csv", "cp932"), ("xlsx", None), ("docx", None)])
+@pytest.mark.parametrize("fmt,encoding", [("csv", "cp932"), ("xlsx", None), ("docx", None), ("pdf", None), ("txt", "utf-8")])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_no_people(kind: str, fmt: str, encoding: str | None, seed: int) -> None:
     doc = hard_negatives.NO_PEOPLE[kind](random.Random(seed))

@@ -94,3 +94,14 @@ def test_company_name_label_is_not_a_person() -> None:
     doc = SynthDoc(title="form", kind="form_en", paragraphs=("Company name: Acme Trading", "Phone: 03-1234-5678"))
     _, categories = _inspect(doc, "txt")
     assert "name" not in categories
+
+
+@pytest.mark.parametrize("label", ["Name", "Full name", "NAME", "氏名", "お名前"])
+def test_romanised_name_after_a_label_in_running_text(label: str) -> None:
+    # A form filled in English, as text (a mail body, a Word paragraph): "Name: Taro Yamada".
+    for p in PEOPLE[:6]:
+        name = f"{_romaji(p.given_kana)} {_romaji(p.family_kana)}"
+        text = f"Application form\n{label}: {name}\nPhone: {p.phone}\nCompany name: Example Trading\n"
+        doc = SynthDoc(title="application", kind="romanised", paragraphs=tuple(text.split("\n")))
+        persons, categories = _inspect(doc, "txt", "utf-8")
+        assert persons == 1 and "name" in categories, text

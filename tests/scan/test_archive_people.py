@@ -55,3 +55,35 @@ def test_nested_copies_count_once(tmp_path: Path, workers: int) -> None:
     assert results["backup.zip"].persons == truth
     assert results["backup.zip!古いバックアップ.zip"].persons == truth
     assert scan.summary.unique_persons == truth
+
+
+_FIELDS = {"氏名": lambda p: p.full_name, "フリガナ": lambda p: f"{p.family_kana} {p.given_kana}",
+           "生年月日": lambda p: p.birth_date.isoformat(), "住所": lambda p: p.address, "電話番号": lambda p: p.phone}
+
+
+def _list(people: list, title: str, columns: tuple[str, ...] = tuple(_FIELDS)) -> SynthDoc:  # type: ignore[type-arg]
+    return SynthDoc(title=title, kind="roster", header=columns,
+                    rows=tuple(tuple(_FIELDS[c](p) for c in columns) for p in people))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_same_list_twice_a_nested_copy_and_parts_count_distinct_people(tmp_path: Path, workers: int) -> None:
+    # The reported case rebuilt on purpose (540 for 230): the list twice at the top, a third copy in a nested
+    # zip, and the same people again split into parts in other formats with other columns (a Word table of
+    # names and addresses, a PDF of names and phones — a two-column text layer —, an xlsx of birth dates).
+    people = generate_residents(230, seed=77)
+    whole = render(_list(people, "名簿"), "csv", "cp932")
+    parts = {"part1.docx": render(_list(people[:80], "名簿1", ("氏名", "住所")), "docx"),
+             "part2.pdf": render(_list(people[80:150], "名簿2", ("氏名", "電話番号")), "pdf"),
+             "part3.xlsx": render(_list(people[150:], "名簿3", ("氏名", "生年月日")), "xlsx")}
+    nested = _zip({"名簿_控え.xlsx": render(_list(people, "名簿"), "xlsx"), **{f"分割/{k}": v for k, v in parts.items()}})
+    (tmp_path / "leak.zip").write_bytes(_zip({"名簿.csv": whole, "再送/名簿.csv": whole, "inner.zip": nested, **parts}))
+    scan = Scan([tmp_path], ScanOptions(workers=workers))
+    results = {r.path.split("leak.zip", 1)[-1]: r for r in scan.results()}
+    assert results[""].persons == 230  # the zip's own line: distinct people of everything inside
+    assert results["!inner.zip"].persons == 230
+    assert results["!名簿.csv"].persons == results["!再送/名簿.csv"].persons == 230
+    assert [results[f"!{k}"].persons for k in parts] == [80, 70, 80]
+    assert [results[f"!inner.zip!分割/{k}"].persons for k in parts] == [80, 70, 80]
+    assert scan.summary.unique_persons == 230

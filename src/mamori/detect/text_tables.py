@@ -38,12 +38,16 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _is_row(line: str) -> bool:
+def _cells(line: str) -> int:
     if len(line) > _MAX_LINE:
-        return False
+        return 0
     if "\t" in line:
-        return sum(1 for c in line.split("\t") if c.strip()) >= _MIN_CELLS
-    return len(_GAP.split(line.strip(" \u3000"))) >= _MIN_CELLS
+        return sum(1 for c in line.split("\t") if c.strip())
+    return len(_GAP.split(line.strip(" \u3000")))
+
+
+def _is_row(line: str) -> bool:
+    return _cells(line) >= _MIN_CELLS
 
 
 def _tab_rows(lines: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -101,8 +105,12 @@ def find_text_tables(text: str) -> list[TextTable]:
             i += 1
             continue
         j = i
-        while j + 1 < len(lines) and _is_row(lines[j + 1]):
+        # A row whose last cells are empty (no phone) splits into fewer cells: inside a run, or ending it,
+        # it is still a row, else the run breaks in two and the row between is lost to the table.
+        while j + 1 < len(lines) and _cells(lines[j + 1]) >= _MIN_CELLS - 1:
             j += 1
+        while j > i and not _is_row(lines[j]) and not _is_row(lines[j - 1]):
+            j -= 1  # two short lines in a row end it: label/value lines below a table are not rows
         if j - i + 1 >= _MIN_LINES:
             run = [line.rstrip("\r") for line in lines[i : j + 1]]
             tabbed = sum(1 for line in run if "\t" in line) * 2 > len(run)
