@@ -20,6 +20,7 @@ from rich.progress import (
 )
 
 from mamori import __version__
+from mamori.cli import find_extras
 from mamori.cli.common import EXIT_NOT_INSPECTED, EXIT_PII_FOUND, Lang
 from mamori.cli.present import ItemRateColumn, explain, terminal_table
 from mamori.errors import ConfigError
@@ -111,6 +112,12 @@ def find(
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
     ocr: Annotated[bool, typer.Option("--ocr", help="Read scanned PDFs and images with Tesseract OCR "
                                       "(jpn, jpn_vert); their findings are marked ocr and less certain.")] = False,
+    push: Annotated[str | None, typer.Option(help="Send per-file results (no values) to this guard's register.")
+                    ] = None,
+    token: Annotated[str | None, typer.Option(envvar="MAMORI_PUSH_TOKEN", help="Scanner token for --push.")] = None,
+    incremental: Annotated[bool, typer.Option(help="Do not read again files unchanged since the last scan.")
+                           ] = False,
+    hash_check: Annotated[bool, typer.Option(help="With --incremental: also compare each file's SHA-256.")] = False,
 ) -> None:
     """Scan PATHS for personal data; one line per file, archive member and attachment."""
     for path in paths:
@@ -121,7 +128,10 @@ def find(
         check_writable(output)
     # Explaining is a way of printing the table; the other formats carry samples and confidence already.
     explain_items = explain_items and fmt is Format.table
-    scan = Scan(paths, ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None))
+    pusher = find_extras.open_pusher(push, token, paths)
+    cache = find_extras.open_cache(paths, incremental, hash_check, ocr)
+    scan = Scan(paths, ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None,
+                                   **({"secret": cache.secret} if cache else {})), cache=cache)
     console = Console(stderr=True)
     found_pii = False
     table_rows: list[ItemResult] = []
@@ -136,6 +146,8 @@ def find(
         done_items = done_bytes = 0
         for result in scan.results():
             found_pii = found_pii or bool(result.pii)
+            if pusher is not None:
+                pusher.add(result)
             if bar is not None and task is not None:
                 done_items += 1
                 done_bytes += result.size if "!" not in result.path else 0
@@ -148,6 +160,10 @@ def find(
                 table_rows.append(result)
         summary = scan.summary
         assert summary is not None
+        if cache is not None:
+            cache.close(complete=True)
+        if pusher is not None:
+            pusher.finish(summary)
         if report is not None and not explain_items:
             report.finish(summary)
     if fmt is Format.table and not explain_items:

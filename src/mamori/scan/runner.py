@@ -26,6 +26,7 @@ from mamori.models import ROLE_BUSINESS, ROLE_STAFF, ItemResult, ScanSummary, St
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan import split
+from mamori.scan.incremental import ScanCache
 from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
@@ -144,11 +145,16 @@ class Scan:
     """Iterate over ``results()``; afterwards ``summary`` holds the totals."""
 
     def __init__(self, paths: Sequence[str | Path], options: ScanOptions | None = None,
-                 refs: Iterable[FileRef] | None = None) -> None:
-        """Scan what is below *paths*, or exactly the files *refs* (a case's evidence, in that order)."""
+                 refs: Iterable[FileRef] | None = None, cache: ScanCache | None = None) -> None:
+        """Scan what is below *paths*, or exactly the files *refs* (a case's evidence, in that order).
+
+        With *cache*, unchanged files are not read again (their previous results are used); the options'
+        secret must then be the cache's.
+        """
         self.paths = list(paths)
         self.refs = refs
         self.options = options or ScanOptions()
+        self.cache = cache
         self.summary: ScanSummary | None = None
         self._handoff: str | None = None  # a private directory the workers write parts' keys to
 
@@ -195,6 +201,9 @@ class Scan:
     def _in_process(self, refs: Iterable[FileRef]) -> Iterator[list[ItemResult]]:
         opts = self.options
         for ref in refs:
+            if self.cache is not None and (hit := self.cache.lookup(ref)) is not None:
+                yield hit
+                continue
             # A file too big to key in one piece is keyed part after part, here.
             plan = plan_split(ref, opts.limits, 1)
             ordinary = partial(inspect_file, ref, opts.limits, opts.secret, opts.ocr)
@@ -207,6 +216,8 @@ class Scan:
     def _submit(self, pool: ProcessPoolExecutor, ref: FileRef) -> _Pending:
         """*ref* sent to the workers: split over all of them when it is a big delimited file."""
         opts = self.options
+        if self.cache is not None and (hit := self.cache.lookup(ref)) is not None:
+            return _Pending(ref, [_done(list, hit)])
         plan = plan_split(ref, opts.limits, opts.workers)
         sheet = None
         if plan is None and wants_sheet_split(ref, opts.workers) and (handoff := self._handoff_dir()) is not None:
@@ -311,6 +322,8 @@ class Scan:
         by_role = {ROLE_STAFF: DistinctPeople(), ROLE_BUSINESS: DistinctPeople()}
         items = pii_items = not_inspected = total_bytes = 0
         for batch in self.batches():
+            if self.cache is not None:
+                self.cache.store(batch)
             for result in batch:
                 items += 1
                 pii_items += result.pii is True
