@@ -1,0 +1,38 @@
+"""Forms of the register pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mamori.detect.categories import CATEGORY_IDS
+from mamori.guard.register.models import Form
+
+_TEXT = forms.Textarea(attrs={"rows": 2})
+
+
+class EntryForm(forms.Form):
+    """The official columns, then what mamori compares with the scans (kinds of data, where the files are)."""
+
+    name = forms.CharField(label=_("Name of the file"), max_length=200)
+    organ = forms.CharField(label=_("Agency and department in charge"), max_length=300)
+    purpose = forms.CharField(label=_("Purpose of use"), widget=_TEXT)
+    record_items = forms.CharField(label=_("Recorded items"), widget=_TEXT)
+    record_scope = forms.CharField(label=_("Scope of the records"), widget=_TEXT)
+    collection = forms.CharField(label=_("How the records are collected"), widget=_TEXT)
+    special_care = forms.BooleanField(label=_("Contains special-care personal information"), required=False)
+    recipients = forms.CharField(label=_("Regular recipients"), widget=_TEXT, required=False)
+    disclosure_office = forms.CharField(label=_("Office receiving disclosure requests"), max_length=300)
+    form = forms.ChoiceField(label=_("Computer-processed or manual"), choices=Form.choices)
+    remarks = forms.CharField(label=_("Remarks"), widget=_TEXT, required=False)
+    categories = forms.MultipleChoiceField(label=_("Kinds of personal data"), required=False,
+                                           choices=[(c, c) for c in CATEGORY_IDS],
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+    locations = forms.CharField(label=_("Where the files are (one path pattern a line, * for any)"),
+                                widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def values(self) -> dict[str, object]:
+        """The cleaned values as the services take them (locations as a list)."""
+        data = dict(self.cleaned_data)
+        data["locations"] = [line.strip() for line in str(data.get("locations", "")).splitlines() if line.strip()]
+        return data
