@@ -91,6 +91,7 @@ def test_pushed_scan_shows_the_three_mismatches(world: World, home: Path, as_use
     assert result.pii_files == 3 and result.not_inspected == 1
     page = as_user(world.head_a).get("/register/").content.decode()
     assert "名簿コピー.xlsx" in page and "窓口来庁者記録" in page and "障害者手帳.xlsx" in page
+    assert "個人情報ファイル簿" in page and "ファイル簿に登載のない個人情報ファイル" in page  # Japanese by default
     assert "register.scan_pushed" in audit_actions(home)
     # The other department sees none of it.
     assert compare(world.dept_b).pii_files == 0

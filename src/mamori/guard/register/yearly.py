@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from mamori.errors import InvalidTransition, PermissionDenied
@@ -93,33 +93,36 @@ def figures(department: Department | None, year: int) -> Figures:
     start, end = fiscal_bounds(year)
     scope = Q() if department is None else Q(department=department)
     made = ExportRequest.objects.filter(scope, created_at__gte=start, created_at__lt=end).aggregate(
-        requested=Count("id"),
-        approved=Count("id", filter=Q(state__in=(RequestState.APPROVED, RequestState.EXECUTED))),
-        rejected=Count("id", filter=Q(state=RequestState.REJECTED)),
-        blocked=Count("id", filter=Q(state=RequestState.BLOCKED)))
+        n_requested=Count("id"),
+        n_approved=Count("id", filter=Q(state__in=(RequestState.APPROVED, RequestState.EXECUTED))),
+        n_rejected=Count("id", filter=Q(state=RequestState.REJECTED)),
+        n_blocked=Count("id", filter=Q(state=RequestState.BLOCKED)))
     grants = Grant.objects.filter(redeemed_at__gte=start, redeemed_at__lt=end)
     if department is not None:
         grants = grants.filter(request__department=department)
-    written = grants.aggregate(n=Count("pk"), special=Count("pk", filter=Q(request__special_care=True)),
-                               people=Sum("request__persons"))
+    written = grants.aggregate(n=Count("pk"), special=Count("pk", filter=Q(request__special_care=True)))
     people, total = _people(department, start, end)
     # A lost or retired medium stays so: its last change is when it was lost or retired.
     media = Medium.objects.filter(scope, changed_at__gte=start, changed_at__lt=end).aggregate(
-        lost=Count("pk", filter=Q(state=MediumState.LOST)), retired=Count("pk", filter=Q(state=MediumState.RETIRED)))
+        n_lost=Count("pk", filter=Q(state=MediumState.LOST)),
+        n_retired=Count("pk", filter=Q(state=MediumState.RETIRED)))
     changes = EntryVersion.objects.filter(scope, changed_at__gte=start, changed_at__lt=end).aggregate(
-        created=Count("pk", filter=Q(change="created")), changed=Count("pk", filter=Q(change="changed")),
-        retired=Count("pk", filter=Q(change="retired")))
+        n_created=Count("pk", filter=Q(change="created")), n_changed=Count("pk", filter=Q(change="changed")),
+        n_retired=Count("pk", filter=Q(change="retired")))
     files = ScannedFile.objects.filter(scope).aggregate(
-        n=Count("pk"), pii=Count("pk", filter=Q(pii=True)),
-        special=Count("pk", filter=Q(pii=True, special_care=True)), unread=Count("pk", filter=Q(pii__isnull=True)))
+        n=Count("pk"), with_pii=Count("pk", filter=Q(pii=True)),
+        with_special=Count("pk", filter=Q(pii=True, special_care=True)),
+        unread=Count("pk", filter=Q(pii__isnull=True)))
     departments = [department] if department is not None else list(Department.objects.all())
     comparisons = [compare(d) for d in departments]
     return Figures(
-        requested=made["requested"], approved=made["approved"], rejected=made["rejected"], blocked=made["blocked"],
+        requested=made["n_requested"], approved=made["n_approved"], rejected=made["n_rejected"],
+        blocked=made["n_blocked"],
         written=written["n"], people_carried=people.count, people_carried_sum=total,
-        special_care_exports=written["special"], media_lost=media["lost"], media_retired=media["retired"],
-        register_created=changes["created"], register_changed=changes["changed"], register_retired=changes["retired"],
-        scanned_files=files["n"], pii_files=files["pii"], special_care_files=files["special"],
+        special_care_exports=written["special"], media_lost=media["n_lost"], media_retired=media["n_retired"],
+        register_created=changes["n_created"], register_changed=changes["n_changed"],
+        register_retired=changes["n_retired"],
+        scanned_files=files["n"], pii_files=files["with_pii"], special_care_files=files["with_special"],
         not_inspected_files=files["unread"], uncovered_files=sum(len(c.uncovered) for c in comparisons),
         entries_without_files=sum(len(c.without_files) for c in comparisons),
         special_care_mismatches=sum(len(c.special_care) for c in comparisons))
