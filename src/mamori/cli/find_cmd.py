@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -130,8 +131,8 @@ def find(
     explain_items = explain_items and fmt is Format.table
     pusher = find_extras.open_pusher(push, token, paths)
     cache = find_extras.open_cache(paths, incremental, hash_check, ocr)
-    scan = Scan(paths, ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None,
-                                   **({"secret": cache.secret} if cache else {})), cache=cache)
+    options = ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None)
+    scan = Scan(paths, replace(options, secret=cache.secret) if cache else options, cache=cache)
     console = Console(stderr=True)
     found_pii = False
     table_rows: list[ItemResult] = []

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from mamori.detect.categories import CATEGORY_IDS
+from mamori.detect.categories import BY_ID, CATEGORY_IDS
 from mamori.guard.register.models import Form
 
 _TEXT = forms.Textarea(attrs={"rows": 2})
@@ -30,6 +31,11 @@ class EntryForm(forms.Form):
                                            widget=forms.SelectMultiple(attrs={"size": 8}))
     locations = forms.CharField(label=_("Where the files are (one path pattern a line, * for any)"),
                                 widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        lang = "en" if (get_language() or "ja").startswith("en") else "ja"
+        self.fields["categories"].choices = [(c, BY_ID[c].label(lang)) for c in CATEGORY_IDS]  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, object]:
         """The cleaned values as the services take them (locations as a list)."""

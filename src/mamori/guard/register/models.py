@@ -32,7 +32,7 @@ class FileEntry(models.Model):
         Department, on_delete=models.PROTECT, related_name="register_entries")
     department_id: int
     name: models.CharField[str, str] = models.CharField(max_length=200)                    # 個人情報ファイルの名称
-    organ: models.CharField[str, str] = models.CharField(max_length=300)                   # 行政機関等の名称及び所管部署
+    organ: models.CharField[str, str] = models.CharField(max_length=300)  # 行政機関等の名称及び所管部署
     purpose: models.TextField[str, str] = models.TextField()                               # 利用目的
     record_items: models.TextField[str, str] = models.TextField()                          # 記録項目
     record_scope: models.TextField[str, str] = models.TextField()                          # 記録範囲

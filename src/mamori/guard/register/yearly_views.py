@@ -57,7 +57,7 @@ def report(user: User, year: int) -> dict[str, Any]:
     """The columns (each visible department, then the city) and the report's lines."""
     departments = list(services.visible_departments(user))
     signed = {s.department_id: s for s in YearlySignOff.objects.filter(fiscal_year=year).select_related("signed_by")}
-    columns = []
+    columns: list[dict[str, Any]] = []
     for department in departments:
         sign_off = signed.get(department.pk)
         # What was signed stays what was signed: a signed column shows the figures kept with the sign-off.
