@@ -18,7 +18,7 @@ from mamori.guard.api.views import _status, api_error
 from mamori.guard.register import ingest, services
 from mamori.guard.register.compare import compare
 from mamori.guard.register.forms import EntryForm
-from mamori.guard.register.models import EntryVersion, FileEntry, ScannedFile, ScannerToken
+from mamori.guard.register.models import EntryVersion, FileEntry, ScannerToken
 from mamori.guard.ui.http import guarded
 
 MAX_PUSH_BYTES = 16 * 1024 * 1024
@@ -50,10 +50,9 @@ def register_page(request: HttpRequest) -> HttpResponse:
     if department is None:
         raise PermissionDenied("you belong to no department: ask a security administrator")
     entries = FileEntry.objects.filter(department=department)
-    files = ScannedFile.objects.filter(department=department, pii=True)[:500]
     return render(request, "guard/register.html", {
         "department": department, "departments": services.visible_departments(user), "entries": entries,
-        "comparison": compare(department), "files": files, "can_edit": services.can_edit(user, department),
+        "comparison": compare(department), "can_edit": services.can_edit(user, department),
         "form": EntryForm(initial={"organ": str(department.name), "disclosure_office": ""}),
         "special_ids": SPECIAL_CARE,
     })
