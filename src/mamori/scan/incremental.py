@@ -9,7 +9,6 @@ and read again when its content changed under the same size and time.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -30,6 +29,9 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB N
            "CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
            " sha256 TEXT NOT NULL, results BLOB NOT NULL, run INTEGER NOT NULL)")
 _COMMIT_EVERY = 2000
+_FORMAT = "mamori-scan-cache/2"
+#: Errors that may not happen again (a crashed reader, a failure while loading): such a file is read next time.
+_TRANSIENT = ("the process reading this file crashed", "reading this file failed")
 
 
 def default_cache_path(roots: Sequence[str | Path]) -> Path:
@@ -59,11 +61,12 @@ def _loc(location: Location | None) -> dict[str, Any] | None:
 
 
 def _b64(keys: tuple[tuple[bytes, ...], ...]) -> list[list[str]]:
-    return [[base64.b64encode(k).decode("ascii") for k in record] for record in keys]
+    return [[k.hex() for k in record] for record in keys]  # hex: bytes.fromhex is the fastest way back
 
 
 def _unb64(rows: list[list[str]]) -> tuple[tuple[bytes, ...], ...]:
-    return tuple(tuple(base64.b64decode(k) for k in record) for record in rows)
+    fromhex = bytes.fromhex
+    return tuple(tuple(map(fromhex, record)) for record in rows)
 
 
 def encode(results: Sequence[ItemResult]) -> bytes:
@@ -125,6 +128,7 @@ class ScanCache:
     _secret: bytes = field(init=False, repr=False)
     _run: int = field(init=False)
     _seen: dict[str, tuple[bytes, int, int]] = field(init=False, default_factory=dict, repr=False)
+    _met: list[tuple[bytes]] = field(init=False, default_factory=list, repr=False)  # keys of the hits
     _writes: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
@@ -135,10 +139,11 @@ class ScanCache:
             meta = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
             raise ConfigError(f"the scan cache {self.path} is damaged ({exc}); delete it and scan again") from None
-        if meta.get("config") != self.config.encode() or len(meta.get("secret", b"")) != 32:
+        config = f"{_FORMAT}|{self.config}".encode()
+        if meta.get("config") != config or len(meta.get("secret", b"")) != 32:
             # A new mamori or other options: nothing cached is valid; a new secret for the identity keys.
             self._db.execute("DELETE FROM files")
-            meta = {"config": self.config.encode(), "secret": os.urandom(32), "run": b"0"}
+            meta = {"config": config, "secret": os.urandom(32), "run": b"0"}
             self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
         self._secret = bytes(meta["secret"])
         self._run = int(bytes(meta.get("run", b"0"))) + 1
@@ -169,8 +174,7 @@ class ScanCache:
             self._seen[ref.display_path] = (key, st.st_size, st.st_mtime_ns)
             return None
         self.hits += 1
-        self._db.execute("UPDATE files SET run = ? WHERE key = ?", (self._run, key))
-        self._tick()
+        self._met.append((key,))
         return results
 
     def _valid(self, ref: FileRef, row: tuple[Any, ...], st: os.stat_result) -> list[ItemResult] | None:
@@ -188,11 +192,11 @@ class ScanCache:
             return None  # a damaged row: read the file again
 
     def store(self, batch: Sequence[ItemResult]) -> None:
-        """Keep a file's fresh results (files that failed or were not stat'ed first are not kept)."""
+        """Keep a file's fresh results (not those of a reader that crashed or failed to load it: read it again)."""
         if not batch:
             return
         seen = self._seen.pop(batch[0].path, None)
-        if seen is None or batch[0].status is Status.ERROR:
+        if seen is None or (batch[0].status is Status.ERROR and (batch[0].reason or "").startswith(_TRANSIENT)):
             return
         key, size, mtime_ns = seen
         self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
@@ -207,6 +211,9 @@ class ScanCache:
     def close(self, complete: bool) -> None:
         """Write everything; after a *complete* run, drop files this run did not meet (deleted or moved)."""
         if complete:
-            self._db.execute("DELETE FROM files WHERE run <> ?", (self._run,))
+            # Files met in the cache are kept; those neither met nor read this run are gone from the tree.
+            self._db.execute("CREATE TEMP TABLE met (key BLOB PRIMARY KEY)")
+            self._db.executemany("INSERT OR IGNORE INTO met VALUES (?)", self._met)
+            self._db.execute("DELETE FROM files WHERE run <> ? AND key NOT IN (SELECT key FROM met)", (self._run,))
         self._db.commit()
         self._db.close()
