@@ -73,6 +73,14 @@ def test_the_same_people_in_two_exports_count_once(world: World, home: Path) -> 
         assert value.encode() not in stored
 
 
+def test_an_export_without_kept_people_adds_its_count(world: World, home: Path) -> None:
+    first = export(world, world.alice, csv_of("resident_list", 5, seed=6))
+    export(world, world.aaron, csv_of("resident_list", 5, seed=6))
+    ExportPeople.objects.filter(request=first).delete()  # scanned by an older guard
+    figures = yearly.figures(world.dept_a, yearly.fiscal_year_of(timezone.now()))
+    assert figures.people_carried == figures.people_carried_sum == 2 * first.persons
+
+
 def test_people_of_exports_in_another_fiscal_year_are_not_counted(world: World, home: Path) -> None:
     request = export(world, world.alice, csv_of("resident_list", 5, seed=3))
     Grant.objects.filter(request=request).update(redeemed_at=timezone.make_aware(datetime(2020, 3, 31, 23, 59)))

@@ -73,19 +73,24 @@ def keep_people(request: ExportRequest, records: tuple[Record, ...]) -> None:
                                                                       "count": request.persons})
 
 
-def _people(department: Department | None, start: datetime, end: datetime) -> tuple[DistinctPeople, int]:
-    """Distinct people of the exports written in [start, end), and their plain sum."""
+def _people(department: Department | None, start: datetime, end: datetime) -> tuple[int, int]:
+    """Distinct people of the exports written in [start, end), and their plain sum.
+
+    An export scanned before its people were kept (an older guard) adds its own count: it cannot be merged.
+    """
     written = Grant.objects.filter(redeemed_at__gte=start, redeemed_at__lt=end)
     if department is not None:
         written = written.filter(request__department=department)
     people = DistinctPeople()
-    total = 0
+    total = unkeyed = 0
     for grant in written.select_related("request"):
         total += grant.request.persons
         stored = ExportPeople.objects.filter(request_id=grant.request_id).first()
         if stored is not None:
             people.add_all(tuple(unpack(bytes(stored.records))), stored.count or None)
-    return people, total
+        else:
+            unkeyed += grant.request.persons
+    return people.count + unkeyed, total
 
 
 def figures(department: Department | None, year: int) -> Figures:
@@ -118,7 +123,7 @@ def figures(department: Department | None, year: int) -> Figures:
     return Figures(
         requested=made["n_requested"], approved=made["n_approved"], rejected=made["n_rejected"],
         blocked=made["n_blocked"],
-        written=written["n"], people_carried=people.count, people_carried_sum=total,
+        written=written["n"], people_carried=people, people_carried_sum=total,
         special_care_exports=written["special"], media_lost=media["n_lost"], media_retired=media["n_retired"],
         register_created=changes["n_created"], register_changed=changes["n_changed"],
         register_retired=changes["n_retired"],
