@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +20,10 @@ SUMMARY_KEYS = {"type", "items", "pii_items", "not_inspected", "unique_persons",
 STATUSES = {"ok", "empty", "encrypted", "unreadable", "needs_ocr", "unsupported", "too_large", "error"}
 
 
-def mamori(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def mamori(*args: str | Path, check: bool = True, env: dict[str, str] | None = None,
+           ) -> subprocess.CompletedProcess[str]:
     out = subprocess.run([sys.executable, "-m", "mamori", *map(str, args)], capture_output=True, text=True,
-                         timeout=600)
+                         timeout=600, env={**os.environ, **(env or {})})
     if check:
         assert out.returncode == 0, out.stderr
     return out
@@ -218,3 +220,7 @@ def test_modified_time_and_owner_in_every_format(share: tuple[Path, Path], tmp_p
     page = tmp_path / "r.html"
     mamori("find", target, "--output", page, "--no-progress")
     assert "<th>更新日時</th><th>所有者</th>" in page.read_text(encoding="utf-8")
+    wide = mamori("find", target, "--no-progress", env={"COLUMNS": "400"}).stdout
+    header_line = next(line for line in wide.splitlines() if "パス" in line)
+    assert "更新日時" in header_line and "所有者" in header_line
+    assert me in wide

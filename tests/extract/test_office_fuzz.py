@@ -18,10 +18,10 @@ from mamori.extract.outlook import OutlookExtractor
 from mamori.extract.slides import SlidesExtractor
 from mamori.extract.word import WordExtractor
 from mamori.extract.word_legacy import WordLegacyExtractor
-from mamori.formats.cfb import write_cfb
 from mamori.models import Document, Item
 from mamori.synth.model import SynthDoc
 from mamori.synth.render.base import render
+from mamori.synth.render.cfb import write_cfb
 
 EXTRACTORS: dict[str, Extractor] = {
     "docx": WordExtractor(),

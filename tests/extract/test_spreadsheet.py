@@ -197,3 +197,32 @@ def _xls_with_filepass() -> bytes:
 def test_password_protected_xls_is_encrypted() -> None:
     with pytest.raises(Encrypted, match="Excel 97-2003"):
         extract(_xls_with_filepass(), "名簿.xls")
+
+
+def test_a_damaged_sheet_leaves_the_workbook_not_fully_read() -> None:
+    import zipfile
+
+    from mamori.evidence.limits import Limits
+    from mamori.people.keys import KeyMaker
+    from mamori.scan.inspect import Inspector
+    from mamori.synth.residents import generate_residents
+
+    people = generate_residents(20, seed=4)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    for title in ("名簿", "名簿2"):
+        sheet = book.add_worksheet(title)
+        sheet.write_row(0, 0, ("氏名", "住所", "電話番号"))
+        for row, p in enumerate(people, start=1):
+            sheet.write_row(row, 0, (f"{p.family_name} {p.given_name}", p.address, p.phone))
+    book.close()
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data[: len(data) // 2] if info.filename == "xl/worksheets/sheet2.xml" else data)
+    data = damaged.getvalue()
+    item = Item(path="名簿.xlsx", size=len(data), sha256="", data=data)
+    result = Inspector(Limits(), KeyMaker(b"k" * 32)).inspect(item)[0]
+    assert result.status == "unreadable", result.reason
+    assert result.pii is True and result.partial

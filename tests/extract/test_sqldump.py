@@ -113,3 +113,12 @@ def test_random_lines_never_crash() -> None:
         text = "-- MySQL dump\n" + "".join(rng.choice(pieces) for _ in range(40))
         item = _item("r.sql", text)
         SqlDumpExtractor().extract(item.open(), item)
+
+
+def test_a_statement_over_the_limit_leaves_the_dump_not_fully_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mamori.extract.sqldump.MAX_STATEMENT_CHARS", 2000)
+    rows = _rows(40, seed=9)
+    text = mysqldump(rows[:5], per_insert=5) + mysqldump(rows[5:], per_insert=35).split("\n", 4)[4]
+    result = Inspector(Limits(), KeyMaker(b"s" * 32)).inspect(_item("backup.sql", text))[0]
+    assert result.status == "too_large"
+    assert result.pii is True and result.partial, "people before the long statement are kept, flagged partial"

@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "mamori"
 LAYERS: dict[str, int] = {
     # foundations: the vocabulary every stage shares
     "__init__": 0, "errors": 0,
-    "models": 1, "registry": 1, "cache": 1, "formats": 1,
+    "models": 1, "registry": 1, "cache": 1,
     "i18n": 2,
     # stages, in the order of the data flow
     "normalize": 3, "logs": 3, "audit": 3, "evidence": 3,

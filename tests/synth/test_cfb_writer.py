@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mamori.formats.cfb import CfbTree, write_cfb
+from mamori.synth.render.cfb import CfbTree, write_cfb
 
 
 def _read_back(data: bytes) -> dict[str, Any]:

@@ -9,9 +9,15 @@ from rich.table import Table
 from rich.text import Text
 
 from mamori.detect.categories import BY_ID
-from mamori.i18n import location_label, pii_label, status_label, t
+from mamori.i18n import location_label, status_label, t
 from mamori.models import ItemResult, ScanSummary
-from mamori.report.find.base import category_labels, persons_cell, summary_rows
+from mamori.report.find.base import COLUMNS, row_values, summary_rows
+
+#: The columns of the terminal table: the human table's without hashes, reasons and samples (see --explain);
+#: modified time and owner only where the terminal is wide enough not to fold every cell.
+TERMINAL_COLUMNS = ("path", "status", "pii", "categories", "persons", "special_care")
+WIDE_COLUMNS = ("modified", "owner")
+WIDE_TERMINAL = 120
 
 
 class ItemRateColumn(ProgressColumn):
@@ -27,15 +33,14 @@ class ItemRateColumn(ProgressColumn):
 def terminal_table(console: Console, results: list[ItemResult], summary: ScanSummary, lang: str) -> None:
     """A table of items and the summary below it."""
     table = Table(show_lines=False, header_style="bold")
-    for key in ("path", "status", "pii", "categories", "persons", "special_care"):
-        table.add_column(t(f"col.{key}", lang), overflow="fold")
+    keys = TERMINAL_COLUMNS + (WIDE_COLUMNS if console.width >= WIDE_TERMINAL else ())
+    shown = [COLUMNS.index(key) for key in keys]
+    for index in shown:
+        table.add_column(t(f"col.{COLUMNS[index]}", lang), overflow="fold")
     for r in results:
         style = "red" if r.pii else ("yellow" if r.pii is None else "")
-        table.add_row(
-            r.path, status_label(r.status.value, lang), pii_label(r.pii, lang),
-            category_labels(r.categories, lang), str(persons_cell(r)),
-            t("pii.true", lang) if r.special_care else "", style=style,
-        )
+        cells = row_values(r, lang)
+        table.add_row(*(str(cells[index]) for index in shown), style=style)
     console.print(table)
     summary_table = Table(title=t("summary.title", lang), show_header=False)
     for label, value in summary_rows(summary, lang):

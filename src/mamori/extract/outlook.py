@@ -1,8 +1,10 @@
 """Outlook .msg files (MS-OXMSG): headers, body and attachments, read with olefile directly.
 
 Reading the property streams ourselves is faster than extract-msg and keeps every failure a
-CorruptFile. Attachments (files and embedded messages) become child Items for the scanner;
-an embedded message is written back out as a standalone .msg so it is scanned like any other.
+CorruptFile. Attachments (files and embedded messages) become child Items for the scanner. An embedded
+message is read from its storage inside the outer file (the same reader, a 24-byte property header) and
+handed on as an RFC 822 message built with the standard library, which the mail extractor reads with its
+own attachments: no compound-file writer in the engine and no size cap but the embedded-bytes budget.
 """
 
 from __future__ import annotations
@@ -10,18 +12,21 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
 from typing import BinaryIO, ClassVar
 
 from mamori.errors import CorruptFile, MamoriError
 from mamori.extract.cfb_util import CFB_MAGIC, OleFile, has_stream, open_ole, read_stream
-from mamori.formats.cfb import CfbTree, write_cfb
-from mamori.models import ARCHIVE_SEPARATOR, Document, Item, Location, Problem, TextBlock
+from mamori.models import ARCHIVE_SEPARATOR, Document, Gap, Item, Location, Problem, TextBlock
 
 WHAT = "Outlook message"
 PROPS = "__properties_version1.0"
 _MAX_ATTACHMENTS = 1000
 _MAX_EMBEDDED_BYTES = 256 * 1024 * 1024
+_CONTROL = re.compile(r"[\0-\x1f]")
 _ANSI_FALLBACK = "cp932"  # Japanese Outlook writes non-Unicode .msg files in the system code page
 
 
@@ -79,9 +84,11 @@ def _codepage(msg: _Object) -> str:
     return _ANSI_FALLBACK
 
 
-def _children(ole: OleFile, prefix: str) -> list[str]:
-    """Top-level storages whose names start with *prefix*, in name order."""
-    names = {entry[0] for entry in ole.listdir(streams=False, storages=True) if len(entry) == 1}
+def _children(ole: OleFile, parent: list[str], prefix: str) -> list[str]:
+    """Storages directly under *parent* whose names start with *prefix*, in name order."""
+    depth = len(parent)
+    names = {entry[depth] for entry in ole.listdir(streams=False, storages=True)
+             if len(entry) == depth + 1 and entry[:depth] == parent}
     return sorted(n for n in names if n.startswith(prefix))
 
 
@@ -110,53 +117,82 @@ def _rtf_text(compressed: bytes) -> str:
         return ""
 
 
-def _tree(ole: OleFile, path: list[str], budget: list[int]) -> dict[str, bytes | CfbTree]:
-    """The storage at *path* as a nested mapping, for writing it out as its own file."""
-    out: dict[str, bytes | CfbTree] = {}
-    depth = len(path)
-    for entry in ole.listdir(streams=True, storages=True):
-        if len(entry) <= depth or entry[:depth] != path:
-            continue
-        node: dict[str, bytes | CfbTree] = out
-        for part in entry[depth:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise CorruptFile(f"{WHAT}: an entry is both stream and storage")
-            node = child
-        if ole.get_type(entry) == 2:  # stream
-            data = read_stream(ole, entry, WHAT)
-            budget[0] -= len(data)
-            if budget[0] < 0:
-                raise CorruptFile(f"{WHAT}: embedded messages larger than {_MAX_EMBEDDED_BYTES} bytes")
-            node[entry[-1]] = data
-        else:
-            node.setdefault(entry[-1], {})
-    return out
+@dataclass(frozen=True)
+class _Message:
+    """What one message says: its header lines, its body text and its attachments (name, bytes)."""
+
+    headers: tuple[tuple[str, str], ...]
+    body: str
+    attachments: tuple[tuple[str, bytes], ...]
 
 
-def _standalone(ole: OleFile, path: list[str], budget: list[int]) -> bytes:
-    """An embedded message (24-byte property header) rewritten as a top-level .msg (32 bytes)."""
-    tree = _tree(ole, path, budget)
-    props = tree.get(PROPS)
-    if isinstance(props, bytes) and len(props) >= 24:
-        tree[PROPS] = props[:24] + b"\0" * 8 + props[24:]
-    if ole.exists("__nameid_version1.0") and "__nameid_version1.0" not in tree:
-        tree["__nameid_version1.0"] = _tree(ole, ["__nameid_version1.0"], budget)
-    try:
-        return write_cfb(tree)
-    except ValueError as exc:
-        raise CorruptFile(f"{WHAT}: embedded message cannot be rebuilt ({exc})") from exc
+@dataclass
+class _Budget:
+    """Shared by a message and the messages embedded in it: bytes left, and whether anything was skipped."""
+
+    bytes_left: int = _MAX_EMBEDDED_BYTES
+    skipped_attachments: bool = False
 
 
-def _attachment(ole: OleFile, name: str, number: int, codepage: str, budget: list[int]) -> tuple[str, bytes]:
-    att = _Object(ole, [name], 8)
+def _read_message(ole: OleFile, path: list[str], header: int, budget: _Budget) -> _Message:
+    """The message stored at *path* (the root: 32-byte property header; an embedded one: 24)."""
+    msg = _Object(ole, path, header)
+    cp = _codepage(msg)
+    recipients: dict[int, list[str]] = {1: [], 2: [], 3: []}
+    for name in _children(ole, path, "__recip_version1.0_#"):
+        recip = _Object(ole, [*path, name], 8)
+        address = recip.string(0x39FE, cp) or recip.string(0x3003, cp)
+        label = " ".join(x for x in (recip.string(0x3001, cp), f"<{address}>" if address else "") if x)
+        recipients.setdefault(recip.integer(0x0C15) or 1, []).append(label)
+    sender_address = msg.string(0x0C1F, cp) or msg.string(0x5D01, cp)
+    sender = (msg.string(0x0C1A, cp), f"<{sender_address}>" if sender_address else "")
+    headers = (
+        ("From", " ".join(x for x in sender if x)),
+        ("To", "; ".join(recipients[1]) or msg.string(0x0E04, cp)),
+        ("Cc", "; ".join(recipients[2]) or msg.string(0x0E03, cp)),
+        ("Bcc", "; ".join(recipients[3]) or msg.string(0x0E02, cp)),
+        ("Date", msg.time(0x0039) or msg.time(0x0E06)),
+        ("Subject", msg.string(0x0037, cp)),
+    )
+    names = _children(ole, path, "__attach_version1.0_#")
+    budget.skipped_attachments |= len(names) > _MAX_ATTACHMENTS
+    attachments = [_attachment(ole, [*path, name], number, cp, budget)
+                   for number, name in enumerate(names[:_MAX_ATTACHMENTS], start=1)]
+    return _Message(headers, _body(msg, cp), tuple(attachments))
+
+
+def _spend(budget: _Budget, size: int) -> None:
+    budget.bytes_left -= size
+    if budget.bytes_left < 0:
+        raise CorruptFile(f"{WHAT}: attachments larger than {_MAX_EMBEDDED_BYTES} bytes in all")
+
+
+def _as_mail(message: _Message) -> bytes:
+    """An embedded message as RFC 822 bytes: header fields, the body, attachments as MIME parts."""
+    mail = EmailMessage(policy=policy.default)
+    for key, value in message.headers:
+        flat = _CONTROL.sub(" ", value).strip()
+        if flat:
+            mail[key] = flat
+    mail.set_content(message.body or "", charset="utf-8")
+    for filename, data in message.attachments:
+        mail.add_attachment(data, maintype="application", subtype="octet-stream", filename=filename)
+    return mail.as_bytes()
+
+
+def _attachment(ole: OleFile, path: list[str], number: int, codepage: str, budget: _Budget) -> tuple[str, bytes]:
+    att = _Object(ole, path, 8)
     filename = att.string(0x3707, codepage) or att.string(0x3704, codepage) or att.string(0x3001, codepage)
-    embedded = [name, "__substg1.0_3701000D"]
+    embedded = [*path, "__substg1.0_3701000D"]
     if ole.exists("/".join([*embedded, PROPS])):
         stem = filename or f"attachment{number}"
-        return (stem if stem.lower().endswith(".msg") else stem + ".msg"), _standalone(ole, embedded, budget)
-    data = att.stream("__substg1.0_37010102") or b""
-    return filename or f"attachment{number}", data
+        data = _as_mail(_read_message(ole, embedded, 24, budget))
+        name = stem if stem.lower().endswith(".msg") else stem + ".msg"
+    else:
+        data = att.stream("__substg1.0_37010102") or b""
+        name = filename or f"attachment{number}"
+    _spend(budget, len(data))
+    return name, data
 
 
 class OutlookExtractor:
@@ -178,42 +214,24 @@ class OutlookExtractor:
                 raise CorruptFile(f"{WHAT}: damaged structure ({exc})") from exc
 
     def _read(self, ole: OleFile, item: Item) -> Document:
-        msg = _Object(ole, [], 32)
-        cp = _codepage(msg)
-        recipients: dict[int, list[str]] = {1: [], 2: [], 3: []}
-        for name in _children(ole, "__recip_version1.0_#"):
-            recip = _Object(ole, [name], 8)
-            address = recip.string(0x39FE, cp) or recip.string(0x3003, cp)
-            label = " ".join(x for x in (recip.string(0x3001, cp), f"<{address}>" if address else "") if x)
-            recipients.setdefault(recip.integer(0x0C15) or 1, []).append(label)
-        sender_address = msg.string(0x0C1F, cp) or msg.string(0x5D01, cp)
-        sender = (msg.string(0x0C1A, cp), f"<{sender_address}>" if sender_address else "")
-        lines = [
-            ("From", " ".join(x for x in sender if x)),
-            ("To", "; ".join(recipients[1]) or msg.string(0x0E04, cp)),
-            ("Cc", "; ".join(recipients[2]) or msg.string(0x0E03, cp)),
-            ("Bcc", "; ".join(recipients[3]) or msg.string(0x0E02, cp)),
-            ("Date", msg.time(0x0039) or msg.time(0x0E06)),
-            ("Subject", msg.string(0x0037, cp)),
-        ]
-        attachments: list[Item] = []
+        budget = _Budget()
+        message = _read_message(ole, [], 32, budget)
         problems: list[Problem] = []
-        budget = [_MAX_EMBEDDED_BYTES]
-        names = _children(ole, "__attach_version1.0_#")
-        if len(names) > _MAX_ATTACHMENTS:
-            problems.append(Problem("too_many_attachments", f"only the first {_MAX_ATTACHMENTS} attachments read"))
-        for number, name in enumerate(names[:_MAX_ATTACHMENTS], start=1):
-            filename, data = _attachment(ole, name, number, cp, budget)
-            filename = re.sub(r"[\0-\x1f]", "", filename).replace(ARCHIVE_SEPARATOR, "_") or f"attachment{number}"
+        if budget.skipped_attachments:  # here or in an embedded message: what was not read is not clean
+            problems.append(Problem("too_many_attachments", f"only the first {_MAX_ATTACHMENTS} attachments of a"
+                                    " message read", gap=Gap.LIMIT))
+        attachments = []
+        for number, (filename, data) in enumerate(message.attachments, start=1):
+            name = _CONTROL.sub("", filename).replace(ARCHIVE_SEPARATOR, "_") or f"attachment{number}"
             attachments.append(Item(
-                path=f"{item.path}{ARCHIVE_SEPARATOR}{filename}", size=len(data),
+                path=f"{item.path}{ARCHIVE_SEPARATOR}{name}", size=len(data),
                 sha256=hashlib.sha256(data).hexdigest(), mtime=item.mtime, data=data, depth=item.depth + 1,
             ))
+        lines = list(message.headers)
         if attachments:
             lines.append(("Attachments", ", ".join(a.name for a in attachments)))
         header = "\n".join(f"{key}: {value}" for key, value in lines if value)
         blocks = [TextBlock(header, Location(part="header"))]
-        body = _body(msg, cp)
-        if body.strip():
-            blocks.append(TextBlock(body, Location(part="body")))
+        if message.body.strip():
+            blocks.append(TextBlock(message.body, Location(part="body")))
         return Document(format="msg", blocks=tuple(blocks), attachments=tuple(attachments), problems=tuple(problems))

@@ -25,7 +25,7 @@ import python_calamine
 from mamori.errors import CorruptFile, Encrypted, MamoriError
 from mamori.extract.office_crypto import CFB_MAGIC, is_encrypted_ooxml, ole_stream_names
 from mamori.extract.sheet_guard import check_grid_sizes
-from mamori.models import ColumnRows, Document, Item, Location, Problem, Table
+from mamori.models import ColumnRows, Document, Gap, Item, Location, Problem, Table
 
 #: Sheets with at least this many cells are kept column-wise (``ColumnRows``); smaller ones as row tuples.
 BIG_SHEET_CELLS = 200_000
@@ -228,7 +228,8 @@ def _read_workbook(book: Any, fmt: str) -> Document:
         except BaseException as exc:  # noqa: BLE001  Rust panics are BaseExceptions
             _reraise_unless_library_failure(exc)
             failures.append(name)
-            problems.append(Problem("sheet_unreadable", f"sheet '{name}' is damaged: {_short(exc)}", where))
+            problems.append(Problem("sheet_unreadable", f"sheet '{name}' is damaged: {_short(exc)}", where,
+                                    Gap.UNREAD))
             continue
         tables.append(Table(rows=rows, location=where, name=name))
     if failures and not tables:

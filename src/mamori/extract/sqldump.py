@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, ClassVar
 
 from mamori.extract.encoding import TextStream, text_sample
-from mamori.models import Document, Item, Location, Problem, Table
+from mamori.models import Document, Gap, Item, Location, Problem, Table
 
 #: A statement is read whole before its rows are split; past this it is skipped with a problem.
 MAX_STATEMENT_CHARS = 64 * 1024 * 1024
@@ -179,7 +179,7 @@ class SqlDumpExtractor:
             if size > MAX_STATEMENT_CHARS:
                 problems.append(Problem("sqldump.too_long", f"a statement from line {start_line} is over "
                                         f"{MAX_STATEMENT_CHARS} characters; its rows were not read",
-                                        Location(line=start_line)))
+                                        Location(line=start_line), Gap.LIMIT))
                 statement, size = [], 0
             elif _complete(line if len(statement) == 1 else "".join(statement)):
                 text = "".join(statement)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import struct
 from typing import ClassVar
 
-from mamori.formats.cfb import write_cfb
 from mamori.synth.model import SynthDoc
+from mamori.synth.render.cfb import write_cfb
 
 _TEXT_FC = 0x400
 _RUNS_PER_FKP = 25

@@ -11,8 +11,8 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
-from mamori.formats.cfb import CfbTree, write_cfb
 from mamori.synth.model import SynthDoc
+from mamori.synth.render.cfb import CfbTree, write_cfb
 
 PROPS = "__properties_version1.0"
 _STRING, _BINARY, _INT, _OBJECT = 0x001F, 0x0102, 0x0003, 0x000D

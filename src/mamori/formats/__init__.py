@@ -1,1 +1,0 @@
-"""Low-level container formats shared by readers and writers (OLE compound files)."""
