@@ -15,7 +15,8 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,7 @@ class ScanCache:
     _seen: dict[str, tuple[bytes, int, int]] = field(init=False, default_factory=dict, repr=False)
     _met: list[tuple[bytes]] = field(init=False, default_factory=list, repr=False)  # keys of the hits
     _writes: int = field(init=False, default=0)
+    _stored: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         _private_file(self.path)
@@ -201,6 +203,7 @@ class ScanCache:
         key, size, mtime_ns = seen
         self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                          (key, size, mtime_ns, batch[0].sha256, encode(batch), self._run))
+        self._stored += 1
         self._tick()
 
     def _tick(self) -> None:
@@ -208,12 +211,50 @@ class ScanCache:
         if self._writes % _COMMIT_EVERY == 0:
             self._db.commit()
 
+    def people_counts(self) -> tuple[int, int, int] | None:
+        """The last run's distinct people (all, staff, business) when this run met only unchanged files and
+        every file the cache held: the same records give the same counts, so they are not resolved again."""
+        if self.misses or self._stored or not self.hits:
+            return None
+        held = self._db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'people'").fetchone()
+        if held != len(set(self._met)) or row is None:
+            return None
+        try:
+            counts = tuple(int(v) for v in bytes(row[0]).decode("ascii").split(","))
+        except ValueError:
+            return None
+        return (counts[0], counts[1], counts[2]) if len(counts) == 3 else None
+
+    def remember_people_counts(self, counts: tuple[int, int, int]) -> None:
+        """Keep this run's distinct-people counts for a next run that meets nothing changed."""
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('people', ?)", (",".join(map(str, counts)).encode(),))
+
     def close(self, complete: bool) -> None:
         """Write everything; after a *complete* run, drop files this run did not meet (deleted or moved)."""
-        if complete:
+        if not complete:
+            self._db.execute("DELETE FROM meta WHERE name = 'people'")  # counts of a partial run are not kept
+        else:
             # Files met in the cache are kept; those neither met nor read this run are gone from the tree.
             self._db.execute("CREATE TEMP TABLE met (key BLOB PRIMARY KEY)")
             self._db.executemany("INSERT OR IGNORE INTO met VALUES (?)", self._met)
             self._db.execute("DELETE FROM files WHERE run <> ? AND key NOT IN (SELECT key FROM met)", (self._run,))
         self._db.commit()
         self._db.close()
+
+
+class LazyPool:
+    """A process pool started at the first ``submit`` (a scan whose files all come from the cache needs none)."""
+
+    def __init__(self, start: Callable[[], ProcessPoolExecutor]) -> None:
+        self._start = start
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self._pool is None:
+            self._pool = self._start()
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)

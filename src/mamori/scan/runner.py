@@ -26,7 +26,7 @@ from mamori.models import ROLE_BUSINESS, ROLE_STAFF, ItemResult, ScanSummary, St
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan import split
-from mamori.scan.incremental import ScanCache
+from mamori.scan.incremental import LazyPool, ScanCache
 from mamori.scan.inspect import Inspector
 from mamori.scan.parts import PartResult, key_part, merge
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
@@ -182,7 +182,8 @@ class Scan:
             return
         # A bounded window of work in flight keeps memory flat and output in walk order.
         window: deque[_Pending] = deque()
-        pool = worker_pool(opts.workers)
+        # With a cache, workers start only when a file must be read (an unchanged tree needs none).
+        pool: Any = worker_pool(opts.workers) if self.cache is None else LazyPool(partial(worker_pool, opts.workers))
         try:
             for ref in refs:
                 window.append(self._submit(pool, ref))
@@ -337,6 +338,10 @@ class Scan:
                 if on_result:
                     on_result(result)
                 yield result
-        self.summary = ScanSummary(items, pii_items, not_inspected, people.count,
-                                   time.perf_counter() - started, total_bytes,
-                                   unique_staff=by_role[ROLE_STAFF].count, unique_business=by_role[ROLE_BUSINESS].count)
+        counts = self.cache.people_counts() if self.cache is not None else None  # nothing changed: as last time
+        if counts is None:
+            counts = (people.count, by_role[ROLE_STAFF].count, by_role[ROLE_BUSINESS].count)
+            if self.cache is not None:
+                self.cache.remember_people_counts(counts)
+        self.summary = ScanSummary(items, pii_items, not_inspected, counts[0], time.perf_counter() - started,
+                                   total_bytes, unique_staff=counts[1], unique_business=counts[2])
