@@ -140,3 +140,19 @@ def test_cli_incremental_twice_same_lines(corpus: Path, tmp_path: Path) -> None:
     refused = subprocess.run([sys.executable, "-m", "mamori", "find", str(corpus), "--hash-check"],
                              capture_output=True, text=True, env=env, timeout=600)
     assert refused.returncode == 2 and "--incremental" in refused.stderr
+
+
+def test_people_counts_follow_a_removed_file(tmp_path: Path) -> None:
+    root = tmp_path / "share"
+    write_corpus(root, n_files=12, seed=5)
+    db = tmp_path / "cache.db"
+    _, before = scan(root, ScanCache(db, "cfg"))
+    victim = max((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.stat().st_size)
+    victim.unlink()
+    cache = ScanCache(db, "cfg")
+    _, cached = scan(root, cache)
+    assert cache.misses == 0  # every file left is unchanged, yet one is gone: the counts are worked out again
+    fresh = Scan([root], ScanOptions(workers=1, secret=cache.secret))
+    list(fresh.results())
+    assert cached.unique_persons == fresh.summary.unique_persons  # type: ignore[attr-defined, union-attr]
+    assert cached.unique_persons < before.unique_persons  # type: ignore[attr-defined]  # the file held people
