@@ -158,3 +158,10 @@ def test_pages_by_role(world: World, as_user: Any) -> None:
     assert FileEntry.objects.get(pk=int(created["Location"].split("/")[2])).locations == ["share/市民課/窓口/*"]
     issued = as_user(world.admin).post("/register/tokens/", {"department": world.dept_a.pk, "name": "scan"})
     assert issued.status_code == 201 and "mrs_" in issued.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "99999999999999999999999", "-1"])
+def test_bad_department_ids_are_404_not_500(world: World, as_user: Any, value: str) -> None:
+    assert as_user(world.head_a).post("/register/new/", ENTRY | {"department": value}).status_code == 404
+    assert as_user(world.admin).post("/register/tokens/", {"department": value, "name": "x"}).status_code == 404
+    assert as_user(world.head_a).post("/reports/yearly/sign/", {"department": value, "code": "1"}).status_code == 404

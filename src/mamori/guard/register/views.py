@@ -37,6 +37,11 @@ def _department(request: HttpRequest, user: User) -> Department | None:
     return own or visible.first()
 
 
+def _number(value: str | None) -> int:
+    """A posted id; 0 (found nowhere: a 404) when it is not a number."""
+    return int(value) if value and value.isdigit() and len(value) < 19 else 0
+
+
 def _errors(form: EntryForm) -> str:
     return "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
 
@@ -63,7 +68,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
 def new_entry(request: HttpRequest) -> HttpResponse:
     """Record a new entry in a department's register."""
     user = _me(request)
-    department = get_object_or_404(services.visible_departments(user), pk=request.POST.get("department", "0"))
+    department = get_object_or_404(services.visible_departments(user), pk=_number(request.POST.get("department")))
     form = EntryForm(request.POST)
     if not form.is_valid():
         raise WorkflowError(_errors(form))
@@ -110,10 +115,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     issued = None
     if request.method == "POST":
-        if request.POST.get("revoke", "").isdigit():
-            services.revoke_token(user, get_object_or_404(ScannerToken, pk=int(request.POST["revoke"])))
+        if "revoke" in request.POST:
+            services.revoke_token(user, get_object_or_404(ScannerToken, pk=_number(request.POST.get("revoke"))))
         else:
-            department = get_object_or_404(Department, pk=request.POST.get("department", "0") or "0")
+            department = get_object_or_404(Department, pk=_number(request.POST.get("department")))
             _, issued = services.issue_token(user, department, request.POST.get("name", ""))
     return render(request, "guard/register_tokens.html", {
         "tokens": ScannerToken.objects.select_related("department", "issued_by"),

@@ -84,7 +84,9 @@ def yearly_page(request: HttpRequest) -> HttpResponse:
 def sign(request: HttpRequest) -> HttpResponse:
     """The head signs the department's year with a fresh TOTP code."""
     user = _me(request)
-    department = get_object_or_404(services.visible_departments(user), pk=request.POST.get("department", "0") or "0")
+    wanted = request.POST.get("department", "")
+    department = get_object_or_404(services.visible_departments(user),
+                                   pk=int(wanted) if wanted.isdigit() and len(wanted) < 19 else 0)
     year = _year(request)
     yearly.sign(user, department, year, request.POST.get("code", "").strip(), client_ip(request))
     return HttpResponseRedirect(f"/reports/yearly/?year={year}")
