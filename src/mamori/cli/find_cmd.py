@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -20,6 +21,7 @@ from rich.progress import (
 )
 
 from mamori import __version__
+from mamori.cli import find_extras
 from mamori.cli.common import EXIT_NOT_INSPECTED, EXIT_PII_FOUND, Lang
 from mamori.cli.present import ItemRateColumn, explain, terminal_table
 from mamori.errors import ConfigError
@@ -122,6 +124,12 @@ def find(
     resume: Annotated[Path | None, typer.Option(
         help="With --cluster: keep finished files in this state file; run again with it to go on after a stop.",
     )] = None,
+    push: Annotated[str | None, typer.Option(help="Send per-file results (no values) to this guard's register.")
+                    ] = None,
+    token: Annotated[str | None, typer.Option(envvar="MAMORI_PUSH_TOKEN", help="Scanner token for --push.")] = None,
+    incremental: Annotated[bool, typer.Option(help="Do not read again files unchanged since the last scan.")
+                           ] = False,
+    hash_check: Annotated[bool, typer.Option(help="With --incremental: also compare each file's SHA-256.")] = False,
 ) -> None:
     """Scan PATHS for personal data; one line per file, archive member and attachment."""
     check_sources(paths, cluster, resume)
@@ -130,8 +138,14 @@ def find(
         check_writable(output)
     # Explaining is a way of printing the table; the other formats carry samples and confidence already.
     explain_items = explain_items and fmt is Format.table
-    scan = Scan(list(paths), ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None,
-                                         cluster=cluster, resume=resume))
+    if cluster is not None and incremental:
+        raise ConfigError("--incremental cannot be used with --cluster yet: run the incremental scan on one machine")
+    local = [Path(p) for p in paths]  # URLs need --cluster, which neither pushes nor keeps a cache yet
+    pusher = find_extras.open_pusher(push, token, local)
+    cache = find_extras.open_cache(local, incremental, hash_check, ocr)
+    options = ScanOptions(workers=workers or default_workers(), ocr=OcrOptions() if ocr else None, cluster=cluster,
+                          resume=resume)
+    scan = Scan(list(paths), replace(options, secret=cache.secret) if cache else options, cache=cache)
     console = Console(stderr=True)
     found_pii = False
     table_rows: list[ItemResult] = []
@@ -147,6 +161,8 @@ def find(
         done_items = done_bytes = 0
         for result in scan.results():
             found_pii = found_pii or bool(result.pii)
+            if pusher is not None:
+                pusher.add(result)
             if bar is not None and task is not None:
                 done_items += 1
                 done_bytes += result.size if "!" not in result.path else 0
@@ -159,6 +175,10 @@ def find(
                 table_rows.append(result)
         summary = scan.summary
         assert summary is not None
+        if cache is not None:
+            cache.close(complete=True)
+        if pusher is not None:
+            pusher.finish(summary)
         if report is not None and not explain_items:
             report.finish(summary)
     if fmt is Format.table and not explain_items:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mamori.guard.incidents",
     "mamori.guard.notices",
     "mamori.guard.organisation",
+    "mamori.guard.register",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ from mamori.guard.incidents import views as incidents
 from mamori.guard.media import views as media
 from mamori.guard.notices import views as notices
 from mamori.guard.organisation import views as organisation
+from mamori.guard.register import views as register
+from mamori.guard.register import yearly_views as yearly
 from mamori.guard.ui import views as ui
 
 urlpatterns = [
@@ -59,6 +61,14 @@ urlpatterns = [
     path("incidents/<int:pk>/findings/", incidents.findings),
     path("incidents/<int:pk>/notices/", incidents.notices),
     path("incidents/<int:pk>/ppc/", incidents.ppc_draft),
+    path("register/", register.register_page),
+    path("register/new/", register.new_entry),
+    path("register/<int:pk>/", register.entry_page),
+    path("register/<int:pk>/retire/", register.retire),
+    path("register/tokens/", register.tokens),
+    path("reports/yearly/", yearly.yearly_page),
+    path("reports/yearly/sign/", yearly.sign),
+    re_path(r"^reports/yearly\.(?P<fmt>pdf|xlsx)$", yearly.download),
     path("audit/", audit.search_view),
     path("audit/csv/", audit.csv_view),
     path("audit/xlsx/", audit.xlsx_view),
@@ -69,6 +79,7 @@ urlpatterns = [
     path("api/device-events", api.device_events),
     path("api/enrol", api.enrol),
     path("api/endpoint-status", api.endpoint_status),
+    path("api/register/scans", register.push),
     path("api/openapi.json", api.openapi),
     re_path(r"^api/(?P<path>.*)$", api.not_found),
 ]

@@ -28,6 +28,7 @@ from mamori.models import ROLE_BUSINESS, ROLE_STAFF, ItemResult, ScanSummary, St
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan import split
+from mamori.scan.incremental import LazyPool, ScanCache
 from mamori.scan.inspect import Inspector
 from mamori.scan.sandbox import Sandbox, limit_memory
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
@@ -161,11 +162,16 @@ class Scan:
     """Iterate over ``results()``; afterwards ``summary`` holds the totals."""
 
     def __init__(self, paths: Sequence[str | Path], options: ScanOptions | None = None,
-                 refs: Iterable[FileRef] | None = None) -> None:
-        """Scan what is below *paths*, or exactly the files *refs* (a case's evidence, in that order)."""
+                 refs: Iterable[FileRef] | None = None, cache: ScanCache | None = None) -> None:
+        """Scan what is below *paths*, or exactly the files *refs* (a case's evidence, in that order).
+
+        With *cache*, unchanged files are not read again (their previous results are used); the options'
+        secret must then be the cache's.
+        """
         self.paths = list(paths)
         self.refs = refs
         self.options = options or ScanOptions()
+        self.cache = cache
         self.summary: ScanSummary | None = None
         self._handoff: str | None = None  # a private directory the workers write parts' keys to
 
@@ -206,7 +212,10 @@ class Scan:
             return
         # A bounded window of work in flight keeps memory flat and output in walk order.
         window: deque[_Pending] = deque()
-        pool = worker_pool(opts.workers, opts.limits.worker_memory_bytes)
+        # With a cache, workers start only when a file must be read (an unchanged tree needs none).
+        memory = opts.limits.worker_memory_bytes
+        pool: Any = (worker_pool(opts.workers, memory) if self.cache is None
+                     else LazyPool(partial(worker_pool, opts.workers, memory)))
         try:
             for ref in refs:
                 window.append(self._submit(pool, ref))
@@ -230,6 +239,9 @@ class Scan:
             sandbox.start()  # forked now: planning a big CSV below runs Polars here, and then forking is unsafe
             try:
                 for ref in refs:
+                    if self.cache is not None and (hit := self.cache.lookup(ref)) is not None:
+                        yield hit
+                        continue
                     # A file too big to key in one piece is keyed part after part, by the helper.
                     plan = plan_split(ref, opts.limits, 1)
                     ordinary = partial(_guarded, partial(sandbox.call, inspect_file, ref, opts.limits, opts.secret,
@@ -251,6 +263,8 @@ class Scan:
     def _submit(self, pool: ProcessPoolExecutor, ref: FileRef) -> _Pending:
         """*ref* sent to the workers: split over all of them when it is a big delimited file."""
         opts = self.options
+        if self.cache is not None and (hit := self.cache.lookup(ref)) is not None:
+            return _Pending(ref, [_done(list, hit)])
         plan = plan_split(ref, opts.limits, opts.workers)
         sheet = None
         if plan is None and wants_sheet_split(ref, opts.workers) and (handoff := self._handoff_dir()) is not None:
@@ -356,6 +370,8 @@ class Scan:
         by_role = {ROLE_STAFF: DistinctPeople(), ROLE_BUSINESS: DistinctPeople()}
         items = pii_items = not_inspected = total_bytes = 0
         for batch in self.batches():
+            if self.cache is not None:
+                self.cache.store(batch)
             for result in batch:
                 items += 1
                 pii_items += result.pii is True
@@ -369,6 +385,10 @@ class Scan:
                 if on_result:
                     on_result(result)
                 yield result
-        self.summary = ScanSummary(items, pii_items, not_inspected, people.count,
-                                   time.perf_counter() - started, total_bytes,
-                                   unique_staff=by_role[ROLE_STAFF].count, unique_business=by_role[ROLE_BUSINESS].count)
+        counts = self.cache.people_counts() if self.cache is not None else None  # nothing changed: as last time
+        if counts is None:
+            counts = (people.count, by_role[ROLE_STAFF].count, by_role[ROLE_BUSINESS].count)
+            if self.cache is not None:
+                self.cache.remember_people_counts(counts)
+        self.summary = ScanSummary(items, pii_items, not_inspected, counts[0], time.perf_counter() - started,
+                                   total_bytes, unique_staff=counts[1], unique_business=counts[2])

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mamori.detect.categories import CATEGORY_IDS
 from mamori.guard.api.signing import SIGNATURE_HEADER
+from mamori.models import Status
 
 DEVICE_EVENT_KINDS = ("allowed", "blocked", "inserted", "removed", "write_refused", "written")
 _JSON = "application/json"
@@ -137,9 +139,31 @@ def _schemas() -> dict[str, Any]:
         "EndpointStatus": {"type": "object", "required": ["queued"], "properties": {
             "queued": {"type": "integer", "minimum": 0}, "policy_version": {"type": ["integer", "null"], "minimum": 0},
             "agent_version": {"type": "string", "maxLength": 40}}},
+        "ScanBatch": scan_batch(),
+        "ScanBatchAnswer": {"type": "object", "required": ["batch", "items", "replayed"], "properties": {
+            "batch": string, "items": {"type": "integer"}, "replayed": {"type": "boolean"},
+            "removed": {"type": "integer", "description": "Files this scanner had pushed before but the complete "
+                                                          "scan no longer found."}}},
         "EndpointStatusAnswer": {"type": "object", "required": ["endpoint", "queued"], "properties": {
             "endpoint": string, "queued": {"type": "integer"}, "policy_version": {"type": ["integer", "null"]}}},
     }
+
+
+def scan_batch() -> dict[str, Any]:
+    """A batch of ``mamori find --push``: the JSONL contract's facts of each file, never a value."""
+    item = {"type": "object", "required": ["path", "status"], "properties": {
+        "path": {"type": "string", "minLength": 1, "maxLength": 1000}, "status": {"enum": [s.value for s in Status]},
+        "pii": {"type": ["boolean", "null"]}, "categories": {"type": "array", "items": {"enum": list(CATEGORY_IDS)}},
+        "persons": {"type": "integer", "minimum": 0}, "special_care": {"type": "boolean"},
+        "size": {"type": "integer", "minimum": 0}, "mtime": {"type": "string", "maxLength": 40},
+        "owner": {"type": "string", "maxLength": 200}}}
+    return {"type": "object", "required": ["batch", "items"], "properties": {
+        "batch": {"type": "string", "minLength": 1, "maxLength": 80,
+                  "description": "Unique per scanner: the same batch again is answered as the first time."},
+        "run": {"type": "string", "maxLength": 80, "description": "One scan's id, shared by its batches."},
+        "final": {"type": "boolean", "description": "The scan's last batch: files not met in this run are "
+                                                    "dropped from the register's view."},
+        "items": {"type": "array", "maxItems": 5000, "items": item}}}
 
 
 def _parameters() -> dict[str, Any]:
@@ -202,6 +226,13 @@ def _paths() -> dict[str, Any]:
             "requestBody": {"required": True, "content": {_JSON: {"schema": _ref("schemas", "EndpointStatus")}}},
             "responses": {"200": _json(_ref("schemas", "EndpointStatusAnswer"), "Stored."),
                           **_errors("MethodNotAllowed", "TooLarge", "Unprocessable")}}},
+        "/api/register/scans": {"post": {
+            "operationId": "pushScan",
+            "summary": "One batch of per-file scan results for the register (`mamori find --push`; scanner token).",
+            "requestBody": {"required": True, "content": {_JSON: {"schema": _ref("schemas", "ScanBatch")}}},
+            "responses": {"201": _json(_ref("schemas", "ScanBatchAnswer"), "Stored and audited."),
+                          "200": _json(_ref("schemas", "ScanBatchAnswer"), "This batch was already stored."),
+                          **_errors("MethodNotAllowed", "Conflict", "TooLarge", "Unprocessable")}}},
         "/api/openapi.json": {"get": {
             "operationId": "openapi", "summary": "This document.", "security": [],
             "responses": {"200": {"description": "The OpenAPI document.", "content": {_JSON: {}}}}}},

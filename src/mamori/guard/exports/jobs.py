@@ -127,7 +127,10 @@ def run(job: ScanJob) -> None:
     def progress(done: int) -> None:
         heartbeat(job.pk, files_done=done, bytes_done=sum(sizes[:done]))
 
-    outcome = scan_files([(storage.path_of(home, f.stored_name), f.name) for f in files], progress=progress)
+    from mamori.guard.register.people import people_secret  # the register counts exports' people together
+
+    outcome = scan_files([(storage.path_of(home, f.stored_name), f.name) for f in files], progress=progress,
+                         secret=people_secret(home))
     finish(job.pk, outcome)
 
 
@@ -159,6 +162,9 @@ def finish(job_id: int, outcome: ScanOutcome, failed: str = "") -> None:
         request.state = RequestState.BLOCKED if decision.forbidden else RequestState.PENDING
         request.decided_at = timezone.now() if decision.forbidden else None
         request.save()
+        from mamori.guard.register.yearly import keep_people
+
+        keep_people(request, outcome.person_records)
         if failed:
             record("system", "export.scan_failed", "export_request", request.pk, reason=failed[:500])
         record("system", "export.scanned", "export_request", request.pk, **outcome.summary(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,8 @@ class ScanOutcome:
     persons: int
     special_care: bool
     not_inspected: int
+    #: The identity keys (keyed hashes) of the people across the files, for distinct counts over exports.
+    person_records: tuple[tuple[bytes, ...], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def has_my_number(self) -> bool:
@@ -70,13 +72,15 @@ def _samples(results: list[ItemResult]) -> tuple[dict[str, Any], ...]:
 
 
 def scan_files(files: Sequence[tuple[Path, str]], limits: Limits | None = None,
-               progress: Callable[[int], None] | None = None) -> ScanOutcome:
+               progress: Callable[[int], None] | None = None, secret: bytes | None = None) -> ScanOutcome:
     """Inspect (path on disk, display name) pairs; never raises for bad content.
 
-    `progress(k)` is called before file k is inspected and with len(files) at the end.
+    `progress(k)` is called before file k is inspected and with len(files) at the end. `secret` keys the
+    people found (the guard's, so that exports can be counted together); a fresh one when not given.
     """
     limits = limits or Limits()
-    inspector = Inspector(limits, KeyMaker(secrets.token_bytes(32)))
+    inspector = Inspector(limits, KeyMaker(secret or secrets.token_bytes(32)))
+    records: list[tuple[bytes, ...]] = []
     people = DistinctPeople()
     verdicts: list[FileVerdict] = []
     for position, (path, name) in enumerate(files):
@@ -89,6 +93,7 @@ def scan_files(files: Sequence[tuple[Path, str]], limits: Limits | None = None,
             continue
         for result in results:
             people.add_all(result.person_keys)
+            records.extend(result.person_keys)
         top = results[0]
         unread = sum(1 for r in results if r.pii is None)
         verdicts.append(FileVerdict(
@@ -100,7 +105,8 @@ def scan_files(files: Sequence[tuple[Path, str]], limits: Limits | None = None,
     categories = tuple(ordered({c for v in verdicts for c in v.categories}))
     return ScanOutcome(
         files=tuple(verdicts), categories=categories, persons=people.count,
-        special_care=is_special_care(categories), not_inspected=sum(v.not_inspected for v in verdicts))
+        special_care=is_special_care(categories), not_inspected=sum(v.not_inspected for v in verdicts),
+        person_records=tuple(records))
 
 
 def _short(reason: str | None) -> str:
