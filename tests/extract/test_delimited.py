@@ -130,3 +130,18 @@ def test_a_long_quoted_note_is_one_field() -> None:
     doc = SynthDoc(title="名簿", kind="roster", header=HEADER, rows=(ROWS[0], (*ROWS[1][:4], note), ROWS[2]))
     rows, _ = _extract(render(doc, "csv", "cp932"), "notes.csv")
     assert rows[-3:] == ((*ROWS[0],), (*ROWS[1][:4], note), (*ROWS[2],))
+
+
+@pytest.mark.parametrize("closed_after", [1, 3, 12])
+def test_a_quote_closed_rows_later_is_a_note_only_when_it_took_in_few_rows(closed_after: int) -> None:
+    # A note over a few lines that happen to hold commas stays one field; a stray quote that a later stray
+    # quote closes, many rows on, gives those rows back one by one.
+    rows = [f"{i},住所{i},090-0000-{i:04d}" for i in range(20)]
+    rows[2] = '2,住所2,"備考あり'
+    rows[2 + closed_after] += '"'
+    data = ("番号,住所,電話番号\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8")
+    got, _ = _extract(data, "r.csv")
+    if closed_after < 5:
+        assert len(got) == 1 + 20 - closed_after
+    else:
+        assert len(got) == 1 + 20 and got[5] == ("4", "住所4", "090-0000-0004")

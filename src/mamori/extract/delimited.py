@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import BinaryIO, ClassVar
 
@@ -25,6 +25,8 @@ FORMATS = {",": "csv", "\t": "tsv"}
 SNIFF_LINES = 50
 #: Malformed rows reported one by one; past this the file is read no further.
 MAX_PROBLEMS = 100
+#: A quoted field that was closed counts as a stray quote only when it took in at least this many full rows.
+MIN_SWALLOWED_ROWS = 5
 #: The longest field read (``csv`` stops at 128 KiB by default, and would skip the row and read the rest
 #: of a long quoted note as rows of its own: a 備考 with a pasted letter, a cell holding an image as text).
 MAX_FIELD_CHARS = 16 * 1024 * 1024
@@ -125,7 +127,14 @@ def _read_rows(lines: Iterable[str], delimiter: str, width: int = 0,
                budget: int | None = None) -> tuple[list[tuple[str, ...]], list[Problem]]:
     """The rows of *lines*; *width* is the usual field count (0: unknown), *budget* the characters to
     read at most (None: all; the file is small enough)."""
-    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    raw: list[str] = []  # the physical lines of the row being read, to tell a closed quote from a stray one
+
+    def recorded(source: Iterable[str]) -> Iterator[str]:
+        for line in source:
+            raw.append(line)
+            yield line
+
+    reader = csv.reader(recorded(lines), delimiter=delimiter, strict=False)
     rows: list[tuple[str, ...]] = []
     problems: list[Problem] = []
     last = 0  # the physical line the previous row ended on
@@ -133,7 +142,10 @@ def _read_rows(lines: Iterable[str], delimiter: str, width: int = 0,
     while True:
         try:
             for row in reader:
-                if reader.line_num - last > 1 and width >= 3 and (split := _swallowed(row, delimiter, width)):
+                unclosed = len(raw) > 1 and sum(line.count('"') for line in raw) % 2 == 1
+                raw.clear()
+                if reader.line_num - last > 1 and width >= 3 and (split := _swallowed(row, delimiter, width,
+                                                                                       unclosed)):
                     if not any(p.code == "delimited.stray_quote" for p in problems):
                         problems.append(Problem("delimited.stray_quote", said("problem.stray_quote", line=last + 1),
                                                 Location(line=last + 1)))
@@ -153,6 +165,7 @@ def _read_rows(lines: Iterable[str], delimiter: str, width: int = 0,
                         return rows, problems
             break
         except csv.Error as exc:  # the C reader resumes on the next line
+            raw.clear()
             problems.append(Problem("delimited.bad_row",
                                     said("problem.row_skipped", error=str(exc)), Location(line=reader.line_num),
                                     Gap.UNREAD))
@@ -167,17 +180,20 @@ def _read_rows(lines: Iterable[str], delimiter: str, width: int = 0,
     return rows, problems
 
 
-def _swallowed(row: list[str], delimiter: str, width: int) -> list[tuple[str, ...]] | None:
+def _swallowed(row: list[str], delimiter: str, width: int, unclosed: bool) -> list[tuple[str, ...]] | None:
     """*row*'s lines read one by one when a quoted field in it took in whole rows (a stray quote), else None.
 
     A quoted field may hold line breaks (an address or a note over two lines), but not lines that each
-    carry a full row's delimiters: those are the rows after a quote someone forgot to close.
+    carry a full row's delimiters: those are the rows after a quote someone forgot to close. A quote still open
+    at the row's end (*unclosed*: it ran to the end of the file) is stray for sure; a closed one only when it took
+    in more full rows than a note could hold (:data:`MIN_SWALLOWED_ROWS`).
     """
     for k, field in enumerate(row):
         if "\n" not in field and "\r" not in field:
             continue
         first, *more = field.splitlines()
-        if not more or sum(line.count(delimiter) >= width - 1 for line in more) * 2 < len(more):
+        full = sum(line.count(delimiter) >= width - 1 for line in more)
+        if not more or full * 2 < len(more) or (not unclosed and full < MIN_SWALLOWED_ROWS):
             return None
         out: list[tuple[str, ...]] = [(*row[:k], first)]
         for line in more[:-1]:
