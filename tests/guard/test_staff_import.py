@@ -93,6 +93,7 @@ def test_web_page_dry_run_then_apply(world: World, home: Path, as_user: Any) -> 
     checked = admin.post("/users/import/", {"staff": SimpleUploadedFile("職員.csv", csv_bytes(staff_rows()))})
     page = checked.content.decode()
     assert checked.status_code == 200 and "まだ何も変更していません" in page and "利用者の新規登録" in page
+    assert "所属長（所属 C300）" in page and "section_head" not in page  # the plan's details in Japanese
     assert not Department.objects.filter(code="C300").exists()
     applied = admin.post("/users/import/", {"apply": "1"}).content.decode()
     assert "一括登録しました" in applied and applied.count("<code>") == 6

@@ -11,7 +11,7 @@ import typer
 
 from mamori.cli.common import Lang
 from mamori.errors import ConfigError
-from mamori.i18n import said, t
+from mamori.i18n import localize, said, t
 
 app = typer.Typer(help="The export-control server (Django).", no_args_is_help=True)
 
@@ -259,7 +259,7 @@ def import_staff(
     plan = bulk.plan(rows, actor)
     for change in plan.changes:
         where = t("cli.guard.import_line", lang.value, line=change.line) if change.line else ""
-        typer.echo(f"{change.kind:10} {where}{change.subject} {change.detail}".rstrip())
+        typer.echo(f"{change.kind:10} {where}{change.subject} {localize(change.detail, lang.value)}".rstrip())
     typer.echo(t("cli.guard.import_plan", lang.value, rows=len(rows), create=plan.count("create"),
                  update=plan.count("update"), departments=plan.count("department"), heads=plan.count("head"),
                  errors=len(plan.errors)))

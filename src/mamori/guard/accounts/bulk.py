@@ -117,6 +117,13 @@ def read_rows(data: bytes, filename: str) -> list[StaffRow]:
                      cell(r, "department_name"), cell(r, "role")) for n, r in enumerate(table[1:], start=2)]
 
 
+def _joined(parts: list[str]) -> str:
+    """Several changes of one user as one message (each part stays translatable)."""
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return said("ui.staff.detail.and", first=parts[0], rest=_joined(parts[1:]))
+
+
 def plan(rows: list[StaffRow], actor: User | None = None) -> ImportPlan:
     """What importing `rows` would change, without changing anything."""
     changes: list[Change] = []
@@ -127,57 +134,62 @@ def plan(rows: list[StaffRow], actor: User | None = None) -> ImportPlan:
     heads: dict[str, str] = {}
     for row in rows:
         if not row.username or len(row.username) > 150:
-            changes.append(Change(row.line, "error", row.username or "—", "user name missing or too long"))
+            changes.append(Change(row.line, "error", row.username or "—", said("ui.staff.detail.username_missing")))
             continue
         if row.username in seen:
-            changes.append(Change(row.line, "error", row.username, "the same user name appears twice"))
+            changes.append(Change(row.line, "error", row.username, said("ui.staff.detail.username_twice")))
             continue
         seen.add(row.username)
         role = ROLES.get(row.role.strip().lower(), ROLES.get(row.role.strip()))
         if role is None:
-            changes.append(Change(row.line, "error", row.username, f"unknown role {row.role!r}; use one of "
-                                  "職員, 所属長, 情報セキュリティ管理者, 監査担当"))
+            changes.append(Change(row.line, "error", row.username, said("ui.staff.detail.unknown_role",
+                                                                         role=row.role)))
             continue
         if not row.department_code:
-            changes.append(Change(row.line, "error", row.username, "department code missing"))
+            changes.append(Change(row.line, "error", row.username, said("ui.staff.detail.department_missing")))
             continue
         if row.department_code not in departments and row.department_code not in new_departments:
             if not row.department_name:
                 changes.append(Change(row.line, "error", row.username,
-                                      f"department {row.department_code} is new: give its name too"))
+                                      said("ui.staff.detail.department_needs_name",
+                                            code=row.department_code)))
                 continue
             new_departments[row.department_code] = row.department_name
             changes.append(Change(row.line, "department", row.department_code, row.department_name))
         existing = users.get(row.username)
         if existing is None:
-            changes.append(Change(row.line, "create", row.username, f"{role} @ {row.department_code}"))
+            detail = said("ui.staff.detail.create", role=said(f"choice.role.{role}"), department=row.department_code)
+            changes.append(Change(row.line, "create", row.username, detail))
         else:
-            moved = []
+            moved: list[str] = []
             current_dept = existing.department.code if existing.department else ""
             if current_dept != row.department_code:
-                moved.append(f"department {current_dept or '—'} → {row.department_code}")
+                moved.append(said("ui.staff.detail.moved", old=current_dept or "—", new=row.department_code))
             if existing.role != role:
                 if actor is not None and existing.pk == actor.pk:
-                    changes.append(Change(row.line, "error", row.username, "nobody changes their own role"))
+                    changes.append(Change(row.line, "error", row.username, said("ui.staff.detail.own_role")))
                     continue
-                moved.append(f"role {existing.role} → {role}")
+                moved.append(said("ui.staff.detail.role_changed", old=said(f"choice.role.{existing.role}"),
+                                  new=said(f"choice.role.{role}")))
             if row.display_name and existing.display_name != row.display_name:
-                moved.append("name")
-            changes.append(Change(row.line, "update" if moved else "unchanged", row.username, "; ".join(moved)))
+                moved.append(said("ui.staff.detail.name"))
+            changes.append(Change(row.line, "update" if moved else "unchanged", row.username, _joined(moved)))
         if role == Role.SECTION_HEAD:
             department = departments.get(row.department_code)
             current_head = department.head if department is not None else None
             if row.department_code in heads:
-                changes.append(Change(row.line, "warning", row.username, f"{heads[row.department_code]} is already "
-                                      f"listed as head of {row.department_code}; set the head on the page"))
+                changes.append(Change(row.line, "warning", row.username, said("ui.staff.detail.head_twice",
+                                                                           head=heads[row.department_code],
+                                                                           code=row.department_code)))
             elif current_head is not None and current_head.username != row.username:
                 changes.append(Change(row.line, "warning", row.username,
-                                      f"{row.department_code} already has the head {current_head.username}"))
+                                      said("ui.staff.detail.has_head", code=row.department_code,
+                                           head=current_head.username)))
             else:
                 heads[row.department_code] = row.username
                 changes.append(Change(row.line, "head", row.department_code, row.username))
     for code in {*departments, *new_departments} - {*heads, *(c for c, d in departments.items() if d.head_id)}:
-        changes.append(Change(0, "warning", code, "no head: requests from this department would reach nobody"))
+        changes.append(Change(0, "warning", code, said("ui.staff.detail.no_head")))
     return ImportPlan(tuple(rows), tuple(changes))
 
 

@@ -50,6 +50,12 @@ def sample_where(sample: dict[str, Any]) -> str:
 
 
 @register.filter
+def said_text(text: str | None) -> str:
+    """A structured message (``Said``) in the page's language; other text as it is."""
+    return localize(text, get_language() or "ja")
+
+
+@register.filter
 def status_word(status: str) -> str:
     """A scan status (``ok``, ``encrypted`` …) in the page's language."""
     return status_label(status, get_language() or "ja")
