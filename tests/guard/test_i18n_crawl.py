@@ -28,7 +28,7 @@ from mamori.i18n import t
 from mamori.synth.archives import encrypted_zip
 
 # Codes, units, formats and product names a Japanese page may show as they are.
-ALLOWED = frozenset(["mamori", "SHA-256", "SHA256", "USB", "VID", "PID", "ID", "CSV", "PDF", "XLSX", "Excel", "TOTP", "QR", "IP", "URL", "OK", "PPC", "JSON", "findings", "json", "Google", "Microsoft", "Authenticator", "KB", "MB", "GB", "TB", "AES", "ZipCrypto", "CP932", "UTF-8", "zip", "xlsx", "csv", "pdf", "docx", "English", "VID:PID", "Tesseract", "OCR"])
+ALLOWED = frozenset(["mamori", "SHA-256", "SHA256", "USB", "VID", "PID", "ID", "CSV", "PDF", "XLSX", "Excel", "TOTP", "QR", "IP", "URL", "OK", "PPC", "JSON", "findings", "json", "Google", "Microsoft", "Authenticator", "KB", "MB", "GB", "TB", "AES", "ZipCrypto", "CP932", "UTF-8", "zip", "xlsx", "csv", "pdf", "docx", "English", "VID:PID", "Tesseract", "OCR", "cron", "systemd"])
 # The cast's user names: data inside the audit page's sentences (「alice が 申請#1 を提出」).
 CAST = frozenset(("admin", "auditor", "alice", "aaron", "bob", "head_a", "head_b"))
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")

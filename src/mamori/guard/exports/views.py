@@ -131,7 +131,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Requests waiting for this approver: heads, administrators, and anyone deputising for a head today."""
     me = _me(request)
     if me.role not in (Role.SECTION_HEAD, Role.SECURITY_ADMIN) and not deputised_departments(me):
-        raise PermissionDenied("this page is for approvers (heads, their deputies and security administrators)")
+        raise PermissionDenied(said("error.exports.queue_for_approvers"))
     return render(request, "guard/requests.html", {"requests": approval_queue(me), "title": "queue"})
 
 
