@@ -8,22 +8,20 @@ test-artifacts/screenshots/ like the other browser tests' (and checked to be non
 
 from __future__ import annotations
 
-import email
-import email.policy
 import html
 import io
 import re
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
-from guard_live import Live, free_port, start
+from guard_live import Live, start
+from smtp_inbox import Inbox, serving
 from test_browser_guard import ARTIFACTS, CHROMIUM_ARGS, log_in, shot, sync_api
 
 from mamori.synth.awkward import ROSTER
@@ -39,41 +37,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser,
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-class Inbox:
-    """Every message the guard's mail server received."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.port = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in str(m["To"])]
-
-    def wait_for(self, address: str, subject: str) -> EmailMessage:
-        for _ in range(300):  # mail goes out as the request is saved: a few looks are enough
-            found = [m for m in self.to(address) if subject in str(m["Subject"])]
-            if found:
-                return found[0]
-            time.sleep(0.1)
-        raise AssertionError(f"no mail '{subject}' to {address}; got {[str(m['Subject']) for m in self.messages]}")
-
-
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[Inbox]:
-    box = Inbox()
-    box.port = free_port()
-    controller = controller_module.Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
+    with serving() as box:
         yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")

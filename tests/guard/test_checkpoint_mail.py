@@ -3,17 +3,14 @@ is what `mamori audit verify --trusted` takes, and with it emptying or rewriting
 
 from __future__ import annotations
 
-import email
-import email.policy
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.test import override_settings
 from guard_helpers import World, submit
-from guard_live import free_port
+from smtp_inbox import Inbox, serving
 
 from mamori.audit import verify_log
 from mamori.guard.accounts.models import User
@@ -24,29 +21,12 @@ from mamori.guard.notices.models import Notice
 aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK"
-
-
 @pytest.fixture
 def inbox() -> Iterator[Inbox]:
-    box = Inbox()
-    port = free_port()
-    controller = aiosmtpd.Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-                               EMAIL_PORT=port, MAMORI_NOTICES=True):
-            yield box
-    finally:
-        controller.stop()
+    with serving() as box, override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=box.port,
+            MAMORI_NOTICES=True):
+        yield box
 
 
 def _attachment(message: EmailMessage) -> tuple[str, str]:

@@ -3,11 +3,7 @@ blocked device, daily digest; sent once each; a dead mail server never fails the
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +11,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 from guard_helpers import World, approve, submit
+from guard_live import free_port
+from smtp_inbox import Inbox, serving
 
 from mamori.guard.accounts.models import Role, User
 from mamori.guard.api.services import create_endpoint, device_event
@@ -24,38 +22,12 @@ from mamori.guard.notices.models import Notice
 aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK"
-
-    def to(self, address: str) -> list[str]:
-        return [str(m["Subject"]).strip() for m in self.messages if address in str(m["To"])]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def inbox() -> Iterator[Inbox]:
-    box = Inbox()
-    port = _free_port()
-    controller = aiosmtpd.Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-                               EMAIL_PORT=port, MAMORI_NOTICES=True, MAMORI_BASE_URL="https://guard.example.lg.jp"):
-            yield box
-    finally:
-        controller.stop()
+    with serving() as box, override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=box.port,
+            MAMORI_NOTICES=True, MAMORI_BASE_URL="https://guard.example.lg.jp"):
+        yield box
 
 
 def _mail(world: World) -> None:
@@ -67,12 +39,12 @@ def _mail(world: World) -> None:
 def test_request_and_decision_notices(world: World, home: Path, inbox: Inbox) -> None:
     _mail(world)
     request = submit(world.alice, world)
-    assert inbox.to("head_a@") == [f"【mamori】持出し申請 #{request.pk} の承認をお願いします"]
-    assert not inbox.to("head_b@")  # another department's head is not told
+    assert inbox.subjects_to("head_a@") == [f"【mamori】持出し申請 #{request.pk} の承認をお願いします"]
+    assert not inbox.subjects_to("head_b@")  # another department's head is not told
     body = inbox.messages[0].get_content()
     assert f"https://guard.example.lg.jp/requests/{request.pk}/" in body and "名簿.csv" not in body
     approve(world.head_a, request)
-    assert inbox.to("alice@") == [f"【mamori】持出し申請 #{request.pk} は「承認済」になりました"]
+    assert inbox.subjects_to("alice@") == [f"【mamori】持出し申請 #{request.pk} は「承認済」になりました"]
     request.save()  # saving again tells nobody twice
     assert len(inbox.messages) == 2 and Notice.objects.filter(status="sent").count() == 2
 
@@ -88,16 +60,16 @@ def test_a_deputy_is_told_of_new_requests(world: World, home: Path, inbox: Inbox
     today = timezone.localdate()
     appoint_deputy(world.head_a, world.dept_a, world.aaron, today, today + timedelta(days=3), "休暇")
     request = submit(world.alice, world)
-    assert inbox.to("aaron@") == [f"【mamori】持出し申請 #{request.pk} の承認をお願いします"]
+    assert inbox.subjects_to("aaron@") == [f"【mamori】持出し申請 #{request.pk} の承認をお願いします"]
     submit(world.bob, world)
-    assert len(inbox.to("aaron@")) == 1  # only the department they deputise for
+    assert len(inbox.subjects_to("aaron@")) == 1  # only the department they deputise for
 
 
 def test_a_heads_own_request_escalates(world: World, home: Path, inbox: Inbox) -> None:
     _mail(world)
     request = submit(world.head_a, world)
-    assert any("所属長本人" in s for s in inbox.to("admin@"))
-    assert any(f"#{request.pk} の承認" in s for s in inbox.to("admin@"))  # the administrator takes the head's step
+    assert any("所属長本人" in s for s in inbox.subjects_to("admin@"))
+    assert any(f"#{request.pk} の承認" in s for s in inbox.subjects_to("admin@"))  # the administrator takes the head's step
 
 
 def test_blocked_device_and_digest(world: World, home: Path, inbox: Inbox) -> None:
@@ -105,19 +77,19 @@ def test_blocked_device_and_digest(world: World, home: Path, inbox: Inbox) -> No
     endpoint, _ = create_endpoint(None, "pc-77", world.dept_a)
     device_event(endpoint, {"kind": "blocked", "vendor_id": "abcd", "product_id": "1234", "serial": "X9",
                             "occurred_at": timezone.now().isoformat(), "idempotency_key": "k1"})
-    assert any("遮断" in s for s in inbox.to("admin@"))
+    assert any("遮断" in s for s in inbox.subjects_to("admin@"))
     submit(world.alice, world)
     submit(world.bob, world)
     before = len(inbox.messages)
     assert send_digest(timezone.localdate()) == 2  # head_a and head_b each have one waiting
     assert send_digest(timezone.localdate()) == 0  # once a day
-    assert len(inbox.messages) == before + 2 and any("承認待ちの持出し申請 1 件" in s for s in inbox.to("head_b@"))
+    assert len(inbox.messages) == before + 2 and any("承認待ちの持出し申請 1 件" in s for s in inbox.subjects_to("head_b@"))
 
 
 def test_a_dead_mail_server_does_not_fail_the_request(world: World, home: Path) -> None:
     _mail(world)
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-                           EMAIL_PORT=_free_port(), MAMORI_NOTICES=True):
+                           EMAIL_PORT=free_port(), MAMORI_NOTICES=True):
         request = submit(world.alice, world)
     assert request.pk and Notice.objects.get(recipient="head_a@city.example.lg.jp").status == "failed"
 

@@ -57,14 +57,19 @@ def create_endpoint(actor: User | None, name: str, department: Department | None
     return endpoint, token
 
 
-def authenticate(authorization: str | None) -> Endpoint:
-    """The endpoint whose bearer token this header carries; NotAuthenticated / PermissionDenied otherwise."""
+def bearer_digest(authorization: str | None) -> str:
+    """The stored form (hash) of the bearer token an ``Authorization`` header carries; NotAuthenticated without one."""
     if not authorization:
         raise NotAuthenticated("a bearer token is required")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("use 'Authorization: Bearer <token>'")
-    digest = token_hash(token.strip())
+    return token_hash(token.strip())
+
+
+def authenticate(authorization: str | None) -> Endpoint:
+    """The endpoint whose bearer token this header carries; NotAuthenticated / PermissionDenied otherwise."""
+    digest = bearer_digest(authorization)
     endpoint = Endpoint.objects.filter(token_hash=digest, active=True).first()
     if endpoint is None or not hmac.compare_digest(endpoint.token_hash, digest):
         raise PermissionDenied("the token is not valid")

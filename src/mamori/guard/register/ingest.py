@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mamori.detect.categories import CATEGORY_IDS
 from mamori.errors import InvalidTransition, PermissionDenied, WorkflowError
-from mamori.guard.api.services import NotAuthenticated, token_hash
+from mamori.guard.api.services import bearer_digest
 from mamori.guard.auditlog.services import record
 from mamori.guard.register.models import ScanBatch, ScannedFile, ScannerToken
 from mamori.models import Status
@@ -26,12 +26,7 @@ _CATEGORIES = frozenset(CATEGORY_IDS)
 
 def authenticate(authorization: str | None) -> ScannerToken:
     """The active scanner whose bearer token this header carries; 401/403 errors otherwise."""
-    if not authorization:
-        raise NotAuthenticated("a bearer token is required")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("use 'Authorization: Bearer <token>'")
-    digest = token_hash(token.strip())
+    digest = bearer_digest(authorization)
     scanner = ScannerToken.objects.select_related("department").filter(token_hash=digest, active=True).first()
     if scanner is None or not hmac.compare_digest(scanner.token_hash, digest):
         raise PermissionDenied("the scanner token is not valid (revoked, or never issued)")
