@@ -42,3 +42,10 @@ def test_people_of_vertical_and_horizontal_tables(table: Table, persons: int, ca
     analysis = analyze(Document("xlsx", tables=(table,)), KM, "a.xlsx")
     assert analysis.persons == persons and categories <= set(analysis.categories)
     assert persons or not analysis.categories
+
+
+@pytest.mark.parametrize("header", [("受診番号", "氏名", "年齢", "所見"), ("番号", "フリガナ", "住所"), ("氏名", "カナ", "電話番号")])
+def test_a_table_of_headers_only_holds_nobody(header: tuple[str, ...]) -> None:
+    # An export with no rows yet (a list a department keeps but has not filled) used to fail with KeyError.
+    analysis = analyze(Document(format="csv", tables=(Table(rows=(header,)),)), KeyMaker(b"k" * 32), "a.csv")
+    assert analysis.persons == 0

@@ -132,7 +132,7 @@ def _joined(columns: list[list[str]]) -> list[str]:
 def _person_rows(values: dict[str, list[str]], header_texts: set[str]) -> list[int]:
     """Indexes of body rows that are people."""
     if "name" in values or "kana" in values:
-        names = values.get("name") or values["kana"]
+        names = values["name"] if "name" in values else values["kana"]
         kana = values.get("kana")
         return [i for i, n in enumerate(names)
                 if (n or (kana and kana[i])) and n not in _NOT_A_PERSON and n not in header_texts
