@@ -63,6 +63,14 @@ bench: setup
 	$(BIN)/python benchmarks/agent_policy.py
 	$(BIN)/python benchmarks/ocr.py
 	$(BIN)/python benchmarks/disk_images.py
+	$(BIN)/python benchmarks/hostile.py
+	$(BIN)/python benchmarks/slow_clients.py
+	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/xlsx_throughput.py
+	$(BIN)/python benchmarks/main_scaling.py
+	$(BIN)/python benchmarks/docx_letters.py
+	$(BIN)/python benchmarks/incremental.py
+	$(BIN)/python benchmarks/cluster.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache site build/docs-demo docs/img/generated
