@@ -60,10 +60,12 @@ def test_help_and_find_import_neither_the_engine_of_cases_nor_the_server() -> No
 
 
 #: What a scan of one small CSV must not load: column-wise keying (Polars, numpy), the report writers it was not
-#: asked for (XlsxWriter, Jinja2), PDF reading, and everything the cases and the server need.
+#: asked for (XlsxWriter, Jinja2), PDF reading, the push (urllib) and the cache it was not asked for,
+#: the cluster, and everything the cases and the server need.
 SMALL_SCAN_NEVER = ("polars", "numpy", "xlsxwriter", "jinja2", "pypdfium2", "duckdb", "django", "weasyprint",
                     "mamori.scan.parts", "mamori.scan.links", "mamori.people.frame", "mamori.investigate",
-                    "mamori.guard")
+                    "mamori.guard", "urllib.request", "mamori.report.find.push",
+                    "mamori.scan.incremental", "mamori.scan.cluster_tasks", "distributed", "dask")
 
 
 def test_find_on_a_small_file_loads_none_of_the_heavy_modules(tmp_path: Path) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mamori import __version__
 from mamori.errors import ConfigError
 from mamori.evidence.limits import Limits
-from mamori.report.find.push import Pusher, endpoint_url
-from mamori.scan.incremental import ScanCache, default_cache_path
+
+if TYPE_CHECKING:  # both load only when asked for: a plain scan starts without urllib, ssl and sqlite
+    from mamori.report.find.push import Pusher
+    from mamori.scan.incremental import ScanCache
 
 
 def open_cache(paths: list[Path], incremental: bool, hash_check: bool, ocr: bool,
@@ -18,6 +21,8 @@ def open_cache(paths: list[Path], incremental: bool, hash_check: bool, ocr: bool
         if hash_check or cache is not None:
             raise ConfigError("--hash-check and --cache only work with --incremental")
         return None
+    from mamori.scan.incremental import ScanCache, default_cache_path
+
     # Results depend on mamori's version, its limits and OCR: another value of any empties the cache.
     config = f"{__version__}|{Limits()!r}|ocr={ocr}"
     return ScanCache(cache or default_cache_path(paths), config, hash_check=hash_check)
@@ -32,4 +37,6 @@ def open_pusher(url: str | None, token: str | None, paths: list[Path]) -> Pusher
     if not token or not token.strip():
         raise ConfigError("--push needs the scanner token the security administrator issued: --token T "
                           "(or MAMORI_PUSH_TOKEN)")
+    from mamori.report.find.push import Pusher, endpoint_url
+
     return Pusher(endpoint_url(url), token.strip(), tuple(str(p) for p in paths))

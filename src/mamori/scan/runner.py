@@ -28,13 +28,13 @@ from mamori.models import ROLE_BUSINESS, ROLE_STAFF, ItemResult, ScanSummary, St
 from mamori.people.dedupe import DistinctPeople
 from mamori.people.keys import KeyMaker
 from mamori.scan import split
-from mamori.scan.incremental import LazyPool, ScanCache
 from mamori.scan.inspect import Inspector
 from mamori.scan.sandbox import Sandbox, limit_memory
 from mamori.scan.sheet_split import sheet_to_csv, wants_sheet_split
 from mamori.scan.split import SplitPlan, plan_split
 
 if TYPE_CHECKING:  # the parts (Polars) load only when a big file is split
+    from mamori.scan.incremental import ScanCache
     from mamori.scan.parts import PartResult
 
 ProgressCallback = Callable[[ItemResult], None]
@@ -214,6 +214,8 @@ class Scan:
         window: deque[_Pending] = deque()
         # With a cache, workers start only when a file must be read (an unchanged tree needs none).
         memory = opts.limits.worker_memory_bytes
+        from mamori.scan.incremental import LazyPool
+
         pool: Any = (worker_pool(opts.workers, memory) if self.cache is None
                      else LazyPool(partial(worker_pool, opts.workers, memory)))
         try:
