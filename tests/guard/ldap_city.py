@@ -12,7 +12,6 @@ import base64
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from guard_live import free_port
+from guard_live import free_port, stop_process
 
 from mamori.synth.residents import generate_residents
 
@@ -71,12 +70,7 @@ class Slapd:
         process, self._process = self._process, None
         if process is None:
             return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
     def modify(self, ldif_text: str) -> None:
         """Change the directory as its administrator would (ldapmodify)."""

@@ -22,7 +22,7 @@ import pyotp
 import pytest
 from guard_live import Live, start
 from smtp_inbox import Inbox, serving
-from test_browser_guard import ARTIFACTS, CHROMIUM_ARGS, log_in, shot, sync_api
+from test_browser_guard import ARTIFACTS, browser, log_in, new_page, shot
 
 from mamori.synth.awkward import ROSTER
 from mamori.synth.render.base import render
@@ -35,6 +35,8 @@ Image = pytest.importorskip("PIL.Image")
 pytestmark = [pytest.mark.slow, pytest.mark.browser,
               pytest.mark.skipif(not ldap_city.SLAPD.exists(), reason="Debian slapd is not installed")]
 TOKYO = ZoneInfo("Asia/Tokyo")
+PAGE_TIMEOUT_MS = 20_000  # log-ins go through slapd: slower than a local account on a loaded machine
+__all__ = ["browser", "new_page"]  # fixtures shared with test_browser_guard
 
 
 @pytest.fixture(scope="module")
@@ -66,29 +68,6 @@ def city(tmp_path_factory: pytest.TempPathFactory, slapd: Any, inbox: Inbox) -> 
     }
     with start(tmp_path_factory.mktemp("city-home"), departments=2, env=env) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def new_page(browser: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 _secrets: dict[str, str] = {}

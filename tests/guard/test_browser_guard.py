@@ -77,12 +77,14 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_page(browser: Any) -> Iterator[Any]:
+def new_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Pages in fresh contexts; a module that imports this fixture may set ``PAGE_TIMEOUT_MS`` (15 s by default)."""
     contexts: list[Any] = []
+    timeout = getattr(request.module, "PAGE_TIMEOUT_MS", 15_000)
 
     def make() -> Any:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(timeout)
         contexts.append(context)
         return context.new_page()
 
